@@ -1,0 +1,186 @@
+//! The leaderboard engine: Bradley–Terry ratings with bootstrap intervals, computed from
+//! aggregated battle counts, identically on the server and in the browser (DESIGN §4).
+//!
+//! Read in this order: [`counts`](BattleCounts) (the published input), `fit` (maximum
+//! likelihood), `bootstrap` (intervals) and `sample` (its random draws), `table` (the output),
+//! then [`compare`] (the browser's check), [`records`] (Chatbot-Arena battle files) and
+//! [`style`] (style control).
+//!
+//! # The model
+//! P(A beats B) = 1 / (1 + 10^((R_B − R_A)/400)); a tie or both-bad is half a win each way.
+//! Ratings have mean 1000, or the anchor model sits exactly at its given rating.
+//!
+//! # Data the plain maximum-likelihood answer cannot handle
+//! Every model is credited with one virtual drawn game against a phantom of average strength
+//! ([`PRIOR_GAMES`]). That keeps every number finite and the answer unique, and among
+//! thousands of votes it is invisible (it moves a model with 1,000 votes by well under a
+//! rating point). What it means in each hard case:
+//! - **No counts**: an empty table.
+//! - **One model**: it sits at 1000 (or its anchor), interval of zero width.
+//! - **A model that never lost** (or never won): a finite rating that grows with its number
+//!   of wins — with *n* straight wins against equals, about 400·log10(2n + 1) points above them.
+//! - **A model with one vote**: its rating moves about 100 points from the centre, its
+//!   interval is wide, and it is marked `provisional`.
+//! - **Groups that never met**: each group is fitted on its own data and pulled towards the
+//!   same centre; [`RatingTable::components`] reports how many groups there are.
+//! - **A model "battling itself"**: the row carries no information and is ignored.
+//!
+//! # Reproducibility
+//! [`compute`] depends only on the multiset of (model pair, outcome) counts: not on row order,
+//! not on which side a model sat. It uses only `+ − × ÷`, `libm` for `exp`, `log`, `sqrt` and
+//! `floor`, sorts with total orders, and gives bootstrap round *r* its own random stream; so
+//! the same counts and options give the same bits on x86_64 and wasm32, with any number of
+//! threads.
+
+mod bootstrap;
+mod compare;
+mod counts;
+mod fit;
+mod linalg;
+pub mod records;
+mod sample;
+pub mod simulate;
+pub mod style;
+mod style_fit;
+mod table;
+
+use serde::{Deserialize, Serialize};
+
+pub use compare::compare;
+pub use counts::{BattleCounts, CountRow};
+pub use fit::PRIOR_GAMES;
+pub use table::{CENTRE, POINTS_PER_NATURAL_UNIT, RatedModel, RatingTable};
+
+use counts::PairTable;
+use fit::{Design, Outcomes, Workspace};
+use table::{Fitted, Scale};
+
+/// Bootstrap rounds when none are asked for: the public arena's number.
+pub const DEFAULT_BOOTSTRAP_ROUNDS: usize = 1000;
+/// The published tables' seed, so a reader can reproduce their intervals.
+pub const DEFAULT_SEED: u64 = 42;
+/// Below this many votes a model is `provisional`: with 30 votes against equals one standard
+/// error is already about 60 rating points, and the bootstrap interval of a model with a
+/// handful of votes can be misleadingly narrow (five straight wins resample to five wins).
+pub const DEFAULT_MIN_VOTES: u64 = 30;
+
+/// Knobs of [`compute`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RatingOptions {
+    /// Bootstrap resamples behind the intervals; 0 gives zero-width intervals.
+    pub bootstrap_rounds: usize,
+    /// Seed of the bootstrap's random streams.
+    pub seed: u64,
+    /// Pin this model at this rating instead of centring the mean on 1000. Ignored (and the
+    /// table says so in [`RatingTable::anchor`]) when the model has no battles or the rating is
+    /// not finite.
+    pub anchor: Option<(String, f64)>,
+    /// Models with fewer votes are marked `provisional`.
+    pub min_votes: u64,
+}
+
+impl Default for RatingOptions {
+    fn default() -> Self {
+        RatingOptions {
+            bootstrap_rounds: DEFAULT_BOOTSTRAP_ROUNDS,
+            seed: DEFAULT_SEED,
+            anchor: None,
+            min_votes: DEFAULT_MIN_VOTES,
+        }
+    }
+}
+
+/// The leaderboard for `counts`: ratings, intervals, ranks and matrices.
+pub fn compute(counts: &BattleCounts, opts: &RatingOptions) -> RatingTable {
+    let pairs = PairTable::from_counts(counts);
+    let (design, data) = design_of(&pairs);
+    let theta = maximise(&design, &data);
+
+    let anchor = opts
+        .anchor
+        .as_ref()
+        .filter(|(_, rating)| rating.is_finite())
+        .and_then(|(id, rating)| {
+            let i = pairs.models.binary_search(id).ok()?;
+            Some((i, *rating))
+        });
+    let scale = Scale { anchor };
+    let ratings = scale.ratings(&theta);
+    let intervals = bootstrap::intervals(
+        &pairs,
+        &design,
+        &data,
+        &theta,
+        &scale,
+        opts.bootstrap_rounds,
+        opts.seed,
+    );
+    table::build(
+        &pairs,
+        Fitted {
+            ratings: &ratings,
+            intervals: &intervals,
+            anchor: anchor.map(|(i, rating)| (pairs.models[i].clone(), rating)),
+            bootstrap_rounds: opts.bootstrap_rounds,
+            seed: opts.seed,
+            min_votes: opts.min_votes,
+        },
+    )
+}
+
+/// Maximum-likelihood strengths on the natural-log scale, before centring or anchoring:
+/// exposed so tests and curious readers can check the optimum (see [`gradient`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Strengths {
+    /// Sorted by id.
+    pub models: Vec<String>,
+    pub theta: Vec<f64>,
+}
+
+/// Fits `counts` without bootstrap.
+pub fn fit_strengths(counts: &BattleCounts) -> Strengths {
+    let pairs = PairTable::from_counts(counts);
+    let (design, data) = design_of(&pairs);
+    let theta = maximise(&design, &data);
+    Strengths {
+        models: pairs.models,
+        theta,
+    }
+}
+
+/// Gradient of the maximised objective (log-likelihood plus prior) at `strengths`, per
+/// model in `strengths.models` order; ~0 at the answer of [`fit_strengths`].
+pub fn gradient(counts: &BattleCounts, strengths: &Strengths) -> Vec<f64> {
+    let pairs = PairTable::from_counts(counts);
+    let (design, data) = design_of(&pairs);
+    let gamma: Vec<f64> = strengths.theta.iter().map(|&t| libm::exp(t)).collect();
+    let mut grad = vec![0.0; design.n_models];
+    if gamma.len() == design.n_models {
+        fit::gradient(&design, &data, &gamma, &mut grad);
+    }
+    grad
+}
+
+fn design_of(pairs: &PairTable) -> (Design, Outcomes) {
+    let design = Design {
+        n_models: pairs.models.len(),
+        lo: pairs.pairs.iter().map(|p| p.lo).collect(),
+        hi: pairs.pairs.iter().map(|p| p.hi).collect(),
+    };
+    let data = Outcomes {
+        score: pairs
+            .pairs
+            .iter()
+            .map(|p| p.lo_wins as f64 + 0.5 * p.draws as f64)
+            .collect(),
+        games: pairs.pairs.iter().map(|p| p.battles() as f64).collect(),
+    };
+    (design, data)
+}
+
+fn maximise(design: &Design, data: &Outcomes) -> Vec<f64> {
+    let mut theta = vec![0.0; design.n_models];
+    let mut ws = Workspace::new(design.n_models);
+    fit::fit(design, data, &mut theta, &mut ws);
+    theta
+}

@@ -1,0 +1,80 @@
+//! API v1: the JSON routes under `/api/v1`, and the extractors that turn every kind of bad
+//! input into an [`ApiError`] with a JSON body (axum's own rejections are plain text).
+//!
+//! One file per resource: `battle.rs` (draw a battle), `vote.rs` (store a vote), `leaderboard.rs`.
+
+mod battle;
+mod leaderboard;
+mod vote;
+pub mod voter;
+
+use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use serde::de::DeserializeOwned;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// Longest request body the API reads; a vote is a few hundred bytes.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/battle", get(battle::get_battle))
+        .route("/vote", post(vote::post_vote))
+        .route("/leaderboard", get(leaderboard::get_leaderboard))
+        .route("/leaderboard/counts", get(leaderboard::get_counts))
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+}
+
+/// A JSON request body; any failure (too large, not UTF-8, wrong shape) is a 4xx JSON error.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|r| ApiError::BadRequest {
+                status: r.status(),
+                message: r.body_text(),
+            })?;
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+            ApiError::bad_request(format!(
+                "the request body is not valid JSON for this route: {e}"
+            ))
+        })
+    }
+}
+
+/// Query parameters; a malformed query string is a 400 JSON error.
+pub struct QueryParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::try_from_uri(&parts.uri)
+            .map(|q| QueryParams(q.0))
+            .map_err(|e| ApiError::bad_request(e.body_text()))
+    }
+}
+
+/// `?category=..`: an empty value means all categories.
+#[derive(serde::Deserialize, Default)]
+pub struct CategoryQuery {
+    pub category: Option<String>,
+}
+
+impl CategoryQuery {
+    pub fn category(&self) -> Option<&str> {
+        self.category
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+    }
+}

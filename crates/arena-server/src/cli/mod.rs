@@ -1,0 +1,3 @@
+//! Operator commands beyond `serve` and `import`, one file each.
+
+pub mod leaderboard;

@@ -1,0 +1,83 @@
+//! One error type for the API, and how each case maps to a status code and a JSON body.
+//!
+//! Bad input is always a 4xx with `{"error": {"code", "message"}}`; only a failure of our own
+//! (the database, a bug) is a 5xx, and its details go to the log, not to the client.
+
+use arena_core::api::{ErrorBody, ErrorDetail, codes};
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{message}")]
+    BadRequest { status: StatusCode, message: String },
+    #[error("the battle token is not valid; load a new battle")]
+    InvalidToken,
+    #[error("the battle token has expired; load a new battle")]
+    TokenExpired,
+    #[error("this battle has already been voted on")]
+    AlreadyVoted,
+    #[error("the prompt or answers of this battle are no longer in the arena")]
+    BattleGone,
+    #[error("no battle is available{0}")]
+    NoBattle(String),
+    #[error("there is nothing at this address")]
+    NotFound,
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+        }
+    }
+
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::BadRequest { status, .. } => (*status, codes::BAD_REQUEST),
+            ApiError::InvalidToken => (StatusCode::BAD_REQUEST, codes::INVALID_TOKEN),
+            ApiError::TokenExpired => (StatusCode::GONE, codes::TOKEN_EXPIRED),
+            ApiError::AlreadyVoted => (StatusCode::CONFLICT, codes::ALREADY_VOTED),
+            ApiError::BattleGone => (StatusCode::GONE, codes::BATTLE_GONE),
+            ApiError::NoBattle(_) => (StatusCode::NOT_FOUND, codes::NO_BATTLE),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, codes::NOT_FOUND),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, codes::BAD_REQUEST),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::DuplicateVote => ApiError::AlreadyVoted,
+            StoreError::BattleGone => ApiError::BattleGone,
+            StoreError::Database(e) => ApiError::Internal(e.into()),
+            StoreError::Other(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        if let ApiError::Internal(e) = &self {
+            tracing::error!(error = ?e, "request failed");
+        }
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message: self.to_string(),
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,177 @@
+//! The leaderboard, kept in memory and recomputed off the request path.
+//!
+//! A vote marks the tables dirty; a background worker then reads the aggregated counts from the
+//! store, fits every table (overall and per category) with `arena_core::rating`, and swaps the
+//! new snapshot in. Requests only clone what is already computed. A periodic refresh also picks
+//! up votes that other servers sharing the database have stored.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use arena_core::api::{LeaderboardResponse, LeaderboardRow};
+use arena_core::rating::{self, BattleCounts, RatingOptions};
+use tokio::sync::Notify;
+
+use crate::clock::now_ms;
+use crate::store::DynStore;
+
+/// Votes that arrive together are folded into one recomputation.
+const DEBOUNCE: Duration = Duration::from_millis(100);
+/// Votes stored by other servers show up within this time.
+const REFRESH: Duration = Duration::from_secs(30);
+
+/// One computed table with the counts it was computed from.
+#[derive(Clone, Debug)]
+pub struct Table {
+    pub response: LeaderboardResponse,
+    pub counts: BattleCounts,
+}
+
+#[derive(Debug, Default)]
+struct Snapshot {
+    overall: Option<Table>,
+    by_category: BTreeMap<String, Table>,
+}
+
+pub struct Leaderboards {
+    store: DynStore,
+    options: RatingOptions,
+    current: RwLock<Arc<Snapshot>>,
+    dirty: Notify,
+}
+
+impl Leaderboards {
+    pub fn new(store: DynStore, options: RatingOptions) -> Arc<Self> {
+        Arc::new(Leaderboards {
+            store,
+            options,
+            current: RwLock::new(Arc::default()),
+            dirty: Notify::new(),
+        })
+    }
+
+    /// Asks the worker to recompute soon. Cheap; call it after every stored vote.
+    pub fn mark_dirty(&self) {
+        self.dirty.notify_one();
+    }
+
+    /// Reads the counts and recomputes every table now.
+    pub async fn recompute(&self) -> anyhow::Result<()> {
+        let counts = self.store.vote_counts().await?;
+        let names: BTreeMap<String, String> = self
+            .store
+            .models()
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m.name))
+            .collect();
+        let options = self.options.clone();
+        let snapshot = tokio::task::spawn_blocking(move || {
+            let mut overall = BattleCounts::default();
+            let mut by_category: BTreeMap<String, BattleCounts> = BTreeMap::new();
+            for c in &counts {
+                overall.add(&c.model_a, &c.model_b, c.choice, c.count);
+                by_category
+                    .entry(c.category.clone())
+                    .or_default()
+                    .add(&c.model_a, &c.model_b, c.choice, c.count);
+            }
+            let computed_at_ms = now_ms();
+            let table = |counts: BattleCounts, category: Option<String>| {
+                build_table(counts, category, &names, &options, computed_at_ms)
+            };
+            Snapshot {
+                overall: Some(table(overall, None)),
+                by_category: by_category
+                    .into_iter()
+                    .map(|(cat, counts)| (cat.clone(), table(counts, Some(cat))))
+                    .collect(),
+            }
+        })
+        .await?;
+        let mut current = self
+            .current
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *current = Arc::new(snapshot);
+        Ok(())
+    }
+
+    /// Runs the recomputation loop until the process ends.
+    pub fn spawn_worker(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let this = Arc::clone(self);
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = this.recompute().await {
+                    tracing::error!(error = ?e, "leaderboard recomputation failed");
+                }
+                tokio::select! {
+                    _ = this.dirty.notified() => tokio::time::sleep(DEBOUNCE).await,
+                    _ = tokio::time::sleep(REFRESH) => {}
+                }
+            }
+        })
+    }
+
+    /// The table for `category` (or overall); empty when nothing has been voted there.
+    pub fn table(&self, category: Option<&str>) -> Table {
+        let snapshot = Arc::clone(
+            &self
+                .current
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
+        let found = match category {
+            None => snapshot.overall.clone(),
+            Some(c) => snapshot.by_category.get(c).cloned(),
+        };
+        found.unwrap_or_else(|| Table {
+            response: LeaderboardResponse {
+                total_votes: 0,
+                models: Vec::new(),
+                category: category.map(str::to_owned),
+                computed_at_ms: 0,
+                bootstrap_rounds: self.options.bootstrap_rounds,
+                seed: self.options.seed,
+            },
+            counts: BattleCounts::default(),
+        })
+    }
+}
+
+fn build_table(
+    counts: BattleCounts,
+    category: Option<String>,
+    names: &BTreeMap<String, String>,
+    options: &RatingOptions,
+    computed_at_ms: i64,
+) -> Table {
+    let counts = counts.canonical();
+    let rated = rating::compute(&counts, options);
+    let models = rated
+        .models
+        .into_iter()
+        .map(|m| LeaderboardRow {
+            name: names.get(&m.id).cloned().unwrap_or_else(|| m.id.clone()),
+            id: m.id,
+            rating: m.rating,
+            ci_low: m.ci_low,
+            ci_high: m.ci_high,
+            votes: m.votes,
+            rank: m.rank,
+            provisional: m.provisional,
+        })
+        .collect();
+    Table {
+        response: LeaderboardResponse {
+            total_votes: counts.total(),
+            models,
+            category,
+            computed_at_ms,
+            bootstrap_rounds: options.bootstrap_rounds,
+            seed: options.seed,
+        },
+        counts,
+    }
+}

@@ -1,0 +1,231 @@
+//! `arena-server`: serve the arena, import battle sets, compute leaderboards from battle files.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use arena_core::rating::RatingOptions;
+use arena_server::import::{ImportError, import_file};
+use arena_server::leaderboard::Leaderboards;
+use arena_server::store::DynStore;
+use arena_server::store::sqlite::SqliteStore;
+use arena_server::token::TokenKeys;
+use arena_server::{AppState, Settings, app, cli, secret, web};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "arena-server",
+    version,
+    about = "K-AI Arena: a public, blind, side-by-side arena for Korean-context AI answers"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the API and the built web app.
+    Serve(ServeArgs),
+    /// Import a battle-set file (JSON Lines); all of it or, if any line is bad, nothing.
+    Import(ImportArgs),
+    /// Compute a leaderboard from a file of battle records (Chatbot Arena field names).
+    Leaderboard(cli::leaderboard::LeaderboardArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct DbArgs {
+    /// `sqlite://path/to/file.db` (created if missing) or `sqlite::memory:`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/arena.db")]
+    database_url: String,
+}
+
+#[derive(clap::Args, Debug)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Address to listen on.
+    #[arg(long, env = "ARENA_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// The web app built by Trunk.
+    #[arg(long, env = "ARENA_DIST", default_value = "dist")]
+    dist: PathBuf,
+    /// Import this battle set when the database has no battles yet (first start).
+    #[arg(long, env = "ARENA_IMPORT_IF_EMPTY")]
+    import_if_empty: Option<PathBuf>,
+    /// Seconds a battle stays open for its vote.
+    #[arg(long, env = "ARENA_TOKEN_TTL_SECS", default_value_t = 24 * 3600)]
+    token_ttl_secs: u64,
+    /// Mark the voter cookie Secure (when served over HTTPS).
+    #[arg(long, env = "ARENA_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Who may frame the app (CSP frame-ancestors), e.g. "'self' https://www.example.go.kr".
+    #[arg(long, env = "ARENA_FRAME_ANCESTORS", default_value = "'self'")]
+    frame_ancestors: String,
+    /// Bootstrap rounds for the leaderboard's intervals.
+    #[arg(long, env = "ARENA_BOOTSTRAP_ROUNDS", default_value_t = 1000)]
+    bootstrap_rounds: usize,
+}
+
+#[derive(clap::Args, Debug)]
+struct ImportArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The battle-set file.
+    file: PathBuf,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Leaderboard(args) => cli::leaderboard::run(&args),
+        command => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(anyhow::Error::from)
+            .and_then(|rt| {
+                rt.block_on(async {
+                    match command {
+                        Command::Serve(args) => serve(args).await,
+                        Command::Import(args) => import(args).await,
+                        Command::Leaderboard(_) => unreachable!("handled above"),
+                    }
+                })
+            }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn import(args: ImportArgs) -> anyhow::Result<()> {
+    let store = SqliteStore::connect(&args.db.database_url).await?;
+    match import_file(&store, &args.file).await {
+        Ok(report) => {
+            println!(
+                "imported {}: {} models added, {} renamed; {} prompts added, {} changed; {} answers added, {} changed{}",
+                args.file.display(),
+                report.models_added,
+                report.models_renamed,
+                report.prompts_added,
+                report.prompts_changed,
+                report.answers_added,
+                report.answers_changed,
+                if report.changed_anything() {
+                    ""
+                } else {
+                    " (nothing new)"
+                }
+            );
+            Ok(())
+        }
+        Err(ImportError::BadLines { file, errors }) => {
+            for e in &errors {
+                eprintln!("{file}:{}: {}", e.line, e.message);
+            }
+            anyhow::bail!(
+                "{file} was not imported: {} bad line(s), nothing stored",
+                errors.len()
+            )
+        }
+        Err(ImportError::Other(e)) => Err(e),
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let sqlite = SqliteStore::connect(&args.db.database_url).await?;
+    let secret = secret::load(std::env::var("ARENA_SECRET").ok(), sqlite.path())?;
+    let db_label = sqlite
+        .path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "in memory".into());
+    let store: DynStore = Arc::new(sqlite);
+
+    if let Some(file) = &args.import_if_empty
+        && store.battle_ready_prompts().await? == 0
+    {
+        match import_file(store.as_ref(), file).await {
+            Ok(report) => println!(
+                "imported {}: {} prompts, {} answers",
+                file.display(),
+                report.prompts_added,
+                report.answers_added
+            ),
+            Err(ImportError::BadLines { file, errors }) => {
+                for e in &errors {
+                    eprintln!("{file}:{}: {}", e.line, e.message);
+                }
+                anyhow::bail!("{file} was not imported");
+            }
+            Err(ImportError::Other(e)) => return Err(e),
+        }
+    }
+
+    let options = RatingOptions {
+        bootstrap_rounds: args.bootstrap_rounds,
+        ..RatingOptions::default()
+    };
+    let leaderboards = Leaderboards::new(Arc::clone(&store), options);
+    leaderboards.recompute().await?;
+    leaderboards.spawn_worker();
+
+    let index = web::IndexPage::load(&args.dist, &args.frame_ancestors);
+    if !index.is_built() {
+        eprintln!(
+            "warning: {} has no index.html; the API works, the web app is not built (make run builds it)",
+            args.dist.display()
+        );
+    }
+    let state = AppState {
+        store: Arc::clone(&store),
+        keys: Arc::new(TokenKeys::from_secret(&secret)),
+        leaderboards,
+        settings: Arc::new(Settings {
+            token_ttl: Duration::from_secs(args.token_ttl_secs),
+            secure_cookies: args.secure_cookies,
+        }),
+    };
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    let addr = listener.local_addr()?;
+    println!(
+        "K-AI Arena is running at http://{addr}  (database: {db_label}, {} prompts ready for battle; Ctrl-C stops it)",
+        store.battle_ready_prompts().await?
+    );
+    axum::serve(listener, app(state, Some((args.dist, index))))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

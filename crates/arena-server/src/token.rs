@@ -1,0 +1,224 @@
+//! Battle tokens: the battle travels with the client, sealed, so any server can check a vote.
+//!
+//! A token carries the battle (a random battle id, when it was issued, the prompt and the two
+//! models in the order shown). The client must not learn the models before voting, so the
+//! payload is encrypted (ChaCha20) and then signed (HMAC-SHA256 over version, nonce and
+//! ciphertext: encrypt-then-MAC). Both keys derive from one server secret, so stateless servers
+//! that share the secret accept each other's tokens. Opening checks the signature in constant
+//! time before it decrypts anything.
+//!
+//! Layout, base64url without padding: `version(1) | nonce(12) | ciphertext | tag(32)`.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chacha20::ChaCha20;
+use chacha20::cipher::{KeyIvInit, StreamCipher};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+const VERSION: u8 = 1;
+const NONCE_LEN: usize = 12;
+const TAG_LEN: usize = 32;
+/// Longer tokens are refused before any work is done.
+pub const MAX_TOKEN_LEN: usize = 4096;
+
+/// The battle inside a token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BattleClaims {
+    /// Random; the vote's primary key, so one battle is voted once.
+    pub battle_id: [u8; 16],
+    pub issued_at_ms: i64,
+    pub prompt_id: String,
+    /// The model shown as answer A.
+    pub model_a: String,
+    /// The model shown as answer B.
+    pub model_b: String,
+}
+
+impl BattleClaims {
+    pub fn battle_id_hex(&self) -> String {
+        hex::encode(self.battle_id)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("the token is not in the expected format")]
+    Malformed,
+    #[error("the token's signature does not match")]
+    BadSignature,
+}
+
+/// The two keys derived from the server secret.
+#[derive(Clone)]
+pub struct TokenKeys {
+    encryption: [u8; 32],
+    signing: [u8; 32],
+}
+
+impl std::fmt::Debug for TokenKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenKeys(..)")
+    }
+}
+
+fn derive(secret: &[u8], label: &[u8]) -> [u8; 32] {
+    let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC accepts keys of any length");
+    mac.update(label);
+    mac.finalize().into_bytes().into()
+}
+
+impl TokenKeys {
+    pub fn from_secret(secret: &[u8]) -> Self {
+        TokenKeys {
+            encryption: derive(secret, b"kai-arena battle token encryption v1"),
+            signing: derive(secret, b"kai-arena battle token signing v1"),
+        }
+    }
+
+    fn mac(&self) -> HmacSha256 {
+        HmacSha256::new_from_slice(&self.signing).expect("HMAC accepts keys of any length")
+    }
+
+    /// Seals claims into a token string. `nonce` must be fresh random bytes for every token.
+    pub fn seal(&self, claims: &BattleClaims, nonce: [u8; NONCE_LEN]) -> String {
+        let mut payload = Vec::with_capacity(64);
+        payload.extend_from_slice(&claims.battle_id);
+        payload.extend_from_slice(&claims.issued_at_ms.to_be_bytes());
+        for field in [&claims.prompt_id, &claims.model_a, &claims.model_b] {
+            let len = u16::try_from(field.len()).expect("ids are validated to be short");
+            payload.extend_from_slice(&len.to_be_bytes());
+            payload.extend_from_slice(field.as_bytes());
+        }
+        ChaCha20::new(&self.encryption.into(), &nonce.into()).apply_keystream(&mut payload);
+
+        let mut token = Vec::with_capacity(1 + NONCE_LEN + payload.len() + TAG_LEN);
+        token.push(VERSION);
+        token.extend_from_slice(&nonce);
+        token.extend_from_slice(&payload);
+        let mut mac = self.mac();
+        mac.update(&token);
+        token.extend_from_slice(&mac.finalize().into_bytes());
+        URL_SAFE_NO_PAD.encode(token)
+    }
+
+    /// Verifies and opens a token. Says nothing about expiry; the caller knows the clock.
+    pub fn open(&self, token: &str) -> Result<BattleClaims, TokenError> {
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(TokenError::Malformed);
+        }
+        let bytes = URL_SAFE_NO_PAD
+            .decode(token.trim())
+            .map_err(|_| TokenError::Malformed)?;
+        if bytes.len() < 1 + NONCE_LEN + TAG_LEN || bytes[0] != VERSION {
+            return Err(TokenError::Malformed);
+        }
+        let (signed, tag) = bytes.split_at(bytes.len() - TAG_LEN);
+        let mut mac = self.mac();
+        mac.update(signed);
+        mac.verify_slice(tag)
+            .map_err(|_| TokenError::BadSignature)?;
+
+        let nonce: [u8; NONCE_LEN] = signed[1..1 + NONCE_LEN]
+            .try_into()
+            .map_err(|_| TokenError::Malformed)?;
+        let mut payload = signed[1 + NONCE_LEN..].to_vec();
+        ChaCha20::new(&self.encryption.into(), &nonce.into()).apply_keystream(&mut payload);
+        decode_payload(&payload).ok_or(TokenError::Malformed)
+    }
+}
+
+fn decode_payload(payload: &[u8]) -> Option<BattleClaims> {
+    let mut rest = payload;
+    let mut take = |n: usize| -> Option<&[u8]> {
+        if rest.len() < n {
+            return None;
+        }
+        let (head, tail) = rest.split_at(n);
+        rest = tail;
+        Some(head)
+    };
+    let battle_id: [u8; 16] = take(16)?.try_into().ok()?;
+    let issued_at_ms = i64::from_be_bytes(take(8)?.try_into().ok()?);
+    let mut text = || -> Option<String> {
+        let len = u16::from_be_bytes(take(2)?.try_into().ok()?) as usize;
+        String::from_utf8(take(len)?.to_vec()).ok()
+    };
+    let prompt_id = text()?;
+    let model_a = text()?;
+    let model_b = text()?;
+    if !rest.is_empty() {
+        return None;
+    }
+    Some(BattleClaims {
+        battle_id,
+        issued_at_ms,
+        prompt_id,
+        model_a,
+        model_b,
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn claims() -> BattleClaims {
+        BattleClaims {
+            battle_id: [7; 16],
+            issued_at_ms: 1_763_000_000_000,
+            prompt_id: "law-001".into(),
+            model_a: "sample-haneul".into(),
+            model_b: "모델-비".into(),
+        }
+    }
+
+    #[test]
+    fn a_sealed_token_opens_to_the_same_battle() {
+        let keys = TokenKeys::from_secret(b"secret");
+        let token = keys.seal(&claims(), [1; 12]);
+        assert_eq!(keys.open(&token).unwrap(), claims());
+    }
+
+    #[test]
+    fn the_token_does_not_reveal_the_models() {
+        let keys = TokenKeys::from_secret(b"secret");
+        let token = keys.seal(&claims(), [1; 12]);
+        let raw = URL_SAFE_NO_PAD.decode(&token).unwrap();
+        for needle in ["sample-haneul", "law-001", "모델-비"] {
+            assert!(!raw.windows(needle.len()).any(|w| w == needle.as_bytes()));
+            assert!(!token.contains(needle));
+        }
+    }
+
+    #[test]
+    fn another_secret_or_any_flipped_bit_is_refused() {
+        let keys = TokenKeys::from_secret(b"secret");
+        let token = keys.seal(&claims(), [1; 12]);
+        assert_eq!(
+            TokenKeys::from_secret(b"other").open(&token),
+            Err(TokenError::BadSignature)
+        );
+        let raw = URL_SAFE_NO_PAD.decode(&token).unwrap();
+        for i in 1..raw.len() {
+            let mut forged = raw.clone();
+            forged[i] ^= 0x01;
+            assert_eq!(
+                keys.open(&URL_SAFE_NO_PAD.encode(&forged)),
+                Err(TokenError::BadSignature),
+                "byte {i}"
+            );
+        }
+    }
+
+    #[test]
+    fn garbage_is_malformed_not_a_panic() {
+        let keys = TokenKeys::from_secret(b"secret");
+        for junk in ["", "a", "!!!!", "AAAA", &"A".repeat(5000), "한글토큰"] {
+            assert_eq!(keys.open(junk), Err(TokenError::Malformed), "{junk:?}");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! The leaderboard moves after votes, is served from memory, and publishes its counts.
+
+use std::time::Duration;
+
+use arena_core::api::{LeaderboardResponse, VoteResponse};
+use arena_core::rating::{self, BattleCounts, RatingOptions};
+use serde_json::json;
+
+use crate::helpers::{TestApp, spawn_app};
+
+async fn leaderboard(app: &TestApp, query: &str) -> LeaderboardResponse {
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/leaderboard{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+async fn wait_for_total(app: &TestApp, query: &str, total: u64) -> LeaderboardResponse {
+    for _ in 0..100 {
+        let table = leaderboard(app, query).await;
+        if table.total_votes == total {
+            return table;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the leaderboard never reached {total} votes");
+}
+
+#[tokio::test]
+async fn votes_move_the_leaderboard_and_counts_are_published() {
+    let app = spawn_app().await;
+    let empty = leaderboard(&app, "").await;
+    assert_eq!(empty.total_votes, 0);
+    assert!(empty.models.is_empty());
+
+    // The best model (recognised by its answers) wins whenever it plays; otherwise a tie.
+    let mut expected = BattleCounts::default();
+    let mut history_votes = 0;
+    for _ in 0..40 {
+        let battle = app.battle().await;
+        let is_good = |text: &str| text.contains("1446년**") || text.contains("단단히");
+        let choice = if is_good(&battle.answers.a) {
+            "a"
+        } else if is_good(&battle.answers.b) {
+            "b"
+        } else {
+            "tie"
+        };
+        let res = app
+            .post_vote(json!({"token": battle.token, "choice": choice}))
+            .await;
+        assert_eq!(res.status(), 200);
+        let revealed: VoteResponse = res.json().await.unwrap();
+        expected.add(
+            &revealed.models.a.id,
+            &revealed.models.b.id,
+            choice.parse().unwrap(),
+            1,
+        );
+        if battle.prompt.category == "역사" {
+            history_votes += 1;
+        }
+    }
+    let table = wait_for_total(&app, "", 40).await;
+    assert_eq!(table.models[0].id, "m-good", "{table:?}");
+    assert_eq!(table.models[0].name, "좋은 모델");
+    assert_eq!(table.models[0].rank, 1);
+    for m in &table.models {
+        assert!(m.ci_low <= m.rating && m.rating <= m.ci_high, "{m:?}");
+        assert!(m.rating.is_finite() && m.ci_low.is_finite() && m.ci_high.is_finite());
+    }
+    assert_eq!(
+        table.models.iter().map(|m| m.votes).sum::<u64>(),
+        80,
+        "each vote counts for two models"
+    );
+
+    let counts: BattleCounts = app
+        .client
+        .get(app.url("/api/v1/leaderboard/counts"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        counts,
+        expected.canonical(),
+        "the published counts are the votes"
+    );
+    // Anyone can recompute the table from the published counts.
+    let recomputed = rating::compute(
+        &counts,
+        &RatingOptions {
+            bootstrap_rounds: table.bootstrap_rounds,
+            seed: table.seed,
+            ..RatingOptions::default()
+        },
+    );
+    let ids: Vec<_> = recomputed.models.iter().map(|m| m.id.clone()).collect();
+    assert_eq!(
+        ids,
+        table
+            .models
+            .iter()
+            .map(|m| m.id.clone())
+            .collect::<Vec<_>>()
+    );
+    for (mine, theirs) in recomputed.models.iter().zip(&table.models) {
+        assert_eq!(mine.rating, theirs.rating);
+        assert_eq!((mine.ci_low, mine.ci_high), (theirs.ci_low, theirs.ci_high));
+    }
+
+    let history = wait_for_total(&app, "?category=%EC%97%AD%EC%82%AC", history_votes).await;
+    assert_eq!(history.category.as_deref(), Some("역사"));
+    let none = leaderboard(&app, "?category=nothing").await;
+    assert_eq!(none.total_votes, 0);
+    assert!(none.models.is_empty());
+}

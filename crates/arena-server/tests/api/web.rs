@@ -1,0 +1,77 @@
+//! Serving the built app: app routes get index.html with a CSP, hashed files a long cache.
+
+use crate::helpers::{Options, spawn_app_with};
+
+fn fake_dist() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let index = "<!DOCTYPE html><html lang=\"ko\"><head><script type=\"module\">import init from '/kai-arena-0123456789abcdef.js';init();</script></head><body></body></html>";
+    std::fs::write(dir.path().join("index.html"), index).unwrap();
+    std::fs::write(
+        dir.path().join("kai-arena-0123456789abcdef.js"),
+        "export default function init() {}",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("robots.txt"), "User-agent: *\n").unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn app_routes_get_the_index_with_a_pinned_script_policy() {
+    let dist = fake_dist();
+    let app = spawn_app_with(Options {
+        dist: Some(dist.path().to_path_buf()),
+        ..Options::default()
+    })
+    .await;
+    for path in ["/", "/leaderboard", "/about"] {
+        let res = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-cache");
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'self'"), "{csp}");
+        assert!(res.text().await.unwrap().contains("lang=\"ko\""));
+    }
+    let res = app.client.get(app.url("/missing.js")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+}
+
+#[tokio::test]
+async fn hashed_assets_are_cached_long_and_compressed() {
+    let dist = fake_dist();
+    let app = spawn_app_with(Options {
+        dist: Some(dist.path().to_path_buf()),
+        ..Options::default()
+    })
+    .await;
+    let res = app
+        .client
+        .get(app.url("/kai-arena-0123456789abcdef.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let res = app.client.get(app.url("/robots.txt")).send().await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    // reqwest without its gzip feature sends no Accept-Encoding and decodes nothing; ask explicitly.
+    let res = app
+        .client
+        .get(app.url("/leaderboard"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+}

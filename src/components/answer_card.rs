@@ -1,0 +1,64 @@
+//! One anonymous answer: "답변 A" or "답변 B", its Markdown rendered safely, and after the vote
+//! the model that wrote it.
+
+use arena_core::api::ModelRef;
+use arena_core::markdown::render_html;
+use leptos::prelude::*;
+
+/// Which side of the battle a card shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    A,
+    B,
+}
+
+impl Side {
+    pub fn letter(self) -> &'static str {
+        match self {
+            Side::A => "A",
+            Side::B => "B",
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Side::A => "a",
+            Side::B => "b",
+        }
+    }
+}
+
+/// `verdict` is shown after the vote: `Some(true)` for the chosen answer.
+#[component]
+pub fn AnswerCard(
+    side: Side,
+    markdown: String,
+    #[prop(into)] model: Signal<Option<ModelRef>>,
+    #[prop(into)] chosen: Signal<bool>,
+) -> impl IntoView {
+    let html = render_html(&markdown);
+    let key = side.key();
+    let title_id = format!("answer-{key}-title");
+    let labelled_by = title_id.clone();
+    view! {
+        <article
+            class="answer-card"
+            class:chosen=move || chosen.get()
+            aria-labelledby=labelled_by
+        >
+            <header class="answer-head">
+                <h2 id=title_id class="answer-title">"답변 "{side.letter()}</h2>
+                {move || model.get().map(|m| view! {
+                    <p class="model-name" data-testid=format!("model-{key}")>
+                        <span class="visually-hidden">"답변한 모델: "</span>
+                        {m.name}
+                    </p>
+                })}
+                {move || chosen.get().then(|| view! {
+                    <span class="badge badge-chosen">"내가 고른 답변"</span>
+                })}
+            </header>
+            <div class="markdown" data-testid=format!("answer-{key}") inner_html=html></div>
+        </article>
+    }
+}

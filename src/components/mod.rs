@@ -1,0 +1,5 @@
+//! Reusable pieces of the pages, one component per file.
+
+pub mod answer_card;
+pub mod site_header;
+pub mod vote_bar;

@@ -1,0 +1,5 @@
+//! One file per page.
+
+pub mod about;
+pub mod battle;
+pub mod leaderboard;

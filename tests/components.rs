@@ -1,0 +1,116 @@
+//! Browser tests of the web app's components, run in headless Chromium by
+//! `cargo test -p kai-arena --target wasm32-unknown-unknown` (wasm-bindgen-test-runner).
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used)]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use arena_core::Choice;
+use arena_core::api::ModelRef;
+use kai_arena::components::answer_card::{AnswerCard, Side};
+use kai_arena::components::vote_bar::VoteBar;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn container() -> web_sys::HtmlElement {
+    let document = document();
+    let div = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&div).unwrap();
+    div.unchecked_into()
+}
+
+fn find(root: &web_sys::HtmlElement, selector: &str) -> Option<web_sys::Element> {
+    root.query_selector(selector).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn answer_card_renders_markdown_and_shows_raw_html_as_text() {
+    let root = container();
+    let markdown = "**굵게** 쓴 답\n\n| 항목 | 값 |\n|---|---|\n| 가 | 1 |\n\n<script>window.__ran = 1</script>\n\n[링크](javascript:alert(1))".to_string();
+    mount_to(root.clone(), move || {
+        view! { <AnswerCard side=Side::A markdown=markdown model=Signal::stored(None::<ModelRef>) chosen=Signal::stored(false)/> }
+    })
+    .forget();
+
+    let body = find(&root, "[data-testid=answer-a]").unwrap();
+    assert_eq!(
+        body.query_selector("strong")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "굵게"
+    );
+    assert!(body.query_selector("table").unwrap().is_some());
+    assert!(body.query_selector("script").unwrap().is_none());
+    assert!(body.query_selector("a").unwrap().is_none());
+    assert!(
+        body.text_content()
+            .unwrap()
+            .contains("<script>window.__ran = 1</script>")
+    );
+    assert!(
+        find(&root, "[data-testid=model-a]").is_none(),
+        "anonymous before the vote"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn answer_card_reveals_its_model_when_told() {
+    let root = container();
+    let model = RwSignal::new(None::<ModelRef>);
+    mount_to(root.clone(), move || {
+        view! { <AnswerCard side=Side::B markdown="답".to_string() model=model chosen=Signal::stored(true)/> }
+    })
+    .forget();
+    assert!(find(&root, "[data-testid=model-b]").is_none());
+    model.set(Some(ModelRef {
+        id: "m".into(),
+        name: "하늘 (샘플)".into(),
+    }));
+    leptos::task::tick().await;
+    let name = find(&root, "[data-testid=model-b]")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(name.ends_with("하늘 (샘플)"), "{name}");
+    assert!(find(&root, ".answer-card.chosen").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn vote_bar_reports_the_pressed_choice_and_respects_disabled() {
+    let root = container();
+    let votes = Rc::new(RefCell::new(Vec::new()));
+    let disabled = RwSignal::new(false);
+    let seen = Rc::clone(&votes);
+    let on_vote = Callback::new(move |c: Choice| seen.borrow_mut().push(c));
+    mount_to(root.clone(), move || {
+        view! { <VoteBar selected=Signal::stored(None) disabled=disabled on_vote=on_vote/> }
+    })
+    .forget();
+
+    for id in ["vote-a", "vote-b", "vote-tie", "vote-both-bad"] {
+        assert!(
+            find(&root, &format!("[data-testid={id}]")).is_some(),
+            "{id}"
+        );
+    }
+    let button = |id: &str| -> web_sys::HtmlButtonElement {
+        find(&root, &format!("[data-testid={id}]"))
+            .unwrap()
+            .unchecked_into()
+    };
+    button("vote-both-bad").click();
+    button("vote-b").click();
+    assert_eq!(*votes.borrow(), vec![Choice::BothBad, Choice::B]);
+
+    disabled.set(true);
+    leptos::task::tick().await;
+    assert!(button("vote-a").disabled());
+    button("vote-a").click();
+    assert_eq!(votes.borrow().len(), 2, "a disabled button sends nothing");
+}

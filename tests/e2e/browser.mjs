@@ -1,0 +1,26 @@
+// Launches Debian's Chromium headless for the end-to-end tests (Playwright cannot download its own
+// browser here). Flags keep Chromium off the network: this machine refuses outside connections.
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = process.env.ARENA_URL ?? 'http://127.0.0.1:8080';
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic',
+    ],
+  });
+}
+
+/** A page that fails the test on any uncaught error or dialog (alert = script ran). */
+export async function openPage(browser, { width = 1280, height = 900 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
+  return { context, page, problems };
+}

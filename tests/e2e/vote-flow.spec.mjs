@@ -1,0 +1,69 @@
+// A citizen reads a battle, votes, learns which models answered, and sees the leaderboard count it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, BASE_URL } from './browser.mjs';
+import { BattlePage } from './pages/battle-page.mjs';
+import { LeaderboardPage } from './pages/leaderboard-page.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function totalVotes() {
+  const res = await fetch(`${BASE_URL}/api/v1/leaderboard`);
+  return (await res.json()).total_votes;
+}
+
+test('vote on a battle, see both models, see the vote on the leaderboard', async () => {
+  const before = await totalVotes();
+  const { page, problems, context } = await openPage(browser);
+  const battle = new BattlePage(page);
+  await battle.open();
+
+  assert.ok((await battle.prompt().innerText()).trim().length > 0, 'the prompt is shown');
+  assert.ok((await battle.answer('a').innerText()).trim().length > 0, 'answer A is shown');
+  assert.ok((await battle.answer('b').innerText()).trim().length > 0, 'answer B is shown');
+  assert.equal(await battle.modelName('a').count(), 0, 'no model is named before the vote');
+
+  const models = await battle.vote('a');
+  assert.ok(models.a && models.b, 'both model names are revealed');
+  assert.notEqual(models.a, models.b, 'a battle is between two different models');
+  assert.equal(await battle.voteButton('b').isDisabled(), true, 'a voted battle cannot be voted again');
+  await battle.nextBattle().waitFor();
+
+  const board = new LeaderboardPage(page);
+  let rows = [];
+  for (let i = 0; i < 50; i++) {
+    await board.open();
+    if (await totalVotes() === before + 1 && await board.table().count() > 0) {
+      rows = await board.rows();
+      break;
+    }
+    await page.waitForTimeout(200);
+  }
+  const names = rows.map((r) => r.name);
+  assert.ok(names.includes(models.a) && names.includes(models.b), `both models are ranked: ${JSON.stringify(rows)}`);
+  assert.ok(rows.every((r) => r.votes >= 1));
+  const summary = await page.getByTestId('leaderboard-summary').innerText();
+  assert.match(summary, new RegExp(`총 ${(before + 1).toLocaleString('ko-KR')}표`));
+
+  await page.goto(`${BASE_URL}/`);
+  await battle.answer('a').waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the next battle button loads a new battle that can be voted on', async () => {
+  const { page, problems, context } = await openPage(browser, { width: 390, height: 844 });
+  const battle = new BattlePage(page);
+  await battle.open();
+  const firstToken = await page.evaluate(() => document.querySelector('[data-testid=prompt]').textContent);
+  await battle.vote('tie');
+  await battle.nextBattle().click();
+  await page.getByTestId('vote-a').and(page.locator(':enabled')).waitFor();
+  assert.equal(await battle.modelName('a').count(), 0, 'the new battle is anonymous again');
+  assert.ok(typeof firstToken === 'string');
+  await battle.vote('both-bad');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
