@@ -74,7 +74,8 @@ fn parse_choice(text: &str) -> Result<Choice, StoreError> {
 impl Store for SqliteStore {
     async fn import(&self, set: &BattleSet) -> Result<ImportReport, StoreError> {
         let mut report = ImportReport::default();
-        let mut tx = self.pool.begin().await?;
+        // IMMEDIATE takes the write lock up front, so a concurrent vote waits instead of failing.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         for m in &set.models {
             let existing: Option<String> =
                 sqlx::query_scalar("SELECT name FROM models WHERE id = ?")
@@ -228,11 +229,12 @@ impl Store for SqliteStore {
     }
 
     async fn record_vote(&self, vote: &NewVote) -> Result<RevealedModels, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        // Reads first, then one INSERT in autocommit: a deferred transaction that reads and then
+        // writes can fail with SQLITE_BUSY when votes race, whatever the busy timeout.
         let category: Option<String> =
             sqlx::query_scalar("SELECT category FROM prompts WHERE id = ?")
                 .bind(&vote.prompt_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&self.pool)
                 .await?;
         let category = category.ok_or(StoreError::BattleGone)?;
         let mut revealed = Vec::with_capacity(2);
@@ -243,7 +245,7 @@ impl Store for SqliteStore {
             )
             .bind(&vote.prompt_id)
             .bind(model)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&self.pool)
             .await?;
             let name = name.ok_or(StoreError::BattleGone)?;
             revealed.push(ModelRef {
@@ -266,13 +268,12 @@ impl Store for SqliteStore {
         .bind(vote.issued_at_ms)
         .bind(vote.voted_at_ms)
         .bind((vote.voted_at_ms - vote.issued_at_ms).max(0))
-        .execute(&mut *tx)
+        .execute(&self.pool)
         .await?
         .rows_affected();
         if inserted == 0 {
             return Err(StoreError::DuplicateVote);
         }
-        tx.commit().await?;
         let b = revealed.pop().ok_or(StoreError::BattleGone)?;
         let a = revealed.pop().ok_or(StoreError::BattleGone)?;
         Ok(RevealedModels { a, b })

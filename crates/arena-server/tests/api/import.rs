@@ -2,7 +2,6 @@
 
 use arena_core::battle_set;
 use arena_server::import::{ImportError, import_file};
-use arena_server::store::Store;
 
 use crate::helpers::{BATTLE_SET, spawn_app};
 

@@ -61,8 +61,21 @@ async fn the_same_battle_is_stored_once_even_when_raced() {
     let app = spawn_app().await;
     let battle = app.battle().await;
     let body = json!({"token": battle.token, "choice": "tie"});
-    let attempts = (0..12).map(|_| app.post_vote(body.clone()));
-    let statuses: Vec<u16> = futures_statuses(attempts).await;
+    let mut racing = tokio::task::JoinSet::new();
+    for _ in 0..12 {
+        let (client, url, body) = (app.client.clone(), app.url("/api/v1/vote"), body.clone());
+        racing.spawn(async move {
+            client
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        });
+    }
+    let statuses: Vec<u16> = racing.join_all().await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 200).count(),
         1,
@@ -79,24 +92,6 @@ async fn the_same_battle_is_stored_once_even_when_raced() {
         .await;
     assert_error(again, 409, "already_voted").await;
     assert_eq!(app.vote_count().await, 1);
-}
-
-async fn futures_statuses(
-    requests: impl Iterator<Item = impl std::future::Future<Output = reqwest::Response>>,
-) -> Vec<u16> {
-    let handles: Vec<_> = requests
-        .map(|f| async move { f.await.status().as_u16() })
-        .collect();
-    let mut out = Vec::new();
-    let joined = tokio::task::JoinSet::from_iter(handles.into_iter().map(|h| {
-        let boxed: std::pin::Pin<Box<dyn std::future::Future<Output = u16> + Send>> = Box::pin(h);
-        boxed
-    }));
-    let mut set = joined;
-    while let Some(s) = set.join_next().await {
-        out.push(s.unwrap());
-    }
-    out
 }
 
 #[tokio::test]
