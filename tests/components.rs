@@ -3,9 +3,6 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used)]
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use arena_core::Choice;
 use arena_core::api::ModelRef;
 use kai_arena::components::answer_card::{AnswerCard, Side};
@@ -84,10 +81,9 @@ async fn answer_card_reveals_its_model_when_told() {
 #[wasm_bindgen_test]
 async fn vote_bar_reports_the_pressed_choice_and_respects_disabled() {
     let root = container();
-    let votes = Rc::new(RefCell::new(Vec::new()));
+    let votes = RwSignal::new(Vec::<Choice>::new());
     let disabled = RwSignal::new(false);
-    let seen = Rc::clone(&votes);
-    let on_vote = Callback::new(move |c: Choice| seen.borrow_mut().push(c));
+    let on_vote = Callback::new(move |c: Choice| votes.update(|v| v.push(c)));
     mount_to(root.clone(), move || {
         view! { <VoteBar selected=Signal::stored(None) disabled=disabled on_vote=on_vote/> }
     })
@@ -106,11 +102,15 @@ async fn vote_bar_reports_the_pressed_choice_and_respects_disabled() {
     };
     button("vote-both-bad").click();
     button("vote-b").click();
-    assert_eq!(*votes.borrow(), vec![Choice::BothBad, Choice::B]);
+    assert_eq!(votes.get_untracked(), vec![Choice::BothBad, Choice::B]);
 
     disabled.set(true);
     leptos::task::tick().await;
     assert!(button("vote-a").disabled());
     button("vote-a").click();
-    assert_eq!(votes.borrow().len(), 2, "a disabled button sends nothing");
+    assert_eq!(
+        votes.get_untracked().len(),
+        2,
+        "a disabled button sends nothing"
+    );
 }

@@ -49,9 +49,9 @@ pub fn AnswerCard(
             <header class="answer-head">
                 <h2 id=title_id class="answer-title">"답변 "{side.letter()}</h2>
                 {move || model.get().map(|m| view! {
-                    <p class="model-name" data-testid=format!("model-{key}")>
+                    <p class="model-name">
                         <span class="visually-hidden">"답변한 모델: "</span>
-                        {m.name}
+                        <span data-testid=format!("model-{key}")>{m.name}</span>
                     </p>
                 })}
                 {move || chosen.get().then(|| view! {

@@ -100,7 +100,8 @@ fn inline_scripts(html: &str) -> Vec<&str> {
     found
 }
 
-/// Trunk names built files `name-<16 hex digits>.ext`; those never change, so cache them long.
+/// Trunk names built files `name-<hash>.ext`, the hash a u64 in hex without leading zeros
+/// (so usually 16 digits, sometimes fewer); those files never change, so cache them long.
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or(path);
     let stem = file.split('.').next().unwrap_or(file);
@@ -166,6 +167,8 @@ mod tests {
         assert!(is_hashed_asset("/kai-arena-0123456789abcdef_bg.wasm"));
         assert!(is_hashed_asset("/kai-arena-0123456789abcdef.js"));
         assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        assert!(is_hashed_asset("/kai-arena-33cb19589603218_bg.wasm"));
+        assert!(!is_hashed_asset("/battle-set.json"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/favicon.svg"));
         assert!(!is_hashed_asset("/leaderboard"));
