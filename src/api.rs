@@ -5,9 +5,9 @@
 
 use arena_core::Choice;
 use arena_core::api::{
-    API_PREFIX, BattleResponse, ErrorBody, LeaderboardResponse, VoteRequest, VoteResponse, codes,
+    API_PREFIX, BattleResponse, CountsResponse, ErrorBody, LeaderboardResponse, VoteRequest,
+    VoteResponse, codes,
 };
-use arena_core::rating::BattleCounts;
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 
@@ -125,6 +125,6 @@ pub async fn leaderboard(category: Option<&str>) -> Result<LeaderboardResponse, 
     get(&url("/leaderboard", category)).await
 }
 
-pub async fn leaderboard_counts(category: Option<&str>) -> Result<BattleCounts, ApiError> {
+pub async fn leaderboard_counts(category: Option<&str>) -> Result<CountsResponse, ApiError> {
     get(&url("/leaderboard/counts", category)).await
 }

@@ -1,5 +1,7 @@
 //! Reusable pieces of the pages, one component per file.
 
 pub mod answer_card;
+pub mod ci_chart;
 pub mod site_header;
 pub mod vote_bar;
+pub mod win_rate_heatmap;

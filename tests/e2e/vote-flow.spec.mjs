@@ -47,6 +47,19 @@ test('vote on a battle, see both models, see the vote on the leaderboard', async
   const summary = await page.getByTestId('leaderboard-summary').innerText();
   assert.match(summary, new RegExp(`총 ${(before + 1).toLocaleString('ko-KR')}표`));
 
+  // The browser recomputes the table from the published counts and finds it identical.
+  await page.getByTestId('verification').getByText('검증됨').waitFor();
+  assert.equal(await page.getByTestId('ci-chart').count(), 1, 'the intervals are drawn');
+  const chartText = await page.locator('#ci-chart-desc').textContent();
+  assert.ok(chartText.includes(models.a) && chartText.includes(models.b), 'the chart has a text alternative');
+  await page.getByTestId('win-rate-heatmap').waitFor();
+
+  // A category's own table, reached from the category links.
+  const category = await page.locator('.chip-list a').nth(1).innerText();
+  await page.locator('.chip-list a').nth(1).click();
+  await page.waitForFunction((c) => document.querySelector('[data-testid=leaderboard-summary]')?.textContent.startsWith(c), category);
+  await page.getByTestId('verification').getByText('검증됨').waitFor();
+
   await page.goto(`${BASE_URL}/`);
   await battle.answer('a').waitFor();
   assert.deepEqual(problems, []);

@@ -96,6 +96,24 @@ pub struct LeaderboardResponse {
     pub bootstrap_rounds: usize,
     #[serde(default)]
     pub seed: u64,
+    /// Models with fewer votes are marked provisional.
+    #[serde(default)]
+    pub min_votes: u64,
+    /// Every category that has votes, for choosing a table per category.
+    #[serde(default)]
+    pub categories: Vec<String>,
+}
+
+/// `GET /api/v1/leaderboard/counts[?category=..]`: the aggregated votes a table was computed
+/// from (no personal data). `computed_at_ms` matches the table's, so a reader knows the two belong
+/// together.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CountsResponse {
+    pub computed_at_ms: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(flatten)]
+    pub counts: crate::rating::BattleCounts,
 }
 
 /// The body of every error response.

@@ -2,7 +2,8 @@
 //!
 //! Everything the browser and the server must agree on lives here, once: the API wire types
 //! ([`api`]), the vote [`Choice`], the battle-set file format ([`battle_set`]), the rating maths
-//! ([`rating`]) and safe Markdown rendering with answer style features ([`markdown`]).
+//! ([`rating`]) and safe Markdown rendering with answer style features ([`markdown`]), and the check that a
+//! published leaderboard follows from its published counts ([`verify`]).
 //! This crate does no I/O and builds for `wasm32-unknown-unknown` as well as native targets, so
 //! the leaderboard page can recompute the server's table from the published counts.
 
@@ -11,5 +12,6 @@ pub mod battle_set;
 pub mod choice;
 pub mod markdown;
 pub mod rating;
+pub mod verify;
 
 pub use choice::Choice;

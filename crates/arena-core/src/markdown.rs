@@ -49,14 +49,12 @@ pub fn render_html(markdown: &str) -> String {
             in_image = true;
             let allowed = is_safe_url(&dest_url);
             link_stack.push(allowed);
-            allowed.then(|| {
-                Event::Start(Tag::Link {
-                    link_type: LinkType::Inline,
-                    dest_url,
-                    title,
-                    id,
-                })
-            })
+            allowed.then_some(Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url,
+                title,
+                id,
+            }))
         }
         Event::End(TagEnd::Image) => {
             in_image = false;

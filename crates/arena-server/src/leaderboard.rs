@@ -78,8 +78,11 @@ impl Leaderboards {
                     .add(&c.model_a, &c.model_b, c.choice, c.count);
             }
             let computed_at_ms = now_ms();
+            let categories: Vec<String> = by_category.keys().cloned().collect();
             let table = |counts: BattleCounts, category: Option<String>| {
-                build_table(counts, category, &names, &options, computed_at_ms)
+                let mut table = build_table(counts, category, &names, &options, computed_at_ms);
+                table.response.categories = categories.clone();
+                table
             };
             Snapshot {
                 overall: Some(table(overall, None)),
@@ -134,6 +137,8 @@ impl Leaderboards {
                 computed_at_ms: 0,
                 bootstrap_rounds: self.options.bootstrap_rounds,
                 seed: self.options.seed,
+                min_votes: self.options.min_votes,
+                categories: snapshot.by_category.keys().cloned().collect(),
             },
             counts: BattleCounts::default(),
         })
@@ -171,6 +176,8 @@ fn build_table(
             computed_at_ms,
             bootstrap_rounds: options.bootstrap_rounds,
             seed: options.seed,
+            min_votes: options.min_votes,
+            categories: Vec::new(),
         },
         counts,
     }

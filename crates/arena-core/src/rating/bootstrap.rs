@@ -20,6 +20,10 @@ struct Context<'a> {
     design: &'a Design,
     resampler: Resampler,
     n_cells: usize,
+    /// Position in the design of each observed pair (the cells come three per pair).
+    slots: Vec<usize>,
+    /// The prior's virtual draws, the base every round adds its resample to.
+    prior: Outcomes,
     theta_hat: &'a [f64],
     fixed: Cholesky,
     scale: &'a Scale,
@@ -51,6 +55,12 @@ pub(crate) fn intervals(
         design,
         resampler: Resampler::new(&cells),
         n_cells: cells.len(),
+        slots: pairs
+            .pairs
+            .iter()
+            .map(|p| design.index(p.lo, p.hi))
+            .collect(),
+        prior: Outcomes::with_prior(design),
         theta_hat,
         fixed: fit::factor_at(design, full, theta_hat, &mut ws),
         scale,
@@ -115,21 +125,17 @@ where
 fn run_rounds(context: &Context, first: usize, out: &mut [f64]) {
     let design = context.design;
     let m = design.n_models;
-    let n_pairs = design.lo.len();
     let mut ws = Workspace::new(m);
     let mut drawn = vec![0u64; context.n_cells];
-    let mut data = Outcomes {
-        score: vec![0.0; n_pairs],
-        games: vec![0.0; n_pairs],
-    };
+    let mut data = context.prior.clone();
     let mut theta = vec![0.0; m];
     for (offset, row) in out.chunks_mut(m).enumerate() {
         let mut rng = sample::round_rng(context.seed, (first + offset) as u64);
         context.resampler.draw(&mut rng, &mut drawn);
-        for (k, cell) in drawn.chunks_exact(3).enumerate() {
+        for (cell, &k) in drawn.chunks_exact(3).zip(&context.slots) {
             let (lo_wins, hi_wins, draws) = (cell[0] as f64, cell[1] as f64, cell[2] as f64);
-            data.score[k] = lo_wins + 0.5 * draws;
-            data.games[k] = lo_wins + hi_wins + draws;
+            data.score[k] = context.prior.score[k] + (lo_wins + 0.5 * draws);
+            data.games[k] = context.prior.games[k] + (lo_wins + hi_wins + draws);
         }
         theta.copy_from_slice(context.theta_hat);
         fit::refit(design, &data, &context.fixed, &mut theta, &mut ws);

@@ -10,14 +10,19 @@
 //! full-data answer and reuse its Hessian factor ([`refit`]), since resampled counts move the
 //! optimum only by sampling noise.
 //!
-//! The prior: every model is credited with [`PRIOR_GAMES`] virtual drawn game against a
-//! phantom of strength 0. It is what keeps the answer finite and unique when the plain MLE has
-//! none (a model that never lost goes to +∞; groups that never met float freely), it never
-//! changes the order of models with equal records, and it weighs as one vote among thousands.
+//! The prior: every model is credited with [`PRIOR_GAMES`] virtual drawn game, spread evenly
+//! over all other models (each pair gets 1/(m − 1) of a draw). It is what keeps the answer
+//! finite and unique when the plain MLE has none (a model that never lost goes to +∞; groups
+//! that never met float freely), it depends only on rating differences (so centring stays a
+//! pure choice of origin), and among thousands of votes it is invisible. It is folded into the
+//! pair data ([`Outcomes::with_prior`]), so the Design holds every pair of models.
+//!
+//! Ratings are only defined up to a common shift, so the Hessian is singular along (1, …, 1);
+//! adding a multiple of 11ᵀ to it fixes that without changing any step's differences.
 
 use super::linalg::Cholesky;
 
-/// Virtual drawn games each model plays against the phantom at strength 0.
+/// Virtual drawn games each model is credited with, spread evenly over the other models.
 pub const PRIOR_GAMES: f64 = 1.0;
 
 /// Newton stops when no strength moves by more than this (≈ 2·10⁻⁸ rating points).
@@ -27,7 +32,7 @@ const TOLERANCE: f64 = 1e-10;
 const MAX_STEP: f64 = 5.0;
 const MAX_ITERATIONS: u32 = 200;
 
-/// Which models meet in each pair; fixed across bootstrap rounds.
+/// Every pair (lo < hi) of the m models, in order; fixed across bootstrap rounds.
 #[derive(Clone, Debug)]
 pub(crate) struct Design {
     pub n_models: usize,
@@ -35,11 +40,45 @@ pub(crate) struct Design {
     pub hi: Vec<usize>,
 }
 
+impl Design {
+    pub fn all_pairs(n_models: usize) -> Design {
+        let (mut lo, mut hi) = (Vec::new(), Vec::new());
+        for i in 0..n_models {
+            for j in (i + 1)..n_models {
+                lo.push(i);
+                hi.push(j);
+            }
+        }
+        Design { n_models, lo, hi }
+    }
+
+    /// Position of pair (i, j), i < j, in [`Design::all_pairs`].
+    pub fn index(&self, i: usize, j: usize) -> usize {
+        let m = self.n_models;
+        i * m - i * (i + 1) / 2 + (j - i - 1)
+    }
+}
+
 /// Per pair: the `lo` model's score (wins + half the draws) and the number of games.
 #[derive(Clone, Debug)]
 pub(crate) struct Outcomes {
     pub score: Vec<f64>,
     pub games: Vec<f64>,
+}
+
+impl Outcomes {
+    /// The prior's virtual draws alone, for every pair of `design`.
+    pub fn with_prior(design: &Design) -> Outcomes {
+        let per_pair = if design.n_models > 1 {
+            PRIOR_GAMES / (design.n_models - 1) as f64
+        } else {
+            0.0
+        };
+        Outcomes {
+            score: vec![0.5 * per_pair; design.lo.len()],
+            games: vec![per_pair; design.lo.len()],
+        }
+    }
 }
 
 /// Reusable buffers, so bootstrap rounds do not allocate.
@@ -80,19 +119,12 @@ pub(crate) fn log_likelihood(design: &Design, data: &Outcomes, theta: &[f64]) ->
         let log_sum = m + libm::log(libm::exp(theta[i] - m) + libm::exp(theta[j] - m));
         sum += s * theta[i] + (n - s) * theta[j] - n * log_sum;
     }
-    for &t in theta {
-        let m = if t > 0.0 { t } else { 0.0 };
-        let log_sum = m + libm::log(libm::exp(t - m) + libm::exp(-m));
-        sum += PRIOR_GAMES * (0.5 * t - log_sum);
-    }
     sum
 }
 
 /// Gradient of [`log_likelihood`] into `grad`; needs `gamma` = e^θ.
 pub(crate) fn gradient(design: &Design, data: &Outcomes, gamma: &[f64], grad: &mut [f64]) {
-    for (g, &gi) in grad.iter_mut().zip(gamma) {
-        *g = PRIOR_GAMES * (0.5 - gi / (gi + 1.0));
-    }
+    grad.fill(0.0);
     let pairs = design.lo.iter().zip(&design.hi);
     for ((&i, &j), (&s, &n)) in pairs.zip(data.score.iter().zip(&data.games)) {
         let r = s - n * gamma[i] / (gamma[i] + gamma[j]);
@@ -101,14 +133,11 @@ pub(crate) fn gradient(design: &Design, data: &Outcomes, gamma: &[f64], grad: &m
     }
 }
 
-/// Negative Hessian of [`log_likelihood`] (positive definite) into `hess`, row-major.
+/// Negative Hessian of [`log_likelihood`] plus c·11ᵀ (so positive definite) into `hess`,
+/// row-major. c makes the added eigenvalue along (1, …, 1) the mean diagonal entry.
 fn neg_hessian(design: &Design, data: &Outcomes, gamma: &[f64], hess: &mut [f64]) {
     let n = design.n_models;
     hess.fill(0.0);
-    for (i, &gi) in gamma.iter().enumerate() {
-        let p = gi / (gi + 1.0);
-        hess[i * n + i] = PRIOR_GAMES * p * (1.0 - p);
-    }
     for k in 0..design.lo.len() {
         let (i, j) = (design.lo[k], design.hi[k]);
         let sum = gamma[i] + gamma[j];
@@ -118,6 +147,9 @@ fn neg_hessian(design: &Design, data: &Outcomes, gamma: &[f64], hess: &mut [f64]
         hess[i * n + j] -= w;
         hess[j * n + i] -= w;
     }
+    let trace: f64 = (0..n).map(|i| hess[i * n + i]).sum();
+    let c = trace / (n * n) as f64;
+    hess.iter_mut().for_each(|h| *h += c);
 }
 
 fn max_abs(v: &[f64]) -> f64 {
@@ -128,6 +160,9 @@ fn max_abs(v: &[f64]) -> f64 {
 /// Damped Newton from `theta` (updated in place) to the maximiser. Returns the iterations used.
 pub(crate) fn fit(design: &Design, data: &Outcomes, theta: &mut [f64], ws: &mut Workspace) -> u32 {
     let n = design.n_models;
+    if n < 2 {
+        return 0;
+    }
     let mut current = log_likelihood(design, data, theta);
     let mut trial = vec![0.0; n];
     for iteration in 1..=MAX_ITERATIONS {

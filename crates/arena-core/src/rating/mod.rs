@@ -11,18 +11,18 @@
 //! Ratings have mean 1000, or the anchor model sits exactly at its given rating.
 //!
 //! # Data the plain maximum-likelihood answer cannot handle
-//! Every model is credited with one virtual drawn game against a phantom of average strength
-//! ([`PRIOR_GAMES`]). That keeps every number finite and the answer unique, and among
-//! thousands of votes it is invisible (it moves a model with 1,000 votes by well under a
-//! rating point). What it means in each hard case:
+//! Every model is credited with one virtual drawn game, spread evenly over all the other models
+//! ([`PRIOR_GAMES`]). That keeps every number finite and the answer unique, depends only on
+//! rating differences, and among thousands of votes it is invisible (it moves a model with
+//! 1,000 votes by well under a rating point). What it means in each hard case:
 //! - **No counts**: an empty table.
 //! - **One model**: it sits at 1000 (or its anchor), interval of zero width.
 //! - **A model that never lost** (or never won): a finite rating that grows with its number
 //!   of wins — with *n* straight wins against equals, about 400·log10(2n + 1) points above them.
-//! - **A model with one vote**: its rating moves about 100 points from the centre, its
-//!   interval is wide, and it is marked `provisional`.
-//! - **Groups that never met**: each group is fitted on its own data and pulled towards the
-//!   same centre; [`RatingTable::components`] reports how many groups there are.
+//! - **A model with one vote**: one win against an established model puts it about 190
+//!   points (400·log10 3) above that model; its interval is wide and it is `provisional`.
+//! - **Groups that never met**: they are linked only by the prior's virtual draws, which
+//!   pull the groups' averages together; [`RatingTable::components`] says how many there are.
 //! - **A model "battling itself"**: the row carries no information and is ignored.
 //!
 //! # Reproducibility
@@ -161,20 +161,15 @@ pub fn gradient(counts: &BattleCounts, strengths: &Strengths) -> Vec<f64> {
     grad
 }
 
+/// Every pair of models with the prior's virtual draws, plus the observed battles.
 fn design_of(pairs: &PairTable) -> (Design, Outcomes) {
-    let design = Design {
-        n_models: pairs.models.len(),
-        lo: pairs.pairs.iter().map(|p| p.lo).collect(),
-        hi: pairs.pairs.iter().map(|p| p.hi).collect(),
-    };
-    let data = Outcomes {
-        score: pairs
-            .pairs
-            .iter()
-            .map(|p| p.lo_wins as f64 + 0.5 * p.draws as f64)
-            .collect(),
-        games: pairs.pairs.iter().map(|p| p.battles() as f64).collect(),
-    };
+    let design = Design::all_pairs(pairs.models.len());
+    let mut data = Outcomes::with_prior(&design);
+    for p in &pairs.pairs {
+        let k = design.index(p.lo, p.hi);
+        data.score[k] += p.lo_wins as f64 + 0.5 * p.draws as f64;
+        data.games[k] += p.battles() as f64;
+    }
     (design, data)
 }
 

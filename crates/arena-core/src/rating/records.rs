@@ -20,6 +20,8 @@ use crate::markdown::StyleFeatures;
 /// One battle as recorded.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BattleRecord {
+    /// 1-based line of the input it came from.
+    pub line: usize,
     pub model_a: String,
     pub model_b: String,
     pub choice: Choice,
@@ -114,12 +116,12 @@ pub fn parse_battle_records(input: &str) -> Result<Vec<BattleRecord>, RecordErro
             continue;
         }
         let line = index + 1;
-        records.push(parse_line(text).map_err(|message| RecordError { line, message })?);
+        records.push(parse_line(text, line).map_err(|message| RecordError { line, message })?);
     }
     Ok(records)
 }
 
-fn parse_line(text: &str) -> Result<BattleRecord, String> {
+fn parse_line(text: &str, line: usize) -> Result<BattleRecord, String> {
     let raw: RawRecord = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let name = |field: Option<Cow<str>>, key: &str| match field {
         Some(name) if !name.trim().is_empty() => Ok(name.into_owned()),
@@ -157,6 +159,7 @@ fn parse_line(text: &str) -> Result<BattleRecord, String> {
         )
     });
     Ok(BattleRecord {
+        line,
         model_a,
         model_b,
         choice,

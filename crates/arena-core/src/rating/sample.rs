@@ -7,6 +7,9 @@
 //! drawn from the cell shares. Both keep the result exactly Multinomial(N, c/Σc). The gain is
 //! that each cell's Poisson mean is the same in every round, so its sampler's constants are
 //! computed once per table, not once per draw, and the correction touches only ~√N items.
+//! Beyond [`EXACT_TOTAL_LIMIT`] battles (far past any real arena) that correction would cost
+//! too much and is skipped: the Poisson bootstrap, indistinguishable from the multinomial one
+//! at that size, and it keeps absurd input from hanging the server.
 //!
 //! Hand-written rather than taken from `rand_distr` because the browser's check compares bits:
 //! every operation a draw depends on is spelled out here, with `libm` for the transcendental
@@ -153,6 +156,9 @@ impl LogFactorial {
     }
 }
 
+/// Up to this many battles, a resample has exactly the original total.
+pub(crate) const EXACT_TOTAL_LIMIT: u64 = 1 << 36;
+
 /// Multinomial resampling of fixed count cells; built once, drawn from every round.
 #[derive(Clone, Debug)]
 pub(crate) struct Resampler {
@@ -190,6 +196,9 @@ impl Resampler {
         for (cell, slot) in self.cells.iter().zip(out.iter_mut()) {
             *slot = cell.draw(rng, &self.log_factorial);
             drawn = drawn.saturating_add(*slot);
+        }
+        if self.total > EXACT_TOTAL_LIMIT {
+            return;
         }
         if drawn > self.total {
             remove_uniformly(rng, out, drawn, drawn - self.total);

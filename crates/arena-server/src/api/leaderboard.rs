@@ -2,8 +2,7 @@
 //!
 //! The counts are what the table was computed from, so anyone can recompute it.
 
-use arena_core::api::LeaderboardResponse;
-use arena_core::rating::BattleCounts;
+use arena_core::api::{CountsResponse, LeaderboardResponse};
 use axum::Json;
 use axum::extract::State;
 
@@ -20,6 +19,11 @@ pub async fn get_leaderboard(
 pub async fn get_counts(
     State(state): State<AppState>,
     QueryParams(query): QueryParams<CategoryQuery>,
-) -> Json<BattleCounts> {
-    Json(state.leaderboards.table(query.category()).counts)
+) -> Json<CountsResponse> {
+    let table = state.leaderboards.table(query.category());
+    Json(CountsResponse {
+        computed_at_ms: table.response.computed_at_ms,
+        category: table.response.category,
+        counts: table.counts,
+    })
 }

@@ -1,8 +1,169 @@
-//! Placeholder: `arena-server leaderboard` lands with the rating engine.
+//! `arena-server leaderboard`: the leaderboard of a Chatbot-Arena battle file, computed by the
+//! same engine the server and the browser use, printed as JSON.
+//!
+//! For operators and reviewers who want to check the maths on public data (the ko-arena-hard
+//! battles, the public arena's dumps) without running the server. Reading and validating the
+//! file is here; everything else is `arena_core::rating`.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use arena_core::rating::records::{BattleRecord, aggregate, categories, parse_battle_records};
+use arena_core::rating::style::{StyleCoefficients, StyledBattle, compute_style_controlled};
+use arena_core::rating::{
+    DEFAULT_BOOTSTRAP_ROUNDS, DEFAULT_MIN_VOTES, DEFAULT_SEED, RatingOptions, RatingTable, compute,
+};
+use serde::Serialize;
 
 #[derive(clap::Args, Debug)]
-pub struct LeaderboardArgs {}
+pub struct LeaderboardArgs {
+    /// Battle records, one JSON object per line (`model_a`, `model_b`, `winner`, optional
+    /// `category` and `conv_metadata`); `-` reads standard input.
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub battles: PathBuf,
+    /// Bootstrap rounds for the 95% intervals.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_BOOTSTRAP_ROUNDS)]
+    pub bootstrap: usize,
+    /// Seed of the bootstrap, for reproducible intervals.
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Pin one model's rating instead of centring the mean on 1000, e.g. `gpt-4-0314=1000`.
+    #[arg(long, value_name = "MODEL=RATING", value_parser = parse_anchor)]
+    pub anchor: Option<(String, f64)>,
+    /// Use only the battles of this category.
+    #[arg(long, value_name = "C")]
+    pub category: Option<String>,
+    /// Take out the effect of answer length and Markdown style (needs `conv_metadata`).
+    #[arg(long)]
+    pub style_control: bool,
+    /// Models with fewer votes are marked provisional.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MIN_VOTES)]
+    pub min_votes: u64,
+}
 
-pub fn run(_args: &LeaderboardArgs) -> anyhow::Result<()> {
-    anyhow::bail!("not built yet")
+fn parse_anchor(text: &str) -> Result<(String, f64), String> {
+    let (model, rating) = text
+        .rsplit_once('=')
+        .ok_or_else(|| format!("expected MODEL=RATING, got {text:?}"))?;
+    let rating: f64 = rating
+        .trim()
+        .parse()
+        .map_err(|_| format!("the rating in {text:?} is not a number"))?;
+    if model.trim().is_empty() || !rating.is_finite() {
+        return Err(format!(
+            "expected MODEL=RATING with a finite rating, got {text:?}"
+        ));
+    }
+    Ok((model.trim().to_owned(), rating))
+}
+
+#[derive(Serialize)]
+struct Output<'a> {
+    models: Vec<Row<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    style_coefficients: Option<StyleCoefficients>,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    rating: f64,
+    ci_low: f64,
+    ci_high: f64,
+    votes: u64,
+    rank: u32,
+}
+
+pub fn run(args: &LeaderboardArgs) -> anyhow::Result<()> {
+    let text = if args.battles.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin()).context("reading battles from standard input")?
+    } else {
+        std::fs::read_to_string(&args.battles)
+            .with_context(|| format!("reading {}", args.battles.display()))?
+    };
+    let name = args.battles.display();
+    let records = parse_battle_records(&text).with_context(|| format!("in {name}"))?;
+    let selected: Vec<&BattleRecord> = records
+        .iter()
+        .filter(|r| args.category.is_none() || r.category == args.category)
+        .collect();
+    if selected.is_empty() {
+        match &args.category {
+            Some(c) => bail!(
+                "no battles in category {c:?}; the file has: {}",
+                categories(&records).join(", ")
+            ),
+            None => bail!("{name} holds no battles"),
+        }
+    }
+    if let Some((model, _)) = &args.anchor {
+        if !selected
+            .iter()
+            .any(|r| &r.model_a == model || &r.model_b == model)
+        {
+            bail!("anchor model {model:?} has no battles in {name}");
+        }
+    }
+    let opts = RatingOptions {
+        bootstrap_rounds: args.bootstrap,
+        seed: args.seed,
+        anchor: args.anchor.clone(),
+        min_votes: args.min_votes,
+    };
+
+    let (table, style_coefficients) = if args.style_control {
+        let mut battles = Vec::with_capacity(selected.len());
+        for record in &selected {
+            let Some(battle) = StyledBattle::from_record(record) else {
+                bail!(
+                    "{name} line {}: style control needs `conv_metadata` on every battle",
+                    record.line
+                );
+            };
+            battles.push(battle);
+        }
+        let controlled = compute_style_controlled(&battles, &opts);
+        (controlled.table, Some(controlled.coefficients))
+    } else {
+        let counts = aggregate(&records, args.category.as_deref());
+        (compute(&counts, &opts), None)
+    };
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&output(&table, style_coefficients))?
+    );
+    Ok(())
+}
+
+fn output(table: &RatingTable, style_coefficients: Option<StyleCoefficients>) -> Output<'_> {
+    Output {
+        models: table
+            .models
+            .iter()
+            .map(|m| Row {
+                id: &m.id,
+                rating: m.rating,
+                ci_low: m.ci_low,
+                ci_high: m.ci_high,
+                votes: m.votes,
+                rank: m.rank,
+            })
+            .collect(),
+        style_coefficients,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_anchor;
+
+    #[test]
+    fn anchors_are_model_equals_rating() {
+        assert_eq!(parse_anchor("gpt-4=1000"), Ok(("gpt-4".into(), 1000.0)));
+        assert_eq!(parse_anchor("a=b=1114.5"), Ok(("a=b".into(), 1114.5)));
+        assert!(parse_anchor("gpt-4").is_err());
+        assert!(parse_anchor("gpt-4=high").is_err());
+        assert!(parse_anchor("=1000").is_err());
+        assert!(parse_anchor("x=inf").is_err());
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use arena_core::api::{LeaderboardResponse, VoteResponse};
+use arena_core::api::{CountsResponse, LeaderboardResponse, VoteResponse};
 use arena_core::rating::{self, BattleCounts, RatingOptions};
 use serde_json::json;
 
@@ -79,7 +79,7 @@ async fn votes_move_the_leaderboard_and_counts_are_published() {
         "each vote counts for two models"
     );
 
-    let counts: BattleCounts = app
+    let published: CountsResponse = app
         .client
         .get(app.url("/api/v1/leaderboard/counts"))
         .send()
