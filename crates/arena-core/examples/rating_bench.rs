@@ -57,15 +57,15 @@ fn parse_args() -> Result<Args, String> {
 
 /// Best of `repeat` runs, in seconds: the least disturbed by whatever else the machine does.
 fn best_of<T>(repeat: usize, mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut best = f64::INFINITY;
-    let mut result = None;
-    for _ in 0..repeat {
+    let started = Instant::now();
+    let mut result = f();
+    let mut best = started.elapsed().as_secs_f64();
+    for _ in 1..repeat {
         let started = Instant::now();
-        let value = f();
+        result = f();
         best = best.min(started.elapsed().as_secs_f64());
-        result = Some(value);
     }
-    (best, result.unwrap_or_else(|| f()))
+    (best, result)
 }
 
 fn synthetic_jsonl(args: &Args) -> String {

@@ -51,7 +51,7 @@ fn intervals_cover_the_truth_at_about_the_nominal_rate() {
     let ids = names(truth.len());
     let want = centred(&truth);
     let (mut covered, mut total) = (0, 0);
-    for dataset in 0..40 {
+    for dataset in 0..100 {
         let battles = simulate::battles(&truth, 4_000, 0.0, 1000 + dataset);
         let table = compute(
             &simulate::counts(&battles, &ids),
@@ -69,10 +69,11 @@ fn intervals_cover_the_truth_at_about_the_nominal_rate() {
         }
     }
     let rate = covered as f64 / total as f64;
-    // 320 intervals: a 95% procedure lands in this band with overwhelming probability, a
-    // 90% or 99% one almost never does.
+    println!("coverage of the 95% intervals: {rate:.3} ({covered}/{total})");
+    // 800 intervals (one standard error of the rate is 0.008): a 95% procedure lands in this
+    // band, a 90% or 99% one does not.
     assert!(
-        (0.915..=0.98).contains(&rate),
+        (0.925..=0.975).contains(&rate),
         "coverage {rate:.3} ({covered}/{total})"
     );
 }

@@ -2,9 +2,10 @@
 //! aggregated battle counts, identically on the server and in the browser (DESIGN §4).
 //!
 //! Read in this order: [`counts`](BattleCounts) (the published input), `fit` (maximum
-//! likelihood), `bootstrap` (intervals) and `sample` (its random draws), `table` (the output),
-//! then [`compare`] (the browser's check), [`records`] (Chatbot-Arena battle files) and
-//! [`style`] (style control).
+//! likelihood, with `linalg`), `bootstrap` (intervals) with `sample` and `poisson` (its random
+//! draws), `table` (the output), then [`compare`] (the browser's check), [`records`]
+//! (Chatbot-Arena battle files), [`style`] with `style_fit` (style control) and [`simulate`]
+//! (battles of known strength for tests and the benchmark).
 //!
 //! # The model
 //! P(A beats B) = 1 / (1 + 10^((R_B − R_A)/400)); a tie or both-bad is half a win each way.
@@ -13,8 +14,9 @@
 //! # Data the plain maximum-likelihood answer cannot handle
 //! Every model is credited with one virtual drawn game, spread evenly over all the other models
 //! ([`PRIOR_GAMES`]). That keeps every number finite and the answer unique, depends only on
-//! rating differences, and among thousands of votes it is invisible (it moves a model with
-//! 1,000 votes by well under a rating point). What it means in each hard case:
+//! rating differences, and weighs like one vote among each model's votes: it moves a model
+//! with 1,000 votes by under a rating point, or a few points when that model wins only 4% of
+//! them (the extreme of ko-arena-hard). What it means in each hard case:
 //! - **No counts**: an empty table.
 //! - **One model**: it sits at 1000 (or its anchor), interval of zero width.
 //! - **A model that never lost** (or never won): a finite rating that grows with its number
@@ -27,8 +29,8 @@
 //!
 //! # Reproducibility
 //! [`compute`] depends only on the multiset of (model pair, outcome) counts: not on row order,
-//! not on which side a model sat. It uses only `+ − × ÷`, `libm` for `exp`, `log`, `sqrt` and
-//! `floor`, sorts with total orders, and gives bootstrap round *r* its own random stream; so
+//! not on which side a model sat. It uses only `+ − × ÷` and `libm` for everything else
+//! (`exp`, `log`, `sqrt`, …), sorts with total orders, and gives bootstrap round *r* its own random stream; so
 //! the same counts and options give the same bits on x86_64 and wasm32, with any number of
 //! threads.
 
@@ -37,6 +39,7 @@ mod compare;
 mod counts;
 mod fit;
 mod linalg;
+mod poisson;
 pub mod records;
 mod sample;
 pub mod simulate;

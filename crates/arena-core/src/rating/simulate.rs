@@ -4,7 +4,7 @@
 //! its benchmark need battles whose true ratings are known; this is the one generator they
 //! share, seeded so every run sees the same battles.
 
-use rand_pcg::Pcg64;
+use super::sample::Pcg64;
 
 use super::counts::BattleCounts;
 use super::sample::{round_rng, uniform};

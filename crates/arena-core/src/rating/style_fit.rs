@@ -211,11 +211,15 @@ pub(crate) fn refit(
         derivatives(problem, weights, params, &mut ws.grad, None);
         fixed.solve(&mut ws.grad);
         let size = max_abs(&ws.grad);
-        if !(size < 0.5 * previous) || size > MAX_STEP {
+        // Also stops on NaN: the comparison is then false.
+        let contracting = size < 0.5 * previous;
+        if !contracting || size > MAX_STEP {
             break;
         }
         params.iter_mut().zip(&ws.grad).for_each(|(p, s)| *p += s);
-        if size <= TOLERANCE {
+        // Steps shrink geometrically, by about size / previous each time, so what is left
+        // after this one is about size² / previous.
+        if size <= TOLERANCE || size * (size / previous) <= TOLERANCE {
             return;
         }
         previous = size;

@@ -89,10 +89,15 @@ pub fn run(args: &LeaderboardArgs) -> anyhow::Result<()> {
         .collect();
     if selected.is_empty() {
         match &args.category {
-            Some(c) => bail!(
-                "no battles in category {c:?}; the file has: {}",
-                categories(&records).join(", ")
-            ),
+            Some(c) => match categories(&records) {
+                known if known.is_empty() => {
+                    bail!("no battles in category {c:?}: {name} has no categories")
+                }
+                known => bail!(
+                    "no battles in category {c:?}; {name} has: {}",
+                    known.join(", ")
+                ),
+            },
             None => bail!("{name} holds no battles"),
         }
     }

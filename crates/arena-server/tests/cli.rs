@@ -1,0 +1,79 @@
+//! The operator's command line, run as a real process: `arena-server import`.
+#![allow(clippy::unwrap_used)]
+
+use std::process::Command;
+
+fn arena_server() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_arena-server"))
+}
+
+const GOOD: &str = r#"{"models": [{"id": "m1", "name": "모델 1"}, {"id": "m2", "name": "모델 2"}]}
+{"id": "q1", "category": "역사", "prompt": "질문", "answers": [{"model": "m1", "text": "답 1"}, {"model": "m2", "text": "답 2"}]}
+"#;
+
+#[test]
+fn import_reports_bad_lines_by_number_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("arena.db").display());
+    let file = dir.path().join("set.jsonl");
+    std::fs::write(
+        &file,
+        format!("{GOOD}{{\"id\": \"q2\", \"category\": \"역사\"}}\nnot json\n"),
+    )
+    .unwrap();
+
+    let out = arena_server()
+        .args(["import", "--database-url", &db])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("set.jsonl:3: bad prompt line: missing field"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("set.jsonl:4: not valid JSON"), "{stderr}");
+    assert!(stderr.contains("nothing stored"), "{stderr}");
+
+    // The good part alone imports; a second time nothing changes.
+    std::fs::write(&file, GOOD).unwrap();
+    let first = arena_server()
+        .args(["import", "--database-url", &db])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        stdout.contains("2 models added") && stdout.contains("1 prompts added"),
+        "{stdout}"
+    );
+    let second = arena_server()
+        .args(["import", "--database-url", &db])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(second.status.success());
+    assert!(String::from_utf8_lossy(&second.stdout).contains("(nothing new)"));
+}
+
+#[test]
+fn import_of_a_missing_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("arena.db").display());
+    let out = arena_server()
+        .args(["import", "--database-url", &db, "/nonexistent/set.jsonl"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read /nonexistent/set.jsonl"),
+        "{stderr}"
+    );
+}
