@@ -114,3 +114,75 @@ async fn vote_bar_reports_the_pressed_choice_and_respects_disabled() {
         "a disabled button sends nothing"
     );
 }
+
+fn row(id: &str, rating: f64, low: f64, high: f64, rank: u32) -> arena_core::api::LeaderboardRow {
+    arena_core::api::LeaderboardRow {
+        id: id.into(),
+        name: format!("{id} 모델"),
+        rating,
+        ci_low: low,
+        ci_high: high,
+        votes: 40,
+        rank,
+        provisional: false,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_interval_chart_draws_one_bar_per_model_in_order_with_a_text_alternative() {
+    use kai_arena::components::ci_chart::CiChart;
+    let root = container();
+    let models = vec![
+        row("가", 1100.0, 1050.0, 1150.0, 1),
+        row("나", 900.0, 850.0, 960.0, 2),
+    ];
+    mount_to(root.clone(), move || view! { <CiChart models=models/> }).forget();
+
+    let svg = find(&root, "svg[role=img]").unwrap();
+    let bars = svg.query_selector_all("line.ci-bar").unwrap();
+    assert_eq!(bars.length(), 2);
+    let x = |i: u32, attr: &str| -> f64 {
+        let el: web_sys::Element = bars.item(i).unwrap().unchecked_into();
+        el.get_attribute(attr).unwrap().parse().unwrap()
+    };
+    assert!(x(0, "x1") < x(0, "x2"), "a bar runs from low to high");
+    assert!(
+        x(1, "x2") < x(0, "x1"),
+        "the lower model's bar ends left of the higher one's"
+    );
+    let desc = find(&root, "desc").unwrap().text_content().unwrap();
+    assert!(
+        desc.contains("1위 가 모델: 1100점, 95% 구간 1050~1150"),
+        "{desc}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_heatmap_is_a_table_with_every_win_rate() {
+    use kai_arena::components::win_rate_heatmap::WinRateHeatmap;
+    let root = container();
+    let names = vec!["가".to_string(), "나".to_string(), "다".to_string()];
+    let win_rate = vec![
+        vec![None, Some(0.75), None],
+        vec![Some(0.25), None, Some(0.5)],
+        vec![None, Some(0.5), None],
+    ];
+    let battle_count = vec![vec![0, 8, 0], vec![8, 0, 4], vec![0, 4, 0]];
+    mount_to(root.clone(), move || {
+        view! { <WinRateHeatmap names=names win_rate=win_rate battle_count=battle_count/> }
+    })
+    .forget();
+    let cells: Vec<String> = {
+        let list = root.query_selector_all("tbody tr:first-child td").unwrap();
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().text_content().unwrap())
+            .collect()
+    };
+    assert_eq!(cells, vec!["—", "75% (8)", "없음"]);
+    assert_eq!(
+        root.query_selector_all("tbody th[scope=row]")
+            .unwrap()
+            .length(),
+        3
+    );
+}

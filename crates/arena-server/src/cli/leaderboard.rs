@@ -101,13 +101,12 @@ pub fn run(args: &LeaderboardArgs) -> anyhow::Result<()> {
             None => bail!("{name} holds no battles"),
         }
     }
-    if let Some((model, _)) = &args.anchor {
-        if !selected
+    if let Some((model, _)) = &args.anchor
+        && !selected
             .iter()
             .any(|r| &r.model_a == model || &r.model_b == model)
-        {
-            bail!("anchor model {model:?} has no battles in {name}");
-        }
+    {
+        bail!("anchor model {model:?} has no battles in {name}");
     }
     let opts = RatingOptions {
         bootstrap_rounds: args.bootstrap,
