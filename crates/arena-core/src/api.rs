@@ -80,6 +80,22 @@ pub struct LeaderboardRow {
     pub provisional: bool,
 }
 
+impl LeaderboardRow {
+    /// A computed rating with the model's display name.
+    pub fn from_rated(model: crate::rating::RatedModel, name: String) -> Self {
+        LeaderboardRow {
+            id: model.id,
+            name,
+            rating: model.rating,
+            ci_low: model.ci_low,
+            ci_high: model.ci_high,
+            votes: model.votes,
+            rank: model.rank,
+            provisional: model.provisional,
+        }
+    }
+}
+
 /// `GET /api/v1/leaderboard[?category=..]`, highest rating first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LeaderboardResponse {

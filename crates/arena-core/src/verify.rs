@@ -138,16 +138,7 @@ mod tests {
             models: table
                 .models
                 .iter()
-                .map(|m| LeaderboardRow {
-                    id: m.id.clone(),
-                    name: m.id.clone(),
-                    rating: m.rating,
-                    ci_low: m.ci_low,
-                    ci_high: m.ci_high,
-                    votes: m.votes,
-                    rank: m.rank,
-                    provisional: m.provisional,
-                })
+                .map(|m| LeaderboardRow::from_rated(m.clone(), m.id.clone()))
                 .collect(),
             category: None,
             computed_at_ms: 1,

@@ -157,15 +157,9 @@ fn build_table(
     let models = rated
         .models
         .into_iter()
-        .map(|m| LeaderboardRow {
-            name: names.get(&m.id).cloned().unwrap_or_else(|| m.id.clone()),
-            id: m.id,
-            rating: m.rating,
-            ci_low: m.ci_low,
-            ci_high: m.ci_high,
-            votes: m.votes,
-            rank: m.rank,
-            provisional: m.provisional,
+        .map(|m| {
+            let name = names.get(&m.id).cloned().unwrap_or_else(|| m.id.clone());
+            LeaderboardRow::from_rated(m, name)
         })
         .collect();
     Table {

@@ -89,6 +89,11 @@ async fn votes_move_the_leaderboard_and_counts_are_published() {
         .await
         .unwrap();
     assert_eq!(
+        published.computed_at_ms, table.computed_at_ms,
+        "counts and table belong together"
+    );
+    let counts = published.counts;
+    assert_eq!(
         counts,
         expected.canonical(),
         "the published counts are the votes"
