@@ -63,7 +63,7 @@ def fit_bt(matchups, outcomes, weights, n_models, alpha=math.log(10.0), tol=1e-6
         args=(matchups, outcomes, weights, alpha),
         jac=True,
         method="L-BFGS-B",
-        options={"disp": False, "maxiter": 100, "gtol": tol},
+        options={"maxiter": 100, "gtol": tol},
     )
     return result["x"]
 
@@ -93,8 +93,9 @@ def run(name, out_dir, rounds, pool):
     samples = np.array(pool.map(fn, boot))
     boot_s = time.perf_counter() - started
 
-    ours = json.load(open(os.path.join(out_dir, f"{name}_table.json")))["models"]
-    ours = {m["id"]: m["rating"] for m in ours}
+    table = json.load(open(os.path.join(out_dir, f"{name}_table.json")))["models"]
+    ours = {m["id"]: m["rating"] for m in table}
+    our_width = float(np.mean([m["ci_high"] - m["ci_low"] for m in table]))
     theirs = centred(point)
     mean_ours = np.mean([ours[m] for m in models])
     gap = max(abs(ours[m] - mean_ours + 1000.0 - t) for m, t in zip(models, theirs))
@@ -106,7 +107,7 @@ def run(name, out_dir, rounds, pool):
     print(f"REFERENCE {name}.bootstrap {boot_s:.4f}")
     print(f"REFERENCE {name}.fit_plus_bootstrap {fit_s + boot_s:.4f}")
     print(f"{name}: largest rating difference Rust vs reference {gap:.3f} points; "
-          f"mean reference 95% interval width {width:.2f} points")
+          f"mean 95% interval width {our_width:.2f} (Rust) vs {width:.2f} (reference) points")
     return {"fit": fit_s, "bootstrap": boot_s, "fit_plus_bootstrap": fit_s + boot_s}
 
 

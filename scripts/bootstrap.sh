@@ -16,6 +16,19 @@ have_version() { # have_version COMMAND EXPECTED: does `COMMAND --version` menti
   [[ "$out" == *"$2"* ]]
 }
 
+# The machine's own toolchain (no rust-toolchain file pins another); make sure it is complete.
+for component in rustfmt clippy; do
+  if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+    say "adding the $component component"
+    rustup component add "$component"
+  fi
+done
+
+if ! command -v node >/dev/null || (( $(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0) < 20 )); then
+  say "Node.js 20 or newer is needed (for wasm-opt from npm and the browser tests); found: $(node --version 2>/dev/null || echo none)"
+  exit 1
+fi
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
@@ -50,6 +63,8 @@ if [[ "${1:-}" == "--for-tests" ]]; then
   missing=()
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
   [[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v python3 >/dev/null || missing+=(python3)
   if ! command -v fc-list >/dev/null || [[ -z "$(fc-list :lang=ko 2>/dev/null)" ]]; then
     missing+=(fonts-noto-cjk)
   fi
@@ -67,7 +82,7 @@ if [[ "${1:-}" == "--for-tests" ]]; then
     fi
     say "installing Debian packages: ${missing[*]}"
     "${SUDO[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
 fi
 say "ready"

@@ -11,7 +11,7 @@ use crate::routes::{about::AboutPage, battle::BattlePage, leaderboard::Leaderboa
 pub fn App() -> impl IntoView {
     view! {
         <Router>
-            <a class="skip-link" href="#main">"본문 바로가기"</a>
+            <a class="skip-link" href="#main" rel="external">"본문 바로가기"</a>
             <SiteHeader/>
             <main id="main" tabindex="-1" class="container">
                 <Routes fallback=NotFound>

@@ -29,6 +29,7 @@ pub fn date_time(ms: i64) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -102,6 +102,7 @@ pub fn CiChart(models: Vec<LeaderboardRow>) -> impl IntoView {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::ticks;
 

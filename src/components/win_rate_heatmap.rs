@@ -77,6 +77,7 @@ pub fn WinRateHeatmap(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::cell_colour;
 

@@ -86,20 +86,26 @@ pub fn BattlePage() -> impl IntoView {
     let status = RwSignal::new(Status::Loading);
     let next_button = NodeRef::<leptos::html::Button>::new();
     let heading = NodeRef::<leptos::html::H1>::new();
+    let problem = NodeRef::<leptos::html::Div>::new();
 
     let load = move |focus_heading: bool| {
         battle.set(None);
         status.set(Status::Loading);
         spawn_local(async move {
+            // The person may have left the page meanwhile: `try_` calls do nothing then.
             match api::battle(category().as_deref()).await {
                 Ok(b) => {
-                    battle.set(Some(b));
-                    status.set(Status::Ready);
+                    battle.try_set(Some(b));
+                    status.try_set(Status::Ready);
                     if focus_heading {
-                        focus_later(move || heading.get_untracked().map(|h| h.into()));
+                        focus_later(move || {
+                            heading.try_get_untracked().flatten().map(|h| h.into())
+                        });
                     }
                 }
-                Err(e) => status.set(Status::LoadFailed(e.user_message())),
+                Err(e) => {
+                    status.try_set(Status::LoadFailed(e.user_message()));
+                }
             }
         });
     };
@@ -116,16 +122,22 @@ pub fn BattlePage() -> impl IntoView {
         spawn_local(async move {
             match api::vote(&token, choice).await {
                 Ok(response) => {
-                    status.set(Status::Voted {
+                    status.try_set(Status::Voted {
                         choice,
                         models: response.models,
                     });
-                    focus_later(move || next_button.get_untracked().map(|b| b.into()));
+                    focus_later(move || {
+                        next_button.try_get_untracked().flatten().map(|b| b.into())
+                    });
                 }
-                Err(e) => status.set(Status::VoteFailed {
-                    message: e.user_message(),
-                    needs_new_battle: e.needs_new_battle(),
-                }),
+                Err(e) => {
+                    status.try_set(Status::VoteFailed {
+                        message: e.user_message(),
+                        needs_new_battle: e.needs_new_battle(),
+                    });
+                    // The pressed button was disabled while sending; put focus on the message.
+                    focus_later(move || problem.try_get_untracked().flatten().map(|p| p.into()));
+                }
             }
         });
     });
@@ -212,7 +224,7 @@ pub fn BattlePage() -> impl IntoView {
                     <p class="notice notice-info" aria-hidden="true">"투표를 저장하는 중입니다…"</p>
                 }.into_any(),
                 Status::VoteFailed { message, needs_new_battle } => view! {
-                    <div class="notice notice-danger">
+                    <div class="notice notice-danger" tabindex="-1" node_ref=problem>
                         <p>{message}</p>
                         {needs_new_battle.then(|| view! {
                             <button type="button" class="btn btn-primary" on:click=move |_| load(true)>

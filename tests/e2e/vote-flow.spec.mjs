@@ -31,16 +31,13 @@ test('vote on a battle, see both models, see the vote on the leaderboard', async
   assert.equal(await battle.voteButton('b').isDisabled(), true, 'a voted battle cannot be voted again');
   await battle.nextBattle().waitFor();
 
-  const board = new LeaderboardPage(page);
-  let rows = [];
-  for (let i = 0; i < 50; i++) {
-    await board.open();
-    if (await totalVotes() === before + 1 && await board.table().count() > 0) {
-      rows = await board.rows();
-      break;
-    }
-    await page.waitForTimeout(200);
+  // The table is recomputed off the request path; wait until the server has it, then look.
+  for (let i = 0; i < 100 && await totalVotes() !== before + 1; i++) {
+    await page.waitForTimeout(100);
   }
+  const board = new LeaderboardPage(page);
+  await board.open();
+  const rows = await board.rows();
   const names = rows.map((r) => r.name);
   assert.ok(names.includes(models.a) && names.includes(models.b), `both models are ranked: ${JSON.stringify(rows)}`);
   assert.ok(rows.every((r) => r.votes >= 1));

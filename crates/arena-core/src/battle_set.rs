@@ -134,7 +134,7 @@ pub fn parse(text: &str) -> Result<BattleSet, Vec<LineError>> {
                                 m.id
                             ));
                         } else if let Some((name, first)) = declared.get(&m.id) {
-                            if *name != m.name {
+                            if name != m.name.trim() {
                                 fail(format!(
                                     "model {:?} is already declared on line {first} with another name",
                                     m.id
@@ -243,6 +243,7 @@ fn check_prompt(p: &PromptRecord) -> Result<(), String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -86,6 +86,7 @@ impl FromStr for Choice {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

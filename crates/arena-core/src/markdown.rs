@@ -13,6 +13,9 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
 }
 
+const TABLE_OPEN: &str =
+    "<div class=\"md-table\" tabindex=\"0\" role=\"region\" aria-label=\"표\">";
+
 /// Renders untrusted Markdown to HTML that is safe to insert into the page.
 pub fn render_html(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
@@ -21,6 +24,19 @@ pub fn render_html(markdown: &str) -> String {
     let events = Parser::new_ext(markdown, options()).filter_map(|event| match event {
         // Raw HTML, block or inline, is shown as the text it is.
         Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        // The page's own headings are h1 (the page) and h2 ("답변 A"); an answer's `#` is h3.
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Some(Event::Start(Tag::Heading {
+            level: demoted(level),
+            id,
+            classes,
+            attrs,
+        })),
+        Event::End(TagEnd::Heading(level)) => Some(Event::End(TagEnd::Heading(demoted(level)))),
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -66,8 +82,24 @@ pub fn render_html(markdown: &str) -> String {
         Event::Text(text) if in_image && text.is_empty() => None,
         other => Some(other),
     });
+    // A wide table scrolls inside its own box, which must be reachable by keyboard. (Only this
+    // code emits `Event::Html`: the answer's own HTML became text above.)
+    let events = events.flat_map(|event| match event {
+        Event::Start(Tag::Table(_)) => vec![Event::Html(TABLE_OPEN.into()), event],
+        Event::End(TagEnd::Table) => vec![event, Event::Html("</div>".into())],
+        other => vec![other],
+    });
     html::push_html(&mut out, events);
     out
+}
+
+fn demoted(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H3,
+        HeadingLevel::H2 => HeadingLevel::H4,
+        HeadingLevel::H3 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
 }
 
 /// Autolinks and e-mail autolinks are rendered like inline links; nothing else changes.
@@ -152,22 +184,8 @@ fn heading_index(level: HeadingLevel) -> usize {
     }
 }
 
-/// Plain text of an answer (for previews and screen-reader summaries): Markdown syntax removed.
-pub fn plain_text(markdown: &str) -> String {
-    let mut out = String::new();
-    for event in Parser::new_ext(markdown, options()) {
-        match event {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                out.push_str(&t)
-            }
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => out.push(' '),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -176,12 +194,26 @@ mod tests {
         let html = render_html(
             "| 항목 | 값 |\n|---|---|\n| 가 | 1 |\n\n- 하나\n- 둘\n\n```rust\nlet x = 1;\n```\n",
         );
-        assert!(html.contains("<table>"), "{html}");
+        assert!(
+            html.contains(
+                "<div class=\"md-table\" tabindex=\"0\" role=\"region\" aria-label=\"표\"><table>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("</table>\n</div>"), "{html}");
         assert!(html.contains("<li>하나</li>"), "{html}");
         assert!(
             html.contains("<pre><code class=\"language-rust\">let x = 1;"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn answer_headings_sit_below_the_page_headings() {
+        let html = render_html("# 큰 제목\n\n## 작은 제목\n\n#### 아주 작은 제목\n");
+        assert!(html.contains("<h3>큰 제목</h3>"), "{html}");
+        assert!(html.contains("<h4>작은 제목</h4>"), "{html}");
+        assert!(html.contains("<h6>아주 작은 제목</h6>"), "{html}");
     }
 
     #[test]
@@ -252,13 +284,5 @@ mod tests {
         assert_eq!(f.list_items, 3);
         assert_eq!(f.bold, 1);
         assert_eq!(f.length as usize, md.chars().count());
-    }
-
-    #[test]
-    fn plain_text_drops_syntax() {
-        assert_eq!(
-            plain_text("# 제목\n\n**굵게** 그리고 `코드`"),
-            "제목 굵게 그리고 코드"
-        );
     }
 }

@@ -14,7 +14,7 @@ use arena_core::rating::{self, BattleCounts, RatingOptions};
 use tokio::sync::Notify;
 
 use crate::clock::now_ms;
-use crate::store::DynStore;
+use crate::store::{DynStore, VoteCount};
 
 /// Votes that arrive together are folded into one recomputation.
 const DEBOUNCE: Duration = Duration::from_millis(100);
@@ -32,6 +32,9 @@ pub struct Table {
 struct Snapshot {
     overall: Option<Table>,
     by_category: BTreeMap<String, Table>,
+    /// What the tables were computed from; an unchanged source keeps the snapshot (and its
+    /// `computed_at_ms`, which readers use to pair a table with its counts).
+    source: Option<(Vec<VoteCount>, BTreeMap<String, String>)>,
 }
 
 pub struct Leaderboards {
@@ -66,33 +69,13 @@ impl Leaderboards {
             .into_iter()
             .map(|m| (m.id, m.name))
             .collect();
+        let source = (counts, names);
+        if self.snapshot().source.as_ref() == Some(&source) {
+            return Ok(());
+        }
         let options = self.options.clone();
-        let snapshot = tokio::task::spawn_blocking(move || {
-            let mut overall = BattleCounts::default();
-            let mut by_category: BTreeMap<String, BattleCounts> = BTreeMap::new();
-            for c in &counts {
-                overall.add(&c.model_a, &c.model_b, c.choice, c.count);
-                by_category
-                    .entry(c.category.clone())
-                    .or_default()
-                    .add(&c.model_a, &c.model_b, c.choice, c.count);
-            }
-            let computed_at_ms = now_ms();
-            let categories: Vec<String> = by_category.keys().cloned().collect();
-            let table = |counts: BattleCounts, category: Option<String>| {
-                let mut table = build_table(counts, category, &names, &options, computed_at_ms);
-                table.response.categories = categories.clone();
-                table
-            };
-            Snapshot {
-                overall: Some(table(overall, None)),
-                by_category: by_category
-                    .into_iter()
-                    .map(|(cat, counts)| (cat.clone(), table(counts, Some(cat))))
-                    .collect(),
-            }
-        })
-        .await?;
+        let snapshot =
+            tokio::task::spawn_blocking(move || build_snapshot(source, &options)).await?;
         let mut current = self
             .current
             .write()
@@ -117,14 +100,18 @@ impl Leaderboards {
         })
     }
 
-    /// The table for `category` (or overall); empty when nothing has been voted there.
-    pub fn table(&self, category: Option<&str>) -> Table {
-        let snapshot = Arc::clone(
+    fn snapshot(&self) -> Arc<Snapshot> {
+        Arc::clone(
             &self
                 .current
                 .read()
                 .unwrap_or_else(|poisoned| poisoned.into_inner()),
-        );
+        )
+    }
+
+    /// The table for `category` (or overall); empty when nothing has been voted there.
+    pub fn table(&self, category: Option<&str>) -> Table {
+        let snapshot = self.snapshot();
         let found = match category {
             None => snapshot.overall.clone(),
             Some(c) => snapshot.by_category.get(c).cloned(),
@@ -142,6 +129,37 @@ impl Leaderboards {
             },
             counts: BattleCounts::default(),
         })
+    }
+}
+
+fn build_snapshot(
+    source: (Vec<VoteCount>, BTreeMap<String, String>),
+    options: &RatingOptions,
+) -> Snapshot {
+    let (counts, names) = &source;
+    let mut overall = BattleCounts::default();
+    let mut by_category: BTreeMap<String, BattleCounts> = BTreeMap::new();
+    for c in counts {
+        overall.add(&c.model_a, &c.model_b, c.choice, c.count);
+        by_category
+            .entry(c.category.clone())
+            .or_default()
+            .add(&c.model_a, &c.model_b, c.choice, c.count);
+    }
+    let computed_at_ms = now_ms();
+    let categories: Vec<String> = by_category.keys().cloned().collect();
+    let table = |counts: BattleCounts, category: Option<String>| {
+        let mut table = build_table(counts, category, names, options, computed_at_ms);
+        table.response.categories = categories.clone();
+        table
+    };
+    Snapshot {
+        overall: Some(table(overall, None)),
+        by_category: by_category
+            .into_iter()
+            .map(|(cat, counts)| (cat.clone(), table(counts, Some(cat))))
+            .collect(),
+        source: Some(source),
     }
 }
 

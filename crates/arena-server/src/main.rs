@@ -60,7 +60,7 @@ struct ServeArgs {
     #[arg(long, env = "ARENA_TOKEN_TTL_SECS", default_value_t = 24 * 3600)]
     token_ttl_secs: u64,
     /// Mark the voter cookie Secure (when served over HTTPS).
-    #[arg(long, env = "ARENA_SECURE_COOKIES")]
+    #[arg(long, env = "ARENA_SECURE_COOKIES", value_parser = clap::builder::FalseyValueParser::new())]
     secure_cookies: bool,
     /// Who may frame the app (CSP frame-ancestors), e.g. "'self' https://www.example.go.kr".
     #[arg(long, env = "ARENA_FRAME_ANCESTORS", default_value = "'self'")]
@@ -183,7 +183,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     leaderboards.recompute().await?;
     leaderboards.spawn_worker();
 
-    let index = web::IndexPage::load(&args.dist, &args.frame_ancestors);
+    let index = web::IndexPage::load(&args.dist, &args.frame_ancestors)?;
     if !index.is_built() {
         eprintln!(
             "warning: {} has no index.html; the API works, the web app is not built (make run builds it)",

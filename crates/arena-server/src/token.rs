@@ -8,6 +8,9 @@
 //! time before it decrypts anything.
 //!
 //! Layout, base64url without padding: `version(1) | nonce(12) | ciphertext | tag(32)`.
+//! The model ids are padded to a fixed width before encryption: a stream cipher keeps lengths,
+//! and the client knows the prompt id, so unpadded ids would let the token's length tell which
+//! pair of models is in the battle.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -23,6 +26,9 @@ const NONCE_LEN: usize = 12;
 const TAG_LEN: usize = 32;
 /// Longer tokens are refused before any work is done.
 pub const MAX_TOKEN_LEN: usize = 4096;
+/// Every model id takes this many bytes in the payload (ids are at most 128 characters, so at
+/// most 512 bytes of UTF-8).
+const MODEL_FIELD: usize = 2 + 4 * arena_core::battle_set::MAX_ID_LEN;
 
 /// The battle inside a token.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,10 +93,19 @@ impl TokenKeys {
         let mut payload = Vec::with_capacity(64);
         payload.extend_from_slice(&claims.battle_id);
         payload.extend_from_slice(&claims.issued_at_ms.to_be_bytes());
-        for field in [&claims.prompt_id, &claims.model_a, &claims.model_b] {
-            let len = u16::try_from(field.len()).expect("ids are validated to be short");
+        for (field, padded) in [
+            (&claims.prompt_id, false),
+            (&claims.model_a, true),
+            (&claims.model_b, true),
+        ] {
+            let bytes = field.as_bytes();
+            let len = u16::try_from(bytes.len()).expect("ids are validated to be short");
             payload.extend_from_slice(&len.to_be_bytes());
-            payload.extend_from_slice(field.as_bytes());
+            payload.extend_from_slice(bytes);
+            if padded {
+                let fill = MODEL_FIELD.saturating_sub(2 + bytes.len());
+                payload.resize(payload.len() + fill, 0);
+            }
         }
         ChaCha20::new(&self.encryption.into(), &nonce.into()).apply_keystream(&mut payload);
 
@@ -142,13 +157,17 @@ fn decode_payload(payload: &[u8]) -> Option<BattleClaims> {
     };
     let battle_id: [u8; 16] = take(16)?.try_into().ok()?;
     let issued_at_ms = i64::from_be_bytes(take(8)?.try_into().ok()?);
-    let mut text = || -> Option<String> {
+    let mut text = |padded: bool| -> Option<String> {
         let len = u16::from_be_bytes(take(2)?.try_into().ok()?) as usize;
-        String::from_utf8(take(len)?.to_vec()).ok()
+        let text = String::from_utf8(take(len)?.to_vec()).ok()?;
+        if padded {
+            take(MODEL_FIELD.checked_sub(2 + len)?)?;
+        }
+        Some(text)
     };
-    let prompt_id = text()?;
-    let model_a = text()?;
-    let model_b = text()?;
+    let prompt_id = text(false)?;
+    let model_a = text(true)?;
+    let model_b = text(true)?;
     if !rest.is_empty() {
         return None;
     }
@@ -192,6 +211,36 @@ mod tests {
             assert!(!raw.windows(needle.len()).any(|w| w == needle.as_bytes()));
             assert!(!token.contains(needle));
         }
+    }
+
+    #[test]
+    fn the_token_length_does_not_depend_on_the_models() {
+        let keys = TokenKeys::from_secret(b"secret");
+        let lengths: std::collections::BTreeSet<usize> = [
+            "a",
+            "sample-haneul",
+            "모델",
+            &"m".repeat(128),
+            &"한".repeat(128),
+        ]
+        .iter()
+        .flat_map(|a| ["b", "gpt-4o-2024-08-06"].map(|b| (a.to_string(), b.to_string())))
+        .map(|(model_a, model_b)| {
+            let token = keys.seal(
+                &BattleClaims {
+                    model_a: model_a.clone(),
+                    model_b: model_b.clone(),
+                    ..claims()
+                },
+                [1; 12],
+            );
+            let opened = keys.open(&token).unwrap();
+            assert_eq!((opened.model_a, opened.model_b), (model_a, model_b));
+            token.len()
+        })
+        .collect();
+        assert_eq!(lengths.len(), 1, "{lengths:?}");
+        assert!(lengths.iter().all(|l| *l < MAX_TOKEN_LEN));
     }
 
     #[test]

@@ -25,7 +25,19 @@ pub struct IndexPage {
 }
 
 impl IndexPage {
-    pub fn load(dist: &Path, frame_ancestors: &str) -> Self {
+    /// `frame_ancestors` is the CSP source list of who may embed the app, e.g.
+    /// `'self' https://www.example.go.kr`.
+    pub fn load(dist: &Path, frame_ancestors: &str) -> anyhow::Result<Self> {
+        let valid_source = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_graphic() && !matches!(c, ';' | ',' | '"'))
+        };
+        anyhow::ensure!(
+            frame_ancestors.split_ascii_whitespace().all(valid_source)
+                && !frame_ancestors.trim().is_empty(),
+            "ARENA_FRAME_ANCESTORS must be a list of CSP sources such as \"'self' https://www.example.go.kr\", got {frame_ancestors:?}"
+        );
         let html = std::fs::read_to_string(dist.join("index.html")).ok();
         let script_hashes: Vec<String> = html
             .as_deref()
@@ -40,11 +52,10 @@ impl IndexPage {
              form-action 'self'; frame-ancestors {frame_ancestors}",
             script_hashes.join(" ")
         );
-        IndexPage {
+        Ok(IndexPage {
             html: html.map(Arc::from),
-            csp: HeaderValue::from_str(&csp)
-                .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
-        }
+            csp: HeaderValue::from_str(&csp)?,
+        })
     }
 
     pub fn is_built(&self) -> bool {
@@ -147,14 +158,13 @@ pub fn routes<S: Clone + Send + Sync + 'static>(dist: PathBuf, index: IndexPage)
         .precompressed_gzip()
         .append_index_html_on_directories(false)
         .fallback(spa_fallback);
+    let root = axum::routing::get(move || {
+        let index = for_root.clone();
+        async move { index.response() }
+    });
     Router::new()
-        .route(
-            "/",
-            axum::routing::get(move || {
-                let index = for_root.clone();
-                async move { index.response() }
-            }),
-        )
+        .route("/", root.clone())
+        .route("/index.html", root)
         .fallback_service(files)
         .layer(middleware::from_fn(cache_headers))
 }

@@ -30,6 +30,8 @@ const TOLERANCE: f64 = 1e-10;
 /// No Newton step moves a strength by more than this (≈ 870 rating points), so `exp` never
 /// overflows on the way from a poor start.
 const MAX_STEP: f64 = 5.0;
+/// Steps this small that no longer shrink are rounding noise (≈ 2·10⁻⁶ rating points).
+const ROUNDING: f64 = 1e-8;
 const MAX_ITERATIONS: u32 = 200;
 
 /// Every pair (lo < hi) of the m models, in order; fixed across bootstrap rounds.
@@ -227,15 +229,23 @@ pub(crate) fn refit(
         gradient(design, data, &ws.gamma, &mut ws.grad);
         fixed.solve(&mut ws.grad);
         let size = max_abs(&ws.grad);
-        // Also stops on NaN: the comparison is then false.
+        if size <= TOLERANCE {
+            return;
+        }
+        // A step no smaller than half the last one means these steps have stopped working:
+        // either rounding noise (then we are there) or a resample far from the data (then
+        // full Newton). NaN fails the comparison too.
         let contracting = size < 0.5 * previous;
         if !contracting || size > MAX_STEP {
+            if size <= ROUNDING {
+                return;
+            }
             break;
         }
         theta.iter_mut().zip(&ws.grad).for_each(|(th, d)| *th += d);
         // Steps shrink geometrically, by about size / previous each time, so what is left
         // after this one is about size² / previous.
-        if size <= TOLERANCE || size * (size / previous) <= TOLERANCE {
+        if size * (size / previous) <= TOLERANCE {
             return;
         }
         previous = size;

@@ -20,6 +20,8 @@ const PENALTY_THETA: f64 = 0.5 / (LN_10 * LN_10);
 const PENALTY_BETA: f64 = 0.5;
 const TOLERANCE: f64 = 1e-10;
 const MAX_STEP: f64 = 5.0;
+/// Steps this small that no longer shrink are rounding noise (≈ 2·10⁻⁶ rating points).
+const ROUNDING: f64 = 1e-8;
 const MAX_ITERATIONS: u32 = 200;
 
 /// Battles in canonical orientation (`lo` sorts first); `score` is lo's score.
@@ -211,15 +213,23 @@ pub(crate) fn refit(
         derivatives(problem, weights, params, &mut ws.grad, None);
         fixed.solve(&mut ws.grad);
         let size = max_abs(&ws.grad);
-        // Also stops on NaN: the comparison is then false.
+        if size <= TOLERANCE {
+            return;
+        }
+        // A step no smaller than half the last one means these steps have stopped working:
+        // either rounding noise (then we are there) or a resample far from the data (then
+        // full Newton). NaN fails the comparison too.
         let contracting = size < 0.5 * previous;
         if !contracting || size > MAX_STEP {
+            if size <= ROUNDING {
+                return;
+            }
             break;
         }
         params.iter_mut().zip(&ws.grad).for_each(|(p, s)| *p += s);
         // Steps shrink geometrically, by about size / previous each time, so what is left
         // after this one is about size² / previous.
-        if size <= TOLERANCE || size * (size / previous) <= TOLERANCE {
+        if size * (size / previous) <= TOLERANCE {
             return;
         }
         previous = size;

@@ -37,6 +37,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // Only JSON: a browser sends `text/plain` across sites without asking first (CORS).
+        let is_json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+        if !is_json {
+            return Err(ApiError::BadRequest {
+                status: axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                message: "the request body must be JSON (Content-Type: application/json)".into(),
+            });
+        }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|r| ApiError::BadRequest {

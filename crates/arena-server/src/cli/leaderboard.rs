@@ -74,7 +74,22 @@ struct Row<'a> {
     rank: u32,
 }
 
+/// More rounds than this would only burn memory (rounds × models ratings are kept).
+const MAX_BOOTSTRAP: usize = 100_000;
+
 pub fn run(args: &LeaderboardArgs) -> anyhow::Result<()> {
+    println!("{}", leaderboard_json(args)?);
+    Ok(())
+}
+
+/// The JSON `run` prints.
+pub fn leaderboard_json(args: &LeaderboardArgs) -> anyhow::Result<String> {
+    if args.bootstrap > MAX_BOOTSTRAP {
+        bail!(
+            "--bootstrap {} is more than {MAX_BOOTSTRAP} rounds",
+            args.bootstrap
+        );
+    }
     let text = if args.battles.as_os_str() == "-" {
         std::io::read_to_string(std::io::stdin()).context("reading battles from standard input")?
     } else {
@@ -132,11 +147,10 @@ pub fn run(args: &LeaderboardArgs) -> anyhow::Result<()> {
         let counts = aggregate(&records, args.category.as_deref());
         (compute(&counts, &opts), None)
     };
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&output(&table, style_coefficients))?
-    );
-    Ok(())
+    Ok(serde_json::to_string_pretty(&output(
+        &table,
+        style_coefficients,
+    ))?)
 }
 
 fn output(table: &RatingTable, style_coefficients: Option<StyleCoefficients>) -> Output<'_> {
@@ -158,8 +172,88 @@ fn output(table: &RatingTable, style_coefficients: Option<StyleCoefficients>) ->
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
-    use super::parse_anchor;
+    use super::*;
+
+    fn args(battles: PathBuf) -> LeaderboardArgs {
+        LeaderboardArgs {
+            battles,
+            bootstrap: 50,
+            seed: 1,
+            anchor: None,
+            category: None,
+            style_control: false,
+            min_votes: DEFAULT_MIN_VOTES,
+        }
+    }
+
+    fn file(text: &str) -> tempfile::NamedTempFile {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), text).unwrap();
+        file
+    }
+
+    #[test]
+    fn prints_the_issues_json_highest_first() {
+        let lines: String = (0..40)
+            .map(|i| {
+                let winner = if i % 4 == 0 { "model_b" } else { "model_a" };
+                format!("{{\"model_a\": \"strong\", \"model_b\": \"weak\", \"winner\": \"{winner}\", \"category\": \"code\"}}\n")
+            })
+            .collect();
+        let input = file(&lines);
+        let json: serde_json::Value =
+            serde_json::from_str(&leaderboard_json(&args(input.path().into())).unwrap()).unwrap();
+        let models = json["models"].as_array().unwrap();
+        assert_eq!(models.len(), 2);
+        assert_eq!(models[0]["id"], "strong");
+        // (serde_json's map sorts its keys.)
+        let keys: Vec<&str> = models[0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["ci_high", "ci_low", "id", "rank", "rating", "votes"]);
+        assert_eq!(models[1]["votes"], 40);
+
+        let mut anchored = args(input.path().into());
+        anchored.anchor = Some(("weak".into(), 1500.0));
+        let json: serde_json::Value =
+            serde_json::from_str(&leaderboard_json(&anchored).unwrap()).unwrap();
+        assert_eq!(json["models"][1]["rating"], 1500.0);
+    }
+
+    #[test]
+    fn explains_what_is_wrong() {
+        let input = file(
+            "{\"model_a\": \"a\", \"model_b\": \"b\", \"winner\": \"tie\"}\n{\"model_a\": \"a\"}\n",
+        );
+        let err = leaderboard_json(&args(input.path().into())).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("line 2: missing `model_b`"),
+            "{err:#}"
+        );
+
+        let good = file("{\"model_a\": \"a\", \"model_b\": \"b\", \"winner\": \"tie\"}\n");
+        let mut wrong_category = args(good.path().into());
+        wrong_category.category = Some("math".into());
+        let err = leaderboard_json(&wrong_category).unwrap_err();
+        assert!(err.to_string().contains("no categories"), "{err}");
+
+        let mut styled = args(good.path().into());
+        styled.style_control = true;
+        let err = leaderboard_json(&styled).unwrap_err();
+        assert!(
+            err.to_string().contains("line 1: style control needs"),
+            "{err}"
+        );
+
+        let mut unknown = args(good.path().into());
+        unknown.anchor = Some(("c".into(), 1000.0));
+        assert!(leaderboard_json(&unknown).is_err());
+    }
 
     #[test]
     fn anchors_are_model_equals_rating() {

@@ -33,7 +33,8 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            // Long enough for a vote to wait out a large import (which holds the write lock).
+            .busy_timeout(Duration::from_secs(30));
         let filename = options.get_filename();
         let path = (filename != Path::new(":memory:") && !filename.as_os_str().is_empty())
             .then(|| filename.to_path_buf());

@@ -77,7 +77,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         }),
     };
     let web = options.dist.map(|d| {
-        let index = IndexPage::load(&d, "'self'");
+        let index = IndexPage::load(&d, "'self'").unwrap();
         (d, index)
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -150,6 +150,16 @@ async fn malformed_bodies_get_json_errors() {
     let res = app
         .client
         .post(app.url("/api/v1/vote"))
+        .header("content-type", "text/plain")
+        .body(serde_json::to_vec(&json!({"token": battle.token, "choice": "a"})).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 415, "bad_request").await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/vote"))
+        .header("content-type", "application/json")
         .body(vec![b'x'; 64 * 1024])
         .send()
         .await

@@ -1,5 +1,7 @@
 //! Serving the built app: app routes get index.html with a CSP, hashed files a long cache.
 
+use arena_server::web::IndexPage;
+
 use crate::helpers::{Options, spawn_app_with};
 
 fn fake_dist() -> tempfile::TempDir {
@@ -23,7 +25,7 @@ async fn app_routes_get_the_index_with_a_pinned_script_policy() {
         ..Options::default()
     })
     .await;
-    for path in ["/", "/leaderboard", "/about"] {
+    for path in ["/", "/index.html", "/leaderboard", "/about"] {
         let res = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(res.status(), 200, "{path}");
         assert_eq!(res.headers()["cache-control"], "no-cache");
@@ -40,6 +42,15 @@ async fn app_routes_get_the_index_with_a_pinned_script_policy() {
     }
     let res = app.client.get(app.url("/missing.js")).send().await.unwrap();
     assert_eq!(res.status(), 404);
+}
+
+#[test]
+fn a_frame_ancestors_value_that_would_break_the_policy_is_refused() {
+    let dist = fake_dist();
+    assert!(IndexPage::load(dist.path(), "'self' https://www.gov.kr").is_ok());
+    for bad in ["", "'self'; script-src *", "a\nb", "\"x\""] {
+        assert!(IndexPage::load(dist.path(), bad).is_err(), "{bad:?}");
+    }
 }
 
 #[tokio::test]
