@@ -205,7 +205,7 @@ fn check_id(what: &str, id: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn check_prompt(p: &PromptRecord) -> Result<(), String> {
+pub(crate) fn check_prompt(p: &PromptRecord) -> Result<(), String> {
     check_id("prompt id", &p.id)?;
     let category = p.category.trim();
     if category.is_empty() || category.chars().count() > MAX_CATEGORY_LEN {

@@ -10,6 +10,7 @@
 pub mod api;
 pub mod battle_set;
 pub mod choice;
+pub mod fastchat;
 pub mod markdown;
 pub mod rating;
 pub mod verify;

@@ -1,10 +1,13 @@
-//! Importing a battle-set file: parse it all, refuse it whole if any line is bad, store it in
-//! one transaction. Used by `arena-server import` and by `serve --import-if-empty`.
+//! Importing a battle set: parse it all, refuse it whole if anything is bad, store it in one
+//! transaction. A file is the arena's own battle-set format; a folder is the FastChat /
+//! Arena-Hard layout (`question.jsonl` + `model_answer/<model>.jsonl`). Used by
+//! `arena-server import` and by `serve --import-if-empty`.
 
 use std::path::Path;
 
 use anyhow::Context;
 use arena_core::battle_set;
+use arena_core::fastchat::{self, FileLineError};
 
 use crate::store::{ImportReport, Store};
 
@@ -16,20 +19,80 @@ pub enum ImportError {
         file: String,
         errors: Vec<battle_set::LineError>,
     },
+    #[error("{count} problem(s) in the FastChat folder", count = .0.len())]
+    BadFiles(Vec<FileLineError>),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
 
-pub async fn import_file(store: &dyn Store, path: &Path) -> Result<ImportReport, ImportError> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))?;
-    let set = battle_set::parse(&text).map_err(|errors| ImportError::BadLines {
-        file: path.display().to_string(),
-        errors,
-    })?;
+impl ImportError {
+    /// One line per problem, `file:line: message`, for people.
+    pub fn report(&self) -> Vec<String> {
+        match self {
+            ImportError::BadLines { file, errors } => errors
+                .iter()
+                .map(|e| format!("{file}:{}: {}", e.line, e.message))
+                .collect(),
+            ImportError::BadFiles(errors) => errors.iter().map(ToString::to_string).collect(),
+            ImportError::Other(e) => vec![format!("{e:#}")],
+        }
+    }
+}
+
+fn read(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
+}
+
+/// Parses the file or folder at `path` without storing anything. Answers left out of a
+/// FastChat folder (see [`fastchat::Options::skip_bad_answers`]) come back beside the set.
+pub fn load(path: &Path, options: &fastchat::Options<'_>) -> Result<fastchat::Parsed, ImportError> {
+    if !path.is_dir() {
+        let text = read(path)?;
+        return battle_set::parse(&text)
+            .map(|set| (set, Vec::new()))
+            .map_err(|errors| ImportError::BadLines {
+                file: path.display().to_string(),
+                errors,
+            });
+    }
+    let question_path = path.join("question.jsonl");
+    let questions = read(&question_path)?;
+    let mut answer_paths: Vec<_> = std::fs::read_dir(path.join("model_answer"))
+        .with_context(|| format!("{} has no model_answer folder", path.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    answer_paths.sort();
+    let answers = answer_paths
+        .iter()
+        .map(|p| Ok((p.display().to_string(), read(p)?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let answers: Vec<(&str, &str)> = answers
+        .iter()
+        .map(|(f, t)| (f.as_str(), t.as_str()))
+        .collect();
+    let question_file = question_path.display().to_string();
+    fastchat::parse((&question_file, &questions), &answers, options).map_err(ImportError::BadFiles)
+}
+
+/// Imports the file or folder at `path`; returns what changed and what was left out.
+pub async fn import_path(
+    store: &dyn Store,
+    path: &Path,
+    options: &fastchat::Options<'_>,
+) -> Result<(ImportReport, Vec<FileLineError>), ImportError> {
+    let (set, skipped) = load(path, options)?;
     let report = store
         .import(&set)
         .await
         .with_context(|| format!("cannot store {}", path.display()))?;
-    Ok(report)
+    Ok((report, skipped))
+}
+
+/// A battle-set file (the arena's own format).
+pub async fn import_file(store: &dyn Store, path: &Path) -> Result<ImportReport, ImportError> {
+    Ok(import_path(store, path, &fastchat::Options::default())
+        .await?
+        .0)
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use arena_core::rating::RatingOptions;
-use arena_server::import::{ImportError, import_file};
+use arena_server::import::{ImportError, import_file, import_path};
 use arena_server::leaderboard::Leaderboards;
 use arena_server::store::DynStore;
 use arena_server::store::sqlite::SqliteStore;
@@ -30,7 +30,8 @@ struct Cli {
 enum Command {
     /// Serve the API and the built web app.
     Serve(ServeArgs),
-    /// Import a battle-set file (JSON Lines); all of it or, if any line is bad, nothing.
+    /// Import a battle-set file (JSON Lines) or a FastChat/Arena-Hard folder; all of it or, if
+    /// anything is bad, nothing.
     Import(ImportArgs),
     /// Compute a leaderboard from a file of battle records (Chatbot Arena field names).
     Leaderboard(cli::leaderboard::LeaderboardArgs),
@@ -74,8 +75,15 @@ struct ServeArgs {
 struct ImportArgs {
     #[command(flatten)]
     db: DbArgs,
-    /// The battle-set file.
+    /// A battle-set file, or a folder with question.jsonl and model_answer/<model>.jsonl.
     file: PathBuf,
+    /// For a FastChat folder: the category of all its prompts (instead of the questions' own).
+    #[arg(long)]
+    category: Option<String>,
+    /// For a FastChat folder: leave out (and list) answers that break the rules, e.g. longer
+    /// than 100,000 characters, instead of refusing the folder.
+    #[arg(long)]
+    skip_bad_answers: bool,
 }
 
 fn main() -> ExitCode {
@@ -114,8 +122,15 @@ fn main() -> ExitCode {
 
 async fn import(args: ImportArgs) -> anyhow::Result<()> {
     let store = SqliteStore::connect(&args.db.database_url).await?;
-    match import_file(&store, &args.file).await {
-        Ok(report) => {
+    let options = arena_core::fastchat::Options {
+        category: args.category.as_deref(),
+        skip_bad_answers: args.skip_bad_answers,
+    };
+    match import_path(&store, &args.file, &options).await {
+        Ok((report, skipped)) => {
+            for s in &skipped {
+                eprintln!("left out: {s}");
+            }
             println!(
                 "imported {}: {} models added, {} renamed; {} prompts added, {} changed; {} answers added, {} changed{}",
                 args.file.display(),
@@ -133,16 +148,16 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Err(ImportError::BadLines { file, errors }) => {
-            for e in &errors {
-                eprintln!("{file}:{}: {}", e.line, e.message);
+        Err(ImportError::Other(e)) => Err(e),
+        Err(bad) => {
+            for line in bad.report() {
+                eprintln!("{line}");
             }
             anyhow::bail!(
-                "{file} was not imported: {} bad line(s), nothing stored",
-                errors.len()
+                "{} was not imported: {bad}, nothing stored",
+                args.file.display()
             )
         }
-        Err(ImportError::Other(e)) => Err(e),
     }
 }
 
@@ -165,13 +180,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 report.prompts_added,
                 report.answers_added
             ),
-            Err(ImportError::BadLines { file, errors }) => {
-                for e in &errors {
-                    eprintln!("{file}:{}: {}", e.line, e.message);
-                }
-                anyhow::bail!("{file} was not imported");
-            }
             Err(ImportError::Other(e)) => return Err(e),
+            Err(bad) => {
+                for line in bad.report() {
+                    eprintln!("{line}");
+                }
+                anyhow::bail!("{} was not imported: {bad}", file.display());
+            }
         }
     }
 

@@ -77,3 +77,94 @@ fn import_of_a_missing_file_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn import_reads_the_fastchat_layout_of_ko_arena_hard() {
+    let data =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ko-arena-hard");
+    if !data.join("question.jsonl").exists() {
+        println!("skipped: {} is absent", data.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("arena.db").display());
+    // One real answer runs past the arena's 100,000-character limit: refused, nothing stored...
+    let strict = arena_server()
+        .args(["import", "--database-url", &db])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(!strict.status.success());
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert!(
+        stderr.contains("gemma-3-27b-it.jsonl:") && stderr.contains("longer than 100000"),
+        "{stderr}"
+    );
+    // ...or, on request, left out and listed while the rest is imported.
+    let out = arena_server()
+        .args([
+            "import",
+            "--database-url",
+            &db,
+            "--category",
+            "코딩·추론",
+            "--skip-bad-answers",
+        ])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("left out: ").count(), 1, "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("6 models added")
+            && stdout.contains("500 prompts added")
+            && stdout.contains("2999 answers added"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_fastchat_folder_with_a_bad_answer_line_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("arena.db").display());
+    let set = dir.path().join("set");
+    std::fs::create_dir_all(set.join("model_answer")).unwrap();
+    std::fs::write(
+        set.join("question.jsonl"),
+        "{\"question_id\": 1, \"category\": \"역사\", \"turns\": [\"질문\"]}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        set.join("model_answer/a.jsonl"),
+        "{\"question_id\": 1, \"choices\": [{\"turns\": [\"답\"]}]}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        set.join("model_answer/b.jsonl"),
+        "{\"question_id\": 1, \"choices\": [{\"turns\": [\"답\"]}]}\n{\"question_id\": 2}\n",
+    )
+    .unwrap();
+    let out = arena_server()
+        .args(["import", "--database-url", &db])
+        .arg(&set)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("model_answer/b.jsonl:2: needs choices[0].turns"),
+        "{stderr}"
+    );
+    let out = arena_server()
+        .args(["import", "--database-url", &db])
+        .arg(dir.path().join("set/model_answer/a.jsonl"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "an answer file is not a battle set");
+}
