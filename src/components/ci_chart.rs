@@ -84,6 +84,8 @@ pub fn CiChart(models: Vec<LeaderboardRow>) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="chart">
+            // On a phone the chart keeps a readable size and scrolls sideways in its own box.
+            <div class="chart-scroll" tabindex="0" role="region" aria-label="신뢰구간 그래프 (옆으로 스크롤)">
             <svg
                 class="ci-chart"
                 viewBox=format!("0 0 {WIDTH} {height}")
@@ -96,6 +98,7 @@ pub fn CiChart(models: Vec<LeaderboardRow>) -> impl IntoView {
                 {tick_marks}
                 {rows}
             </svg>
+            </div>
             <figcaption>"점은 점수, 막대는 95% 신뢰구간입니다. 막대가 겹치면 두 모델의 차이를 확신할 수 없습니다."</figcaption>
         </figure>
     }
