@@ -176,7 +176,8 @@ fn Verification(table: LeaderboardResponse) -> impl IntoView {
                 Check::Done { local, differences }
             }
         };
-        check.set(outcome);
+        // The page may be gone by now; `try_set` does nothing then.
+        check.try_set(outcome);
     });
     let names: Vec<(String, String)> = table
         .models

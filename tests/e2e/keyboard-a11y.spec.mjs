@@ -30,6 +30,21 @@ test('a keyboard user can vote and is taken to the next battle button', async ()
   await context.close();
 });
 
+test('the skip link is the first stop and takes keyboard focus to the main content', async () => {
+  const { page, problems, context } = await openPage(browser);
+  const battle = new BattlePage(page);
+  await battle.open();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), '본문 바로가기');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'main');
+  await page.keyboard.press('Tab');
+  const next = await page.evaluate(() => document.activeElement?.closest('header') === null);
+  assert.ok(next, 'the next Tab stays in the main content, not the header');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 async function axeViolations(page) {
   const require = createRequire(import.meta.url);
   const source = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
