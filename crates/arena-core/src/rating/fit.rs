@@ -21,18 +21,10 @@
 //! adding a multiple of 11ᵀ to it fixes that without changing any step's differences.
 
 use super::linalg::Cholesky;
+use super::newton::{MAX_ITERATIONS, MAX_STEP, TOLERANCE, fixed_hessian_steps, max_abs};
 
 /// Virtual drawn games each model is credited with, spread evenly over the other models.
 pub const PRIOR_GAMES: f64 = 1.0;
-
-/// Newton stops when no strength moves by more than this (≈ 2·10⁻⁸ rating points).
-const TOLERANCE: f64 = 1e-10;
-/// No Newton step moves a strength by more than this (≈ 870 rating points), so `exp` never
-/// overflows on the way from a poor start.
-const MAX_STEP: f64 = 5.0;
-/// Steps this small that no longer shrink are rounding noise (≈ 2·10⁻⁶ rating points).
-const ROUNDING: f64 = 1e-8;
-const MAX_ITERATIONS: u32 = 200;
 
 /// Every pair (lo < hi) of the m models, in order; fixed across bootstrap rounds.
 #[derive(Clone, Debug)]
@@ -154,11 +146,6 @@ fn neg_hessian(design: &Design, data: &Outcomes, gamma: &[f64], hess: &mut [f64]
     hess.iter_mut().for_each(|h| *h += c);
 }
 
-fn max_abs(v: &[f64]) -> f64 {
-    v.iter()
-        .fold(0.0, |m, x| if x.abs() > m { x.abs() } else { m })
-}
-
 /// Damped Newton from `theta` (updated in place) to the maximiser. Returns the iterations used.
 pub(crate) fn fit(design: &Design, data: &Outcomes, theta: &mut [f64], ws: &mut Workspace) -> u32 {
     let n = design.n_models;
@@ -223,32 +210,13 @@ pub(crate) fn refit(
     ws: &mut Workspace,
 ) {
     let start = theta.to_vec();
-    let mut previous = f64::INFINITY;
-    for _ in 0..30 {
-        exp_all(theta, &mut ws.gamma);
-        gradient(design, data, &ws.gamma, &mut ws.grad);
-        fixed.solve(&mut ws.grad);
-        let size = max_abs(&ws.grad);
-        if size <= TOLERANCE {
-            return;
-        }
-        // A step no smaller than half the last one means these steps have stopped working:
-        // either rounding noise (then we are there) or a resample far from the data (then
-        // full Newton). NaN fails the comparison too.
-        let contracting = size < 0.5 * previous;
-        if !contracting || size > MAX_STEP {
-            if size <= ROUNDING {
-                return;
-            }
-            break;
-        }
-        theta.iter_mut().zip(&ws.grad).for_each(|(th, d)| *th += d);
-        // Steps shrink geometrically, by about size / previous each time, so what is left
-        // after this one is about size² / previous.
-        if size * (size / previous) <= TOLERANCE {
-            return;
-        }
-        previous = size;
+    let gamma = &mut ws.gamma;
+    let converged = fixed_hessian_steps(fixed, theta, &mut ws.grad, |theta, grad| {
+        exp_all(theta, gamma);
+        gradient(design, data, gamma, grad);
+    });
+    if converged {
+        return;
     }
     theta.copy_from_slice(&start);
     fit(design, data, theta, ws);

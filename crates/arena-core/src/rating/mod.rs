@@ -38,7 +38,10 @@ mod bootstrap;
 mod compare;
 mod counts;
 mod fit;
+#[doc(hidden)]
+pub mod golden;
 mod linalg;
+mod newton;
 mod poisson;
 pub mod records;
 mod sample;

@@ -13,16 +13,12 @@
 use std::f64::consts::LN_10;
 
 use super::linalg::Cholesky;
+use super::newton::{MAX_ITERATIONS, MAX_STEP, TOLERANCE, fixed_hessian_steps, max_abs};
 
 /// Style features per battle (length, headers, list items, bold).
 pub(crate) const FEATURES: usize = 4;
 const PENALTY_THETA: f64 = 0.5 / (LN_10 * LN_10);
 const PENALTY_BETA: f64 = 0.5;
-const TOLERANCE: f64 = 1e-10;
-const MAX_STEP: f64 = 5.0;
-/// Steps this small that no longer shrink are rounding noise (≈ 2·10⁻⁶ rating points).
-const ROUNDING: f64 = 1e-8;
-const MAX_ITERATIONS: u32 = 200;
 
 /// Battles in canonical orientation (`lo` sorts first); `score` is lo's score.
 pub(crate) struct Problem {
@@ -134,11 +130,6 @@ fn derivatives(
     }
 }
 
-fn max_abs(v: &[f64]) -> f64 {
-    v.iter()
-        .fold(0.0, |m, x| if x.abs() > m { x.abs() } else { m })
-}
-
 /// Reusable buffers.
 pub(crate) struct Workspace {
     grad: Vec<f64>,
@@ -208,31 +199,11 @@ pub(crate) fn refit(
     ws: &mut Workspace,
 ) {
     let start = params.to_vec();
-    let mut previous = f64::INFINITY;
-    for _ in 0..30 {
-        derivatives(problem, weights, params, &mut ws.grad, None);
-        fixed.solve(&mut ws.grad);
-        let size = max_abs(&ws.grad);
-        if size <= TOLERANCE {
-            return;
-        }
-        // A step no smaller than half the last one means these steps have stopped working:
-        // either rounding noise (then we are there) or a resample far from the data (then
-        // full Newton). NaN fails the comparison too.
-        let contracting = size < 0.5 * previous;
-        if !contracting || size > MAX_STEP {
-            if size <= ROUNDING {
-                return;
-            }
-            break;
-        }
-        params.iter_mut().zip(&ws.grad).for_each(|(p, s)| *p += s);
-        // Steps shrink geometrically, by about size / previous each time, so what is left
-        // after this one is about size² / previous.
-        if size * (size / previous) <= TOLERANCE {
-            return;
-        }
-        previous = size;
+    let converged = fixed_hessian_steps(fixed, params, &mut ws.grad, |params, grad| {
+        derivatives(problem, weights, params, grad, None);
+    });
+    if converged {
+        return;
     }
     params.copy_from_slice(&start);
     fit(problem, weights, params, ws);
