@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
 use arena_core::rating::RatingOptions;
 use arena_server::import::{ImportError, import_file, import_path};
 use arena_server::leaderboard::Leaderboards;
@@ -214,7 +215,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             secure_cookies: args.secure_cookies,
         }),
     };
-    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {} (another program may use it; set ARENA_ADDR)",
+                args.addr
+            )
+        })?;
     let addr = listener.local_addr()?;
     println!(
         "K-AI Arena is running at http://{addr}  (database: {db_label}, {} prompts ready for battle; Ctrl-C stops it)",
