@@ -168,3 +168,88 @@ fn a_fastchat_folder_with_a_bad_answer_line_stores_nothing() {
         .unwrap();
     assert!(!out.status.success(), "an answer file is not a battle set");
 }
+
+/// `make run`'s path: `serve --import-if-empty` imports the sample set on the first start only,
+/// prints where it listens, and answers on that address.
+#[test]
+fn serve_imports_the_sample_set_on_first_start_only() {
+    use std::io::{BufRead, BufReader, Read, Write};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("arena.db").display());
+    let sample =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample/battle-set.jsonl");
+    let start = || {
+        let mut child = arena_server()
+            .args([
+                "serve",
+                "--database-url",
+                &db,
+                "--addr",
+                "127.0.0.1:0",
+                "--dist",
+                "/nonexistent",
+                "--import-if-empty",
+            ])
+            .arg(&sample)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut printed = Vec::new();
+        let address = loop {
+            let line = lines
+                .next()
+                .expect("the server printed its address")
+                .unwrap();
+            printed.push(line.clone());
+            if let Some(rest) = line.split("running at http://").nth(1) {
+                break rest.split_whitespace().next().unwrap().to_owned();
+            }
+        };
+        (child, address, printed)
+    };
+    let get = |address: &str, path: &str| -> String {
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    };
+
+    let (mut first, address, printed) = start();
+    assert!(
+        printed
+            .iter()
+            .any(|l| l.contains("imported") && l.contains("48 prompts")),
+        "{printed:?}"
+    );
+    assert!(
+        printed
+            .last()
+            .unwrap()
+            .contains("48 prompts ready for battle"),
+        "{printed:?}"
+    );
+    assert!(get(&address, "/healthz").starts_with("HTTP/1.1 200"));
+    let battle = get(&address, "/api/v1/battle");
+    assert!(
+        battle.starts_with("HTTP/1.1 200") && battle.contains("\"token\""),
+        "{battle}"
+    );
+    first.kill().unwrap();
+    first.wait().unwrap();
+
+    let (mut second, _, printed) = start();
+    assert!(
+        !printed.iter().any(|l| l.contains("imported")),
+        "no second import: {printed:?}"
+    );
+    second.kill().unwrap();
+    second.wait().unwrap();
+}
