@@ -5,7 +5,7 @@
 //! answers are not re-rendered (and the reader's place not lost) when the status changes.
 
 use arena_core::Choice;
-use arena_core::api::{BattleResponse, ModelRef, RevealedModels};
+use arena_core::api::{BattleResponse, RevealedModels};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
@@ -238,8 +238,8 @@ pub fn BattlePage() -> impl IntoView {
                         <p class="result-title">"투표해 주셔서 감사합니다!"</p>
                         <p>
                             "선택: "<strong>{label(choice)}</strong>" · 답변 A: "
-                            <strong>{model_name(&models.a)}</strong>" · 답변 B: "
-                            <strong>{model_name(&models.b)}</strong>
+                            <strong>{models.a.name.clone()}</strong>" · 답변 B: "
+                            <strong>{models.b.name.clone()}</strong>
                         </p>
                         <div class="result-actions">
                             <button
@@ -259,10 +259,6 @@ pub fn BattlePage() -> impl IntoView {
             }}
         </section>
     }
-}
-
-fn model_name(model: &ModelRef) -> String {
-    model.name.clone()
 }
 
 /// Moves keyboard focus once the element exists (after the next paint).
