@@ -132,6 +132,21 @@ pub struct CountsResponse {
     pub counts: crate::rating::BattleCounts,
 }
 
+/// One voted battle in the public data release (`arena-server export`), with the field names of
+/// the public Chatbot Arena battle data, so existing tools read it. No voter id, nothing personal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PublicBattle {
+    pub battle_id: String,
+    pub question_id: String,
+    pub category: String,
+    pub model_a: String,
+    pub model_b: String,
+    /// `model_a`, `model_b`, `tie` or `tie (bothbad)`.
+    pub winner: String,
+    /// When the vote was cast, seconds since the Unix epoch.
+    pub tstamp: f64,
+}
+
 /// The body of every error response.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {

@@ -33,6 +33,21 @@ impl Choice {
         }
     }
 
+    /// The `winner` field of the public Chatbot Arena battle data.
+    pub fn arena_winner(self) -> &'static str {
+        match self {
+            Choice::A => "model_a",
+            Choice::B => "model_b",
+            Choice::Tie => "tie",
+            Choice::BothBad => "tie (bothbad)",
+        }
+    }
+
+    /// Reads a Chatbot Arena `winner` value.
+    pub fn from_arena_winner(winner: &str) -> Option<Choice> {
+        Choice::ALL.into_iter().find(|c| c.arena_winner() == winner)
+    }
+
     /// The same verdict seen with the two answers swapped left/right.
     pub fn swapped(self) -> Choice {
         match self {
@@ -100,6 +115,14 @@ mod tests {
         }
         assert!("A".parse::<Choice>().is_err());
         assert!(serde_json::from_str::<Choice>("\"bothbad\"").is_err());
+    }
+
+    #[test]
+    fn arena_winner_names_round_trip() {
+        for c in Choice::ALL {
+            assert_eq!(Choice::from_arena_winner(c.arena_winner()), Some(c));
+        }
+        assert_eq!(Choice::from_arena_winner("bothbad"), None);
     }
 
     #[test]

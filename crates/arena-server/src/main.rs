@@ -10,8 +10,8 @@ use anyhow::Context;
 use arena_core::rating::RatingOptions;
 use arena_server::import::{ImportError, import_file, import_path};
 use arena_server::leaderboard::Leaderboards;
-use arena_server::store::DynStore;
 use arena_server::store::sqlite::SqliteStore;
+use arena_server::store::{DynStore, Store};
 use arena_server::token::TokenKeys;
 use arena_server::{AppState, Settings, app, cli, secret, web};
 use clap::{Parser, Subcommand};
@@ -36,6 +36,15 @@ enum Command {
     Import(ImportArgs),
     /// Compute a leaderboard from a file of battle records (Chatbot Arena field names).
     Leaderboard(cli::leaderboard::LeaderboardArgs),
+    /// Write every vote as JSON Lines with the public Chatbot Arena field names (no personal
+    /// data), for publishing; `leaderboard --battles` reads it back.
+    Export(ExportArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct ExportArgs {
+    #[command(flatten)]
+    db: DbArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -107,6 +116,7 @@ fn main() -> ExitCode {
                     match command {
                         Command::Serve(args) => serve(args).await,
                         Command::Import(args) => import(args).await,
+                        Command::Export(args) => export(args).await,
                         Command::Leaderboard(_) => unreachable!("handled above"),
                     }
                 })
@@ -119,6 +129,20 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn export(args: ExportArgs) -> anyhow::Result<()> {
+    use std::io::Write;
+    let store = SqliteStore::connect(&args.db.database_url).await?;
+    let battles = store.public_battles().await?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for battle in &battles {
+        serde_json::to_writer(&mut out, battle)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    eprintln!("exported {} battles", battles.len());
+    Ok(())
 }
 
 async fn import(args: ImportArgs) -> anyhow::Result<()> {

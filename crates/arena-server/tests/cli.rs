@@ -253,3 +253,20 @@ fn serve_imports_the_sample_set_on_first_start_only() {
     second.kill().unwrap();
     second.wait().unwrap();
 }
+
+#[test]
+fn export_writes_public_battles_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("arena.db").display());
+    let out = arena_server()
+        .args(["export", "--database-url", &db])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "no votes, no lines");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exported 0 battles"));
+}

@@ -131,16 +131,12 @@ fn parse_line(text: &str, line: usize) -> Result<BattleRecord, String> {
     let model_a = name(raw.model_a, "model_a")?;
     let model_b = name(raw.model_b, "model_b")?;
     let choice = match raw.winner.as_deref() {
-        Some("model_a") => Choice::A,
-        Some("model_b") => Choice::B,
-        Some("tie") => Choice::Tie,
-        Some("tie (bothbad)") => Choice::BothBad,
-        Some(other) => {
-            return Err(format!(
-                "`winner` is {other:?}; expected \"model_a\", \"model_b\", \"tie\" or \"tie (bothbad)\""
-            ));
-        }
         None => return Err("missing `winner`".to_owned()),
+        Some(winner) => Choice::from_arena_winner(winner).ok_or_else(|| {
+            format!(
+                "`winner` is {winner:?}; expected \"model_a\", \"model_b\", \"tie\" or \"tie (bothbad)\""
+            )
+        })?,
     };
     let style = raw.conv_metadata.map(|m| {
         (

@@ -10,7 +10,7 @@ pub mod sqlite;
 use std::sync::Arc;
 
 use arena_core::Choice;
-use arena_core::api::{ModelRef, PromptView, RevealedModels};
+use arena_core::api::{ModelRef, PromptView, PublicBattle, RevealedModels};
 use arena_core::battle_set::BattleSet;
 use async_trait::async_trait;
 
@@ -102,4 +102,7 @@ pub trait Store: Send + Sync + 'static {
 
     /// Votes aggregated by (category, model_a, model_b, choice).
     async fn vote_counts(&self) -> Result<Vec<VoteCount>, StoreError>;
+
+    /// Every vote for the public data release, oldest first, with nothing personal in it.
+    async fn public_battles(&self) -> Result<Vec<PublicBattle>, StoreError>;
 }

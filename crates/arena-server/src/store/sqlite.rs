@@ -8,7 +8,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use arena_core::Choice;
-use arena_core::api::{ModelRef, PromptView, RevealedModels};
+use arena_core::api::{ModelRef, PromptView, PublicBattle, RevealedModels};
 use arena_core::battle_set::BattleSet;
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -318,6 +318,31 @@ impl Store for SqliteStore {
                     model_b: r.try_get(2)?,
                     choice: parse_choice(&r.try_get::<String, _>(3)?)?,
                     count: count.max(0) as u64,
+                })
+            })
+            .collect()
+    }
+
+    async fn public_battles(&self) -> Result<Vec<PublicBattle>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT battle_id, prompt_id, category, model_a, model_b, choice, voted_at_ms \
+             FROM votes ORDER BY voted_at_ms, battle_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let voted_at_ms: i64 = r.try_get(6)?;
+                Ok(PublicBattle {
+                    battle_id: r.try_get(0)?,
+                    question_id: r.try_get(1)?,
+                    category: r.try_get(2)?,
+                    model_a: r.try_get(3)?,
+                    model_b: r.try_get(4)?,
+                    winner: parse_choice(&r.try_get::<String, _>(5)?)?
+                        .arena_winner()
+                        .to_owned(),
+                    tstamp: voted_at_ms as f64 / 1000.0,
                 })
             })
             .collect()

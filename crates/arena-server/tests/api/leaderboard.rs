@@ -127,3 +127,50 @@ async fn votes_move_the_leaderboard_and_counts_are_published() {
     assert_eq!(none.total_votes, 0);
     assert!(none.models.is_empty());
 }
+
+#[tokio::test]
+async fn the_public_export_reproduces_the_leaderboard() {
+    let app = spawn_app().await;
+    for i in 0..30 {
+        let battle = app.battle().await;
+        let choice = ["a", "b", "tie", "both_bad", "a"][i % 5];
+        let res = app
+            .post_vote(json!({"token": battle.token, "choice": choice}))
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    let table = wait_for_total(&app, "", 30).await;
+
+    let battles = app.store.public_battles().await.unwrap();
+    assert_eq!(battles.len(), 30);
+    let jsonl: String = battles
+        .iter()
+        .map(|b| serde_json::to_string(b).unwrap() + "\n")
+        .collect();
+    assert!(
+        !jsonl.contains("voter") && !jsonl.contains("anonymous"),
+        "nothing personal"
+    );
+
+    // What the public downloads, read back with the Chatbot-Arena parser, gives the same table.
+    let records = rating::records::parse_battle_records(&jsonl).unwrap();
+    let recomputed = rating::compute(
+        &rating::records::aggregate(&records, None),
+        &RatingOptions {
+            bootstrap_rounds: table.bootstrap_rounds,
+            seed: table.seed,
+            ..RatingOptions::default()
+        },
+    );
+    let mine: Vec<_> = recomputed
+        .models
+        .iter()
+        .map(|m| (m.id.as_str(), m.rating, m.ci_low, m.ci_high))
+        .collect();
+    let served: Vec<_> = table
+        .models
+        .iter()
+        .map(|m| (m.id.as_str(), m.rating, m.ci_low, m.ci_high))
+        .collect();
+    assert_eq!(mine, served);
+}
