@@ -67,12 +67,10 @@ test('the next battle button loads a new battle that can be voted on', async () 
   const { page, problems, context } = await openPage(browser, { width: 390, height: 844 });
   const battle = new BattlePage(page);
   await battle.open();
-  const firstToken = await page.evaluate(() => document.querySelector('[data-testid=prompt]').textContent);
   await battle.vote('tie');
   await battle.nextBattle().click();
   await page.getByTestId('vote-a').and(page.locator(':enabled')).waitFor();
   assert.equal(await battle.modelName('a').count(), 0, 'the new battle is anonymous again');
-  assert.ok(typeof firstToken === 'string');
   await battle.vote('both-bad');
   assert.deepEqual(problems, []);
   await context.close();

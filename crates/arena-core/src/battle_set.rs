@@ -97,6 +97,32 @@ impl fmt::Display for LineError {
     }
 }
 
+/// One problem in one file of an import (a battle-set file, or a file of a FastChat folder).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileLineError {
+    pub file: String,
+    /// 1-based; 0 when the problem is not on one line.
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for FileLineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+impl LineError {
+    /// The same problem, naming the file it is in.
+    pub fn in_file(self, file: &str) -> FileLineError {
+        FileLineError {
+            file: file.into(),
+            line: self.line,
+            message: self.message,
+        }
+    }
+}
+
 /// Parses a whole battle-set file. On failure, every bad line is reported (up to 50).
 pub fn parse(text: &str) -> Result<BattleSet, Vec<LineError>> {
     let mut errors = Vec::new();

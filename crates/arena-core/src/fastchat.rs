@@ -14,22 +14,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::battle_set::{AnswerRecord, BattleSet, MAX_ANSWER_LEN, PromptRecord, check_prompt};
-
-/// One problem in one file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FileLineError {
-    pub file: String,
-    /// 1-based; 0 when the problem is not on one line.
-    pub line: usize,
-    pub message: String,
-}
-
-impl std::fmt::Display for FileLineError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.file, self.line, self.message)
-    }
-}
+use crate::battle_set::{
+    AnswerRecord, BattleSet, FileLineError, MAX_ANSWER_LEN, PromptRecord, check_prompt,
+};
 
 /// How to read a FastChat folder.
 #[derive(Clone, Debug, Default)]

@@ -7,20 +7,17 @@ use std::path::Path;
 
 use anyhow::Context;
 use arena_core::battle_set;
-use arena_core::fastchat::{self, FileLineError};
+use arena_core::battle_set::FileLineError;
+use arena_core::fastchat;
 
 use crate::store::{ImportReport, Store};
 
 /// Why an import stored nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{file}: {count} bad line(s)", count = .errors.len())]
-    BadLines {
-        file: String,
-        errors: Vec<battle_set::LineError>,
-    },
-    #[error("{count} problem(s) in the FastChat folder", count = .0.len())]
-    BadFiles(Vec<FileLineError>),
+    /// Every problem found, each with its file and line.
+    #[error("{count} problem(s)", count = .0.len())]
+    Bad(Vec<FileLineError>),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -29,11 +26,7 @@ impl ImportError {
     /// One line per problem, `file:line: message`, for people.
     pub fn report(&self) -> Vec<String> {
         match self {
-            ImportError::BadLines { file, errors } => errors
-                .iter()
-                .map(|e| format!("{file}:{}: {}", e.line, e.message))
-                .collect(),
-            ImportError::BadFiles(errors) => errors.iter().map(ToString::to_string).collect(),
+            ImportError::Bad(errors) => errors.iter().map(ToString::to_string).collect(),
             ImportError::Other(e) => vec![format!("{e:#}")],
         }
     }
@@ -51,9 +44,9 @@ pub fn load(path: &Path, options: &fastchat::Options<'_>) -> Result<fastchat::Pa
         let text = read(path)?;
         return battle_set::parse(&text)
             .map(|set| (set, Vec::new()))
-            .map_err(|errors| ImportError::BadLines {
-                file: path.display().to_string(),
-                errors,
+            .map_err(|errors| {
+                let file = path.display().to_string();
+                ImportError::Bad(errors.into_iter().map(|e| e.in_file(&file)).collect())
             });
     }
     let question_path = path.join("question.jsonl");
@@ -73,7 +66,7 @@ pub fn load(path: &Path, options: &fastchat::Options<'_>) -> Result<fastchat::Pa
         .map(|(f, t)| (f.as_str(), t.as_str()))
         .collect();
     let question_file = question_path.display().to_string();
-    fastchat::parse((&question_file, &questions), &answers, options).map_err(ImportError::BadFiles)
+    fastchat::parse((&question_file, &questions), &answers, options).map_err(ImportError::Bad)
 }
 
 /// Imports the file or folder at `path`; returns what changed and what was left out.

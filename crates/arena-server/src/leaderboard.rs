@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use arena_core::api::{LeaderboardResponse, LeaderboardRow};
+use arena_core::api::{CountsResponse, LeaderboardResponse, LeaderboardRow};
 use arena_core::rating::{self, BattleCounts, RatingOptions};
 use tokio::sync::Notify;
 
@@ -21,17 +21,17 @@ const DEBOUNCE: Duration = Duration::from_millis(100);
 /// Votes stored by other servers show up within this time.
 const REFRESH: Duration = Duration::from_secs(30);
 
-/// One computed table with the counts it was computed from.
-#[derive(Clone, Debug)]
+/// One computed table and the counts it was computed from, both ready to serve as they are.
+#[derive(Debug)]
 pub struct Table {
     pub response: LeaderboardResponse,
-    pub counts: BattleCounts,
+    pub counts: CountsResponse,
 }
 
 #[derive(Debug, Default)]
 struct Snapshot {
-    overall: Option<Table>,
-    by_category: BTreeMap<String, Table>,
+    overall: Option<Arc<Table>>,
+    by_category: BTreeMap<String, Arc<Table>>,
     /// What the tables were computed from; an unchanged source keeps the snapshot (and its
     /// `computed_at_ms`, which readers use to pair a table with its counts).
     source: Option<(Vec<VoteCount>, BTreeMap<String, String>)>,
@@ -109,25 +109,25 @@ impl Leaderboards {
         )
     }
 
-    /// The table for `category` (or overall); empty when nothing has been voted there.
-    pub fn table(&self, category: Option<&str>) -> Table {
+    /// The table for `category` (or overall), shared, not copied; empty when nothing has been
+    /// voted there.
+    pub fn table(&self, category: Option<&str>) -> Arc<Table> {
         let snapshot = self.snapshot();
         let found = match category {
             None => snapshot.overall.clone(),
             Some(c) => snapshot.by_category.get(c).cloned(),
         };
-        found.unwrap_or_else(|| Table {
-            response: LeaderboardResponse {
-                total_votes: 0,
-                models: Vec::new(),
-                category: category.map(str::to_owned),
-                computed_at_ms: 0,
-                bootstrap_rounds: self.options.bootstrap_rounds,
-                seed: self.options.seed,
-                min_votes: self.options.min_votes,
-                categories: snapshot.by_category.keys().cloned().collect(),
-            },
-            counts: BattleCounts::default(),
+        found.unwrap_or_else(|| {
+            let categories = snapshot.by_category.keys().cloned().collect();
+            let empty = BattleCounts::default();
+            Arc::new(build_table(
+                empty,
+                category.map(str::to_owned),
+                categories,
+                &BTreeMap::new(),
+                &self.options,
+                0,
+            ))
         })
     }
 }
@@ -149,9 +149,15 @@ fn build_snapshot(
     let computed_at_ms = now_ms();
     let categories: Vec<String> = by_category.keys().cloned().collect();
     let table = |counts: BattleCounts, category: Option<String>| {
-        let mut table = build_table(counts, category, names, options, computed_at_ms);
-        table.response.categories = categories.clone();
-        table
+        let categories = categories.clone();
+        Arc::new(build_table(
+            counts,
+            category,
+            categories,
+            names,
+            options,
+            computed_at_ms,
+        ))
     };
     Snapshot {
         overall: Some(table(overall, None)),
@@ -166,6 +172,7 @@ fn build_snapshot(
 fn build_table(
     counts: BattleCounts,
     category: Option<String>,
+    categories: Vec<String>,
     names: &BTreeMap<String, String>,
     options: &RatingOptions,
     computed_at_ms: i64,
@@ -184,13 +191,17 @@ fn build_table(
         response: LeaderboardResponse {
             total_votes: counts.total(),
             models,
-            category,
+            category: category.clone(),
             computed_at_ms,
             bootstrap_rounds: options.bootstrap_rounds,
             seed: options.seed,
             min_votes: options.min_votes,
-            categories: Vec::new(),
+            categories,
         },
-        counts,
+        counts: CountsResponse {
+            computed_at_ms,
+            category,
+            counts,
+        },
     }
 }

@@ -1,10 +1,27 @@
 //! The operator's command line, run as a real process: `arena-server import`.
 #![allow(clippy::unwrap_used)]
 
-use std::process::Command;
+use std::process::{Command, Output};
 
 fn arena_server() -> Command {
     Command::new(env!("CARGO_BIN_EXE_arena-server"))
+}
+
+/// A folder of its own and the URL of a (not yet created) SQLite database in it.
+fn temp_db() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("arena.db").display());
+    (dir, db)
+}
+
+/// `arena-server import [flags] PATH` against `db`.
+fn import(db: &str, path: impl AsRef<std::ffi::OsStr>, flags: &[&str]) -> Output {
+    arena_server()
+        .args(["import", "--database-url", db])
+        .args(flags)
+        .arg(path)
+        .output()
+        .unwrap()
 }
 
 const GOOD: &str = r#"{"models": [{"id": "m1", "name": "모델 1"}, {"id": "m2", "name": "모델 2"}]}
@@ -13,8 +30,7 @@ const GOOD: &str = r#"{"models": [{"id": "m1", "name": "모델 1"}, {"id": "m2",
 
 #[test]
 fn import_reports_bad_lines_by_number_and_stores_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("arena.db").display());
+    let (dir, db) = temp_db();
     let file = dir.path().join("set.jsonl");
     std::fs::write(
         &file,
@@ -22,11 +38,7 @@ fn import_reports_bad_lines_by_number_and_stores_nothing() {
     )
     .unwrap();
 
-    let out = arena_server()
-        .args(["import", "--database-url", &db])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let out = import(&db, &file, &[]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -38,11 +50,7 @@ fn import_reports_bad_lines_by_number_and_stores_nothing() {
 
     // The good part alone imports; a second time nothing changes.
     std::fs::write(&file, GOOD).unwrap();
-    let first = arena_server()
-        .args(["import", "--database-url", &db])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let first = import(&db, &file, &[]);
     assert!(
         first.status.success(),
         "{}",
@@ -53,23 +61,15 @@ fn import_reports_bad_lines_by_number_and_stores_nothing() {
         stdout.contains("2 models added") && stdout.contains("1 prompts added"),
         "{stdout}"
     );
-    let second = arena_server()
-        .args(["import", "--database-url", &db])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let second = import(&db, &file, &[]);
     assert!(second.status.success());
     assert!(String::from_utf8_lossy(&second.stdout).contains("(nothing new)"));
 }
 
 #[test]
 fn import_of_a_missing_file_is_a_clear_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("arena.db").display());
-    let out = arena_server()
-        .args(["import", "--database-url", &db, "/nonexistent/set.jsonl"])
-        .output()
-        .unwrap();
+    let (_dir, db) = temp_db();
+    let out = import(&db, "/nonexistent/set.jsonl", &[]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -86,14 +86,9 @@ fn import_reads_the_fastchat_layout_of_ko_arena_hard() {
         println!("skipped: {} is absent", data.display());
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("arena.db").display());
+    let (_dir, db) = temp_db();
     // One real answer runs past the arena's 100,000-character limit: refused, nothing stored...
-    let strict = arena_server()
-        .args(["import", "--database-url", &db])
-        .arg(&data)
-        .output()
-        .unwrap();
+    let strict = import(&db, &data, &[]);
     assert!(!strict.status.success());
     let stderr = String::from_utf8_lossy(&strict.stderr);
     assert!(
@@ -101,18 +96,11 @@ fn import_reads_the_fastchat_layout_of_ko_arena_hard() {
         "{stderr}"
     );
     // ...or, on request, left out and listed while the rest is imported.
-    let out = arena_server()
-        .args([
-            "import",
-            "--database-url",
-            &db,
-            "--category",
-            "코딩·추론",
-            "--skip-bad-answers",
-        ])
-        .arg(&data)
-        .output()
-        .unwrap();
+    let out = import(
+        &db,
+        &data,
+        &["--category", "코딩·추론", "--skip-bad-answers"],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -131,8 +119,7 @@ fn import_reads_the_fastchat_layout_of_ko_arena_hard() {
 
 #[test]
 fn a_fastchat_folder_with_a_bad_answer_line_stores_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("arena.db").display());
+    let (dir, db) = temp_db();
     let set = dir.path().join("set");
     std::fs::create_dir_all(set.join("model_answer")).unwrap();
     std::fs::write(
@@ -150,22 +137,14 @@ fn a_fastchat_folder_with_a_bad_answer_line_stores_nothing() {
         "{\"question_id\": 1, \"choices\": [{\"turns\": [\"답\"]}]}\n{\"question_id\": 2}\n",
     )
     .unwrap();
-    let out = arena_server()
-        .args(["import", "--database-url", &db])
-        .arg(&set)
-        .output()
-        .unwrap();
+    let out = import(&db, &set, &[]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("model_answer/b.jsonl:2: needs choices[0].turns"),
         "{stderr}"
     );
-    let out = arena_server()
-        .args(["import", "--database-url", &db])
-        .arg(dir.path().join("set/model_answer/a.jsonl"))
-        .output()
-        .unwrap();
+    let out = import(&db, dir.path().join("set/model_answer/a.jsonl"), &[]);
     assert!(!out.status.success(), "an answer file is not a battle set");
 }
 
@@ -175,8 +154,7 @@ fn a_fastchat_folder_with_a_bad_answer_line_stores_nothing() {
 fn serve_imports_the_sample_set_on_first_start_only() {
     use std::io::{BufRead, BufReader, Read, Write};
 
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("arena.db").display());
+    let (_dir, db) = temp_db();
     let sample =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample/battle-set.jsonl");
     let start = || {
@@ -256,8 +234,7 @@ fn serve_imports_the_sample_set_on_first_start_only() {
 
 #[test]
 fn export_writes_public_battles_only() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("arena.db").display());
+    let (_dir, db) = temp_db();
     let out = arena_server()
         .args(["export", "--database-url", &db])
         .output()

@@ -1,10 +1,11 @@
 //! `GET /api/v1/leaderboard` and `GET /api/v1/leaderboard/counts`, served from memory.
 //!
-//! The counts are what the table was computed from, so anyone can recompute it.
+//! The counts are what the table was computed from, so anyone can recompute it. Both are
+//! serialised straight from the shared snapshot; a request copies nothing.
 
-use arena_core::api::{CountsResponse, LeaderboardResponse};
 use axum::Json;
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 
 use super::{CategoryQuery, QueryParams};
 use crate::AppState;
@@ -12,18 +13,15 @@ use crate::AppState;
 pub async fn get_leaderboard(
     State(state): State<AppState>,
     QueryParams(query): QueryParams<CategoryQuery>,
-) -> Json<LeaderboardResponse> {
-    Json(state.leaderboards.table(query.category()).response)
+) -> Response {
+    let table = state.leaderboards.table(query.category());
+    Json(&table.response).into_response()
 }
 
 pub async fn get_counts(
     State(state): State<AppState>,
     QueryParams(query): QueryParams<CategoryQuery>,
-) -> Json<CountsResponse> {
+) -> Response {
     let table = state.leaderboards.table(query.category());
-    Json(CountsResponse {
-        computed_at_ms: table.response.computed_at_ms,
-        category: table.response.category,
-        counts: table.counts,
-    })
+    Json(&table.counts).into_response()
 }

@@ -75,7 +75,7 @@ async fn a_file_with_a_bad_line_stores_nothing_and_names_the_line() {
     )
     .unwrap();
     match import_file(app.store.as_ref(), &path).await {
-        Err(ImportError::BadLines { errors, .. }) => {
+        Err(ImportError::Bad(errors)) => {
             assert_eq!(errors.len(), 1);
             assert_eq!(errors[0].line, 3);
             assert!(errors[0].message.contains("text"), "{}", errors[0].message);
