@@ -5,7 +5,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::site_header::SiteHeader;
-use crate::routes::{about::AboutPage, battle::BattlePage, leaderboard::LeaderboardPage};
+use crate::routes::{
+    about::AboutPage, battle::BattlePage, leaderboard::LeaderboardPage, privacy::PrivacyPage,
+};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -18,14 +20,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=BattlePage/>
                     <Route path=path!("/leaderboard") view=LeaderboardPage/>
                     <Route path=path!("/about") view=AboutPage/>
+                    <Route path=path!("/privacy") view=PrivacyPage/>
                 </Routes>
             </main>
             <footer class="site-footer">
                 <div class="container">
                     <p>
                         "K-AI 아레나는 시민이 한국어 맥락의 AI 답변을 직접 비교·평가하는 공개 플랫폼입니다. "
-                        "개인정보를 수집하지 않습니다. "
-                        <a href="/about">"운영 방식과 개인정보 처리 안내"</a>
+                        "이름·연락처 같은 개인정보는 수집하지 않습니다. "
+                        <a href="/about">"운영 방식"</a>
+                        " · "
+                        // 개인정보 처리방침 작성지침: the privacy link stands out from the other footer links.
+                        <a href="/privacy"><strong>"개인정보 처리방침"</strong></a>
                     </p>
                 </div>
             </footer>

@@ -1,4 +1,5 @@
-//! About the arena, and the privacy notice (개인정보 처리 안내) that PIPA asks for.
+//! About the arena: what it is and how the ranking is computed. The privacy notice has its own
+//! page (`privacy.rs`); this page only points to it.
 
 use leptos::prelude::*;
 
@@ -18,13 +19,11 @@ pub fn AboutPage() -> impl IntoView {
                 "비김과 ‘둘 다 별로’는 양쪽에 반 승씩 셉니다. 95% 신뢰구간은 집계를 여러 번(기본 1,000번) 다시 표집(부트스트랩)하여 구합니다. "
                 "리더보드 화면에서 공개 집계로 순위를 직접 다시 계산해 검증할 수 있습니다."
             </p>
-            <h2>"개인정보 처리 안내"</h2>
-            <ul>
-                <li>"이름, 연락처, 계정 등 개인을 알아볼 수 있는 정보는 수집하지 않습니다."</li>
-                <li>"같은 브라우저의 투표를 묶어 부정 투표를 막기 위해, 무작위로 만든 식별값을 쿠키(kai_voter)에 저장합니다. 이 값으로는 누구인지 알 수 없습니다."</li>
-                <li>"투표마다 선택한 결과, 대결을 연 시각과 투표한 시각을 저장합니다."</li>
-                <li>"공개하는 투표 자료에는 쿠키 식별값이 들어가지 않습니다."</li>
-            </ul>
+            <h2>"개인정보"</h2>
+            <p>
+                "이름, 연락처, 계정 등 개인을 알아볼 수 있는 정보는 수집하지 않습니다. "
+                "무엇을 왜 저장하고 얼마나 보관하는지는 "<a href="/privacy">"개인정보 처리방침"</a>"에서 안내합니다."
+            </p>
             <p class="notice notice-info">
                 "이름에 ‘샘플’이 붙은 모델의 질문과 답변은 서비스 시연을 위해 만든 샘플 데이터이며, 실제 AI 모델의 답변이 아닙니다."
             </p>

@@ -3,3 +3,4 @@
 pub mod about;
 pub mod battle;
 pub mod leaderboard;
+pub mod privacy;

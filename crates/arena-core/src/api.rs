@@ -35,7 +35,19 @@ pub struct BattleResponse {
     pub token: String,
     pub prompt: PromptView,
     pub answers: Answers,
+    /// The voter this battle was drawn for: a server-signed id. The app keeps it and sends it
+    /// back in the [`VOTER_HEADER`], so a browser without (third-party) cookies still votes as
+    /// one voter; a vote from another voter than the battle's does not count.
+    #[serde(default)]
+    pub voter: String,
+    /// A vote sooner than this after the battle was drawn is kept but not counted; the app keeps
+    /// the vote buttons asleep until then.
+    #[serde(default)]
+    pub min_read_ms: u64,
 }
+
+/// The request header that carries the voter id the server issued (see [`BattleResponse::voter`]).
+pub const VOTER_HEADER: &str = "x-arena-voter";
 
 /// `POST /api/v1/vote` request body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +130,18 @@ pub struct LeaderboardResponse {
     /// Every category that has votes, for choosing a table per category.
     #[serde(default)]
     pub categories: Vec<String>,
+    /// Votes kept but left out of this table, and why.
+    #[serde(default)]
+    pub excluded: Excluded,
+}
+
+/// Votes that are stored but not counted (too fast, over a cap, one-sided, ...), by reason. A vote
+/// with several reasons is counted under the first one it was given, so the numbers add up to
+/// `total`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Excluded {
+    pub total: u64,
+    pub reasons: std::collections::BTreeMap<String, u64>,
 }
 
 /// `GET /api/v1/leaderboard/counts[?category=..]`: the aggregated votes a table was computed
@@ -130,6 +154,9 @@ pub struct CountsResponse {
     pub category: Option<String>,
     #[serde(flatten)]
     pub counts: crate::rating::BattleCounts,
+    /// Votes left out of `counts`, and why: the counts are exactly the votes that were counted.
+    #[serde(default)]
+    pub excluded: Excluded,
 }
 
 /// One voted battle in the public data release (`arena-server export`), with the field names of
@@ -151,6 +178,9 @@ pub struct PublicBattle {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
+    /// With `pow_required`: the challenge to solve before asking again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pow: Option<crate::pow::Challenge>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +201,8 @@ pub mod codes {
     pub const NO_BATTLE: &str = "no_battle";
     pub const NOT_FOUND: &str = "not_found";
     pub const RATE_LIMITED: &str = "rate_limited";
+    /// Solve the proof-of-work challenge in the body, then ask again (HTTP 428).
+    pub const POW_REQUIRED: &str = "pow_required";
     pub const INTERNAL: &str = "internal";
 }
 

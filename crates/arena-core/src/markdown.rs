@@ -90,8 +90,13 @@ pub fn render_html(markdown: &str) -> String {
         other => vec![other],
     });
     html::push_html(&mut out, events);
-    out
+    // Every link opens in a new tab and tells the target nothing: an answer must never navigate
+    // the arena (or a government page's frame around it) away, nor hand it a `window.opener`.
+    // Only the renderer writes `<a href`: the answer's own HTML was escaped to text above.
+    out.replace("<a href=\"", LINK_OPEN)
 }
+
+const LINK_OPEN: &str = "<a target=\"_blank\" rel=\"noopener noreferrer nofollow\" href=\"";
 
 fn demoted(level: HeadingLevel) -> HeadingLevel {
     match level {
@@ -255,7 +260,7 @@ mod tests {
             "[정부24](https://www.gov.kr) [메일](mailto:a@b.kr) [상대](/leaderboard) <https://korean.go.kr>",
         );
         assert!(
-            html.contains("<a href=\"https://www.gov.kr\">정부24</a>"),
+            html.contains(&format!("{LINK_OPEN}https://www.gov.kr\">정부24</a>")),
             "{html}"
         );
         assert!(html.contains("href=\"mailto:a@b.kr\""), "{html}");
@@ -264,7 +269,9 @@ mod tests {
         let img = render_html("![지도](https://example.org/map.png)");
         assert!(!img.contains("<img"), "{img}");
         assert!(
-            img.contains("<a href=\"https://example.org/map.png\">지도</a>"),
+            img.contains(&format!(
+                "{LINK_OPEN}https://example.org/map.png\">지도</a>"
+            )),
             "{img}"
         );
     }

@@ -146,6 +146,7 @@ mod tests {
             seed: options.seed,
             min_votes: options.min_votes,
             categories: vec![],
+            excluded: Default::default(),
         }
     }
 

@@ -28,6 +28,10 @@ pub enum ApiError {
     NotFound,
     #[error("this method is not allowed here")]
     MethodNotAllowed,
+    #[error("too many requests; try again in {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("solve the proof-of-work challenge in this response, then ask again")]
+    PowRequired(arena_core::pow::Challenge),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -50,6 +54,8 @@ impl ApiError {
             ApiError::NoBattle(_) => (StatusCode::NOT_FOUND, codes::NO_BATTLE),
             ApiError::NotFound => (StatusCode::NOT_FOUND, codes::NOT_FOUND),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, codes::BAD_REQUEST),
+            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, codes::RATE_LIMITED),
+            ApiError::PowRequired(_) => (StatusCode::PRECONDITION_REQUIRED, codes::POW_REQUIRED),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
         }
     }
@@ -72,12 +78,26 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(e) = &self {
             tracing::error!(error = ?e, "request failed");
         }
+        let message = self.to_string();
+        let (pow, retry_after) = match self {
+            ApiError::PowRequired(challenge) => (Some(challenge), None),
+            ApiError::RateLimited { retry_after_secs } => (None, Some(retry_after_secs)),
+            _ => (None, None),
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: code.to_owned(),
-                message: self.to_string(),
+                message,
             },
+            pow,
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(secs),
+            );
+        }
+        response
     }
 }

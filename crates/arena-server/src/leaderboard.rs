@@ -4,22 +4,49 @@
 //! store, fits every table (overall and per category) with `arena_core::rating`, and swaps the
 //! new snapshot in. Requests only clone what is already computed. A periodic refresh also picks
 //! up votes that other servers sharing the database have stored.
+//!
+//! Votes cannot make the server work harder: however many arrive, the tables are recomputed at
+//! most once per `min_interval`. Each pass also runs the abuse audit (`trust::audit`) against
+//! the current ratings and erases address hashes past their retention; the tables say how many
+//! stored votes they leave out and why, and their counts are exactly the votes they count.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use arena_core::api::{CountsResponse, LeaderboardResponse, LeaderboardRow};
+use arena_core::api::{CountsResponse, Excluded, LeaderboardResponse, LeaderboardRow};
 use arena_core::rating::{self, BattleCounts, RatingOptions};
 use tokio::sync::Notify;
 
-use crate::clock::now_ms;
-use crate::store::{DynStore, VoteCount};
+use crate::clock::{Clock, now_ms};
+use crate::store::{DynStore, ExcludedCount, VoteCount};
+use crate::trust::{AuditSettings, audit};
 
-/// Votes that arrive together are folded into one recomputation.
-const DEBOUNCE: Duration = Duration::from_millis(100);
 /// Votes stored by other servers show up within this time.
 const REFRESH: Duration = Duration::from_secs(30);
+
+/// How often the tables may be recomputed, and what each pass also does.
+#[derive(Clone, Debug)]
+pub struct RefreshSettings {
+    /// At most one recomputation per this interval, however many votes arrive.
+    pub min_interval: Duration,
+    /// The abuse audit to run before each recomputation (`None`: no audit).
+    pub audit: Option<AuditSettings>,
+    /// Address hashes of votes older than this are erased.
+    pub address_retention: Duration,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for RefreshSettings {
+    fn default() -> Self {
+        RefreshSettings {
+            min_interval: Duration::from_secs(2),
+            audit: Some(AuditSettings::default()),
+            address_retention: Duration::from_secs(30 * 24 * 3600),
+            clock: Arc::new(crate::clock::SystemClock),
+        }
+    }
+}
 
 /// One computed table and the counts it was computed from, both ready to serve as they are.
 #[derive(Debug)]
@@ -34,24 +61,56 @@ struct Snapshot {
     by_category: BTreeMap<String, Arc<Table>>,
     /// What the tables were computed from; an unchanged source keeps the snapshot (and its
     /// `computed_at_ms`, which readers use to pair a table with its counts).
-    source: Option<(Vec<VoteCount>, BTreeMap<String, String>)>,
+    source: Option<Source>,
 }
+
+type Source = (Vec<VoteCount>, BTreeMap<String, String>, Vec<ExcludedCount>);
 
 pub struct Leaderboards {
     store: DynStore,
     options: RatingOptions,
+    refresh: RefreshSettings,
     current: RwLock<Arc<Snapshot>>,
     dirty: Notify,
 }
 
 impl Leaderboards {
-    pub fn new(store: DynStore, options: RatingOptions) -> Arc<Self> {
+    pub fn new(store: DynStore, options: RatingOptions, refresh: RefreshSettings) -> Arc<Self> {
         Arc::new(Leaderboards {
             store,
             options,
+            refresh,
             current: RwLock::new(Arc::default()),
             dirty: Notify::new(),
         })
+    }
+
+    /// Audits recent votes, erases old address hashes, and recomputes the tables if anything
+    /// changed: one pass of the worker.
+    pub async fn refresh(&self) -> anyhow::Result<()> {
+        self.recompute().await?;
+        let now = self.refresh.clock.now_ms();
+        let retention =
+            i64::try_from(self.refresh.address_retention.as_millis()).unwrap_or(i64::MAX);
+        self.store
+            .forget_addresses(now.saturating_sub(retention))
+            .await?;
+        if let Some(settings) = &self.refresh.audit {
+            let ratings: std::collections::HashMap<String, f64> = self
+                .table(None)
+                .response
+                .models
+                .iter()
+                .map(|m| (m.id.clone(), m.rating))
+                .collect();
+            if !ratings.is_empty() {
+                let flagged = audit::run(&self.store, &ratings, settings, now).await?;
+                if !flagged.is_empty() {
+                    self.recompute().await?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Asks the worker to recompute soon. Cheap; call it after every stored vote.
@@ -69,7 +128,8 @@ impl Leaderboards {
             .into_iter()
             .map(|m| (m.id, m.name))
             .collect();
-        let source = (counts, names);
+        let excluded = self.store.excluded_counts().await?;
+        let source = (counts, names, excluded);
         if self.snapshot().source.as_ref() == Some(&source) {
             return Ok(());
         }
@@ -89,11 +149,13 @@ impl Leaderboards {
         let this = Arc::clone(self);
         tokio::spawn(async move {
             loop {
-                if let Err(e) = this.recompute().await {
+                if let Err(e) = this.refresh().await {
                     tracing::error!(error = ?e, "leaderboard recomputation failed");
                 }
+                // However many votes arrive, at most one pass per interval.
+                tokio::time::sleep(this.refresh.min_interval).await;
                 tokio::select! {
-                    _ = this.dirty.notified() => tokio::time::sleep(DEBOUNCE).await,
+                    _ = this.dirty.notified() => {}
                     _ = tokio::time::sleep(REFRESH) => {}
                 }
             }
@@ -125,6 +187,7 @@ impl Leaderboards {
                 category.map(str::to_owned),
                 categories,
                 &BTreeMap::new(),
+                Excluded::default(),
                 &self.options,
                 0,
             ))
@@ -132,11 +195,20 @@ impl Leaderboards {
     }
 }
 
-fn build_snapshot(
-    source: (Vec<VoteCount>, BTreeMap<String, String>),
-    options: &RatingOptions,
-) -> Snapshot {
-    let (counts, names) = &source;
+fn excluded_for(excluded: &[ExcludedCount], category: Option<&str>) -> Excluded {
+    let mut out = Excluded::default();
+    for e in excluded
+        .iter()
+        .filter(|e| category.is_none_or(|c| c == e.category))
+    {
+        out.total += e.count;
+        *out.reasons.entry(e.reason.clone()).or_default() += e.count;
+    }
+    out
+}
+
+fn build_snapshot(source: Source, options: &RatingOptions) -> Snapshot {
+    let (counts, names, excluded) = &source;
     let mut overall = BattleCounts::default();
     let mut by_category: BTreeMap<String, BattleCounts> = BTreeMap::new();
     for c in counts {
@@ -150,11 +222,13 @@ fn build_snapshot(
     let categories: Vec<String> = by_category.keys().cloned().collect();
     let table = |counts: BattleCounts, category: Option<String>| {
         let categories = categories.clone();
+        let excluded = excluded_for(excluded, category.as_deref());
         Arc::new(build_table(
             counts,
             category,
             categories,
             names,
+            excluded,
             options,
             computed_at_ms,
         ))
@@ -174,6 +248,7 @@ fn build_table(
     category: Option<String>,
     categories: Vec<String>,
     names: &BTreeMap<String, String>,
+    excluded: Excluded,
     options: &RatingOptions,
     computed_at_ms: i64,
 ) -> Table {
@@ -197,11 +272,13 @@ fn build_table(
             seed: options.seed,
             min_votes: options.min_votes,
             categories,
+            excluded: excluded.clone(),
         },
         counts: CountsResponse {
             computed_at_ms,
             category,
             counts,
+            excluded,
         },
     }
 }

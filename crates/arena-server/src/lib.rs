@@ -3,17 +3,22 @@
 //! [`app`] builds the whole HTTP service from an [`AppState`], so tests drive exactly what
 //! `main` serves. Where things live: `api/` (JSON routes), `token.rs` (sealed battle tokens),
 //! `store/` (the database behind one trait), `leaderboard.rs` (tables kept in memory),
-//! `web.rs` (the built web app), `import.rs` and `cli/` (operator commands), `secret.rs`.
+//! `trust/` (who may vote how often, and which votes count), `serve.rs` (the HTTP server with
+//! its timeouts and connection limit), `web.rs` (the built web app), `import.rs` and `cli/`
+//! (operator commands), `secret.rs`.
 
 pub mod api;
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod error;
 pub mod import;
 pub mod leaderboard;
 pub mod secret;
+pub mod serve;
 pub mod store;
 pub mod token;
+pub mod trust;
 pub mod web;
 
 use std::sync::Arc;
@@ -22,13 +27,14 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderValue;
-use axum::http::header::{REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
+use axum::http::header::{REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::leaderboard::Leaderboards;
 use crate::store::DynStore;
 use crate::token::TokenKeys;
+use crate::trust::Trust;
 
 /// Settings the handlers read; everything comes from configuration, nothing is hard-wired.
 #[derive(Clone, Debug)]
@@ -54,6 +60,35 @@ pub struct AppState {
     pub keys: Arc<TokenKeys>,
     pub leaderboards: Arc<Leaderboards>,
     pub settings: Arc<Settings>,
+    pub trust: Arc<Trust>,
+}
+
+impl AppState {
+    /// The arena's state from its parts, the same for `main` and the tests. The leaderboards
+    /// are not computed yet: call `leaderboards.recompute()` and `spawn_worker()`.
+    pub fn new(
+        store: DynStore,
+        secret: &[u8],
+        settings: Settings,
+        trust: trust::TrustSettings,
+        rating: arena_core::rating::RatingOptions,
+        refresh: leaderboard::RefreshSettings,
+    ) -> Self {
+        let keys = Arc::new(TokenKeys::from_secret(secret));
+        let clock = Arc::clone(&refresh.clock);
+        AppState {
+            trust: Arc::new(Trust::new(
+                trust,
+                Arc::clone(&store),
+                Arc::clone(&keys),
+                clock,
+            )),
+            leaderboards: Leaderboards::new(Arc::clone(&store), rating, refresh),
+            store,
+            keys,
+            settings: Arc::new(settings),
+        }
+    }
 }
 
 /// The whole service: `/healthz`, API v1 and, when `web` is given, the built app.
@@ -65,9 +100,22 @@ pub fn app(state: AppState, web: Option<(std::path::PathBuf, web::IndexPage)>) -
     if let Some((dist, index)) = web {
         router = router.merge(web::routes(dist, index));
     }
-    router
+    let secure = state.settings.secure_cookies;
+    let router = router
         .with_state(state)
         .layer(CompressionLayer::new())
+        // No camera, microphone, location or payment for anything on the arena's pages, and a
+        // window of its own that a page opened from an answer cannot reach back into.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(
+                "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -75,5 +123,14 @@ pub fn app(state: AppState, web: Option<(std::path::PathBuf, web::IndexPage)>) -
         .layer(SetResponseHeaderLayer::if_not_present(
             REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
+        ));
+    // Served over HTTPS (secure cookies): browsers should never try plain HTTP again.
+    if secure {
+        router.layer(SetResponseHeaderLayer::if_not_present(
+            STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
         ))
+    } else {
+        router
+    }
 }

@@ -1,6 +1,5 @@
 //! `arena-server`: serve the arena, import battle sets, compute leaderboards from battle files.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -8,12 +7,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use arena_core::rating::RatingOptions;
+use arena_server::config::{DbArgs, ServeConfig};
 use arena_server::import::{ImportError, import_file, import_path};
-use arena_server::leaderboard::Leaderboards;
 use arena_server::store::sqlite::SqliteStore;
 use arena_server::store::{DynStore, Store};
-use arena_server::token::TokenKeys;
-use arena_server::{AppState, Settings, app, cli, secret, web};
+use arena_server::{AppState, Settings, app, cli, secret, serve as http, web};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
@@ -30,15 +28,17 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Serve the API and the built web app.
-    Serve(ServeArgs),
+    Serve(Box<ServeConfig>),
     /// Import a battle-set file (JSON Lines) or a FastChat/Arena-Hard folder; all of it or, if
     /// anything is bad, nothing.
     Import(ImportArgs),
     /// Compute a leaderboard from a file of battle records (Chatbot Arena field names).
     Leaderboard(cli::leaderboard::LeaderboardArgs),
-    /// Write every vote as JSON Lines with the public Chatbot Arena field names (no personal
-    /// data), for publishing; `leaderboard --battles` reads it back.
+    /// Write every counted vote as JSON Lines with the public Chatbot Arena field names (no
+    /// personal data), for publishing; `leaderboard --battles` reads it back.
     Export(ExportArgs),
+    /// Answers that give their model away: list them, allow or forbid drawing one.
+    Answers(AnswersArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -48,37 +48,21 @@ struct ExportArgs {
 }
 
 #[derive(clap::Args, Debug)]
-struct DbArgs {
-    /// `sqlite://path/to/file.db` (created if missing) or `sqlite::memory:`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/arena.db")]
-    database_url: String,
-}
-
-#[derive(clap::Args, Debug)]
-struct ServeArgs {
+struct AnswersArgs {
     #[command(flatten)]
     db: DbArgs,
-    /// Address to listen on.
-    #[arg(long, env = "ARENA_ADDR", default_value = "127.0.0.1:8080")]
-    addr: SocketAddr,
-    /// The web app built by Trunk.
-    #[arg(long, env = "ARENA_DIST", default_value = "dist")]
-    dist: PathBuf,
-    /// Import this battle set when the database has no battles yet (first start).
-    #[arg(long, env = "ARENA_IMPORT_IF_EMPTY")]
-    import_if_empty: Option<PathBuf>,
-    /// Seconds a battle stays open for its vote.
-    #[arg(long, env = "ARENA_TOKEN_TTL_SECS", default_value_t = 24 * 3600)]
-    token_ttl_secs: u64,
-    /// Mark the voter cookie Secure (when served over HTTPS).
-    #[arg(long, env = "ARENA_SECURE_COOKIES", value_parser = clap::builder::FalseyValueParser::new())]
-    secure_cookies: bool,
-    /// Who may frame the app (CSP frame-ancestors), e.g. "'self' https://www.example.go.kr".
-    #[arg(long, env = "ARENA_FRAME_ANCESTORS", default_value = "'self'")]
-    frame_ancestors: String,
-    /// Bootstrap rounds for the leaderboard's intervals.
-    #[arg(long, env = "ARENA_BOOTSTRAP_ROUNDS", default_value_t = 1000)]
-    bootstrap_rounds: usize,
+    #[command(subcommand)]
+    action: AnswersAction,
+}
+
+#[derive(Subcommand, Debug)]
+enum AnswersAction {
+    /// List the answers that name their model or maker (not drawn unless allowed).
+    Leaks,
+    /// Allow one flagged answer to be drawn after all (its text was checked by a person).
+    Allow { prompt: String, model: String },
+    /// Stop drawing a flagged answer again.
+    Forbid { prompt: String, model: String },
 }
 
 #[derive(clap::Args, Debug)]
@@ -114,9 +98,10 @@ fn main() -> ExitCode {
             .and_then(|rt| {
                 rt.block_on(async {
                     match command {
-                        Command::Serve(args) => serve(args).await,
+                        Command::Serve(args) => serve(*args).await,
                         Command::Import(args) => import(args).await,
                         Command::Export(args) => export(args).await,
+                        Command::Answers(args) => answers(args).await,
                         Command::Leaderboard(_) => unreachable!("handled above"),
                     }
                 })
@@ -145,6 +130,38 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn answers(args: AnswersArgs) -> anyhow::Result<()> {
+    let store = SqliteStore::connect(&args.db.database_url).await?;
+    match args.action {
+        AnswersAction::Leaks => {
+            for l in store.leaked_answers().await? {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    l.prompt_id,
+                    l.model_id,
+                    l.term,
+                    if l.allowed { "allowed" } else { "not drawn" }
+                );
+            }
+            Ok(())
+        }
+        AnswersAction::Allow { prompt, model } => allow(&store, &prompt, &model, true).await,
+        AnswersAction::Forbid { prompt, model } => allow(&store, &prompt, &model, false).await,
+    }
+}
+
+async fn allow(store: &SqliteStore, prompt: &str, model: &str, allow: bool) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        store.allow_leaked_answer(prompt, model, allow).await?,
+        "no flagged answer of {model} to {prompt} (see `arena-server answers leaks`)"
+    );
+    println!(
+        "the answer of {model} to {prompt} is {}",
+        if allow { "drawn" } else { "no longer drawn" }
+    );
+    Ok(())
+}
+
 async fn import(args: ImportArgs) -> anyhow::Result<()> {
     let store = SqliteStore::connect(&args.db.database_url).await?;
     let options = arena_core::fastchat::Options {
@@ -155,6 +172,18 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
         Ok((report, skipped)) => {
             for s in &skipped {
                 eprintln!("left out: {s}");
+            }
+            let leaks: Vec<_> = store
+                .leaked_answers()
+                .await?
+                .into_iter()
+                .filter(|l| !l.allowed)
+                .collect();
+            for l in &leaks {
+                eprintln!(
+                    "not drawn: the answer of {} to {} names {:?} (arena-server answers allow {} {} if it is fine)",
+                    l.model_id, l.prompt_id, l.term, l.prompt_id, l.model_id
+                );
             }
             println!(
                 "imported {}: {} models added, {} renamed; {} prompts added, {} changed; {} answers added, {} changed{}",
@@ -186,9 +215,9 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(args: ServeConfig) -> anyhow::Result<()> {
     let sqlite = SqliteStore::connect(&args.db.database_url).await?;
-    let secret = secret::load(std::env::var("ARENA_SECRET").ok(), sqlite.path())?;
+    let secret = secret::load(args.secret.clone(), &args.secret_file)?;
     let db_label = sqlite
         .path()
         .map(|p| p.display().to_string())
@@ -215,13 +244,24 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
     }
 
-    let options = RatingOptions {
+    let rating = RatingOptions {
         bootstrap_rounds: args.bootstrap_rounds,
         ..RatingOptions::default()
     };
-    let leaderboards = Leaderboards::new(Arc::clone(&store), options);
-    leaderboards.recompute().await?;
-    leaderboards.spawn_worker();
+    let settings = Settings {
+        token_ttl: Duration::from_secs(args.token_ttl_secs),
+        secure_cookies: args.secure_cookies,
+    };
+    let state = AppState::new(
+        Arc::clone(&store),
+        &secret,
+        settings,
+        args.trust(),
+        rating,
+        args.refresh(),
+    );
+    state.leaderboards.recompute().await?;
+    state.leaderboards.spawn_worker();
 
     let index = web::IndexPage::load(&args.dist, &args.frame_ancestors)?;
     if !index.is_built() {
@@ -230,15 +270,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             args.dist.display()
         );
     }
-    let state = AppState {
-        store: Arc::clone(&store),
-        keys: Arc::new(TokenKeys::from_secret(&secret)),
-        leaderboards,
-        settings: Arc::new(Settings {
-            token_ttl: Duration::from_secs(args.token_ttl_secs),
-            secure_cookies: args.secure_cookies,
-        }),
-    };
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| {
@@ -252,9 +283,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         "K-AI Arena is running at http://{addr}  (database: {db_label}, {} prompts ready for battle; Ctrl-C stops it)",
         store.battle_ready_prompts().await?
     );
-    axum::serve(listener, app(state, Some((args.dist, index))))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let limits = args.serve_limits();
+    let router = app(state, Some((args.dist, index)));
+    http::serve(listener, router, limits, shutdown_signal()).await?;
     Ok(())
 }
 

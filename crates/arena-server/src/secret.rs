@@ -1,7 +1,10 @@
 //! The server secret that keys battle tokens.
 //!
 //! From `ARENA_SECRET` when set (several servers must share it); otherwise generated once and
-//! kept in a file beside the database, readable by its owner only, so tokens survive a restart.
+//! kept in the secret file (`ARENA_SECRET_FILE`, `data/arena.secret` by default), readable by its
+//! owner only, so tokens survive a restart. Where the secret lives never depends on the database:
+//! a PostgreSQL server has no file beside it, and an in-memory SQLite database once made a
+//! secret file appear under a name sqlx invented.
 
 use std::path::Path;
 
@@ -9,8 +12,8 @@ use anyhow::Context;
 
 const MIN_SECRET_LEN: usize = 32;
 
-/// `from_env` is the value of `ARENA_SECRET`, if any; `db_path` the database file, if any.
-pub fn load(from_env: Option<String>, db_path: Option<&Path>) -> anyhow::Result<Vec<u8>> {
+/// `from_env` is the value of `ARENA_SECRET`, if any; `path` the secret file to use otherwise.
+pub fn load(from_env: Option<String>, path: &Path) -> anyhow::Result<Vec<u8>> {
     if let Some(secret) = from_env.filter(|s| !s.is_empty()) {
         anyhow::ensure!(
             secret.len() >= MIN_SECRET_LEN,
@@ -18,12 +21,7 @@ pub fn load(from_env: Option<String>, db_path: Option<&Path>) -> anyhow::Result<
         );
         return Ok(secret.into_bytes());
     }
-    let Some(db_path) = db_path else {
-        // An in-memory database forgets its votes anyway; an ephemeral secret matches that.
-        return Ok(rand::random::<[u8; 32]>().to_vec());
-    };
-    let path = db_path.with_extension("secret");
-    match std::fs::read_to_string(&path) {
+    match std::fs::read_to_string(path) {
         Ok(text) => {
             let secret = hex::decode(text.trim())
                 .with_context(|| format!("{} is not a hex secret", path.display()))?;
@@ -36,7 +34,11 @@ pub fn load(from_env: Option<String>, db_path: Option<&Path>) -> anyhow::Result<
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let secret = rand::random::<[u8; 32]>().to_vec();
-            write_private(&path, &hex::encode(&secret))
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            write_private(path, &hex::encode(&secret))
                 .with_context(|| format!("cannot write {}", path.display()))?;
             tracing::info!(path = %path.display(), "generated a new server secret");
             Ok(secret)
@@ -70,14 +72,14 @@ mod tests {
     #[test]
     fn a_generated_secret_is_kept_and_reused() {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("arena.db");
-        let first = load(None, Some(&db)).unwrap();
+        let file = dir.path().join("keys").join("arena.secret");
+        let first = load(None, &file).unwrap();
         assert_eq!(first.len(), 32);
-        assert_eq!(load(None, Some(&db)).unwrap(), first);
-        assert!(load(Some("short".into()), Some(&db)).is_err());
+        assert_eq!(load(None, &file).unwrap(), first);
+        assert!(load(Some("short".into()), &file).is_err());
         let from_env = "x".repeat(40);
         assert_eq!(
-            load(Some(from_env.clone()), Some(&db)).unwrap(),
+            load(Some(from_env.clone()), &file).unwrap(),
             from_env.into_bytes()
         );
     }

@@ -1,13 +1,14 @@
 //! Battle tokens: the battle travels with the client, sealed, so any server can check a vote.
 //!
-//! A token carries the battle (a random battle id, when it was issued, the prompt and the two
-//! models in the order shown). The client must not learn the models before voting, so the
+//! A token carries the battle (a random battle id, when it was issued, the voter it was drawn
+//! for, the reading time it asks for, the prompt and the two models in the order shown). The client must not learn the models before voting, so the
 //! payload is encrypted (ChaCha20) and then signed (HMAC-SHA256 over version, nonce and
 //! ciphertext: encrypt-then-MAC). Both keys derive from one server secret, so stateless servers
 //! that share the secret accept each other's tokens. Opening checks the signature in constant
 //! time before it decrypts anything.
 //!
-//! Layout, base64url without padding: `version(1) | nonce(12) | ciphertext | tag(32)`.
+//! Layout, base64url without padding: `version(1) | nonce(12) | ciphertext | tag(32)`; the
+//! payload is `battle id(16) | issued(8) | voter(16) | min read ms(4) | prompt | model a | model b`.
 //! The model ids are padded to a fixed width before encryption: a stream cipher keeps lengths,
 //! and the client knows the prompt id, so unpadded ids would let the token's length tell which
 //! pair of models is in the battle.
@@ -21,7 +22,8 @@ use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
-const VERSION: u8 = 1;
+/// 2: the voter and the reading time joined the payload.
+const VERSION: u8 = 2;
 const NONCE_LEN: usize = 12;
 const TAG_LEN: usize = 32;
 /// Longer tokens are refused before any work is done.
@@ -36,6 +38,10 @@ pub struct BattleClaims {
     /// Random; the vote's primary key, so one battle is voted once.
     pub battle_id: [u8; 16],
     pub issued_at_ms: i64,
+    /// The voter the battle was drawn for; a vote through anyone else does not count.
+    pub voter: [u8; 16],
+    /// A vote sooner than this after `issued_at_ms` is kept but not counted.
+    pub min_read_ms: u32,
     pub prompt_id: String,
     /// The model shown as answer A.
     pub model_a: String,
@@ -57,11 +63,13 @@ pub enum TokenError {
     BadSignature,
 }
 
-/// The two keys derived from the server secret.
+/// The keys derived from the server secret: battle tokens, voter ids, proof-of-work challenges.
 #[derive(Clone)]
 pub struct TokenKeys {
     encryption: [u8; 32],
     signing: [u8; 32],
+    voter: [u8; 32],
+    pow: [u8; 32],
 }
 
 impl std::fmt::Debug for TokenKeys {
@@ -81,7 +89,43 @@ impl TokenKeys {
         TokenKeys {
             encryption: derive(secret, b"kai-arena battle token encryption v1"),
             signing: derive(secret, b"kai-arena battle token signing v1"),
+            voter: derive(secret, b"kai-arena voter id signing v1"),
+            pow: derive(secret, b"kai-arena proof of work challenge v1"),
         }
+    }
+
+    /// The signature of a voter id (128 bits is plenty: forging one gains one more voter).
+    pub fn voter_tag(&self, id: &[u8; 16]) -> [u8; 16] {
+        let mut mac = HmacSha256::new_from_slice(&self.voter).expect("any key length");
+        mac.update(id);
+        let full: [u8; 32] = mac.finalize().into_bytes().into();
+        let mut tag = [0; 16];
+        tag.copy_from_slice(&full[..16]);
+        tag
+    }
+
+    /// Checks a voter id's signature in constant time.
+    pub fn verify_voter_tag(&self, id: &[u8; 16], tag: &[u8]) -> bool {
+        let mut mac = HmacSha256::new_from_slice(&self.voter).expect("any key length");
+        mac.update(id);
+        tag.len() == 16 && mac.verify_truncated_left(tag).is_ok()
+    }
+
+    /// The signature of a proof-of-work challenge body.
+    pub fn pow_tag(&self, body: &[u8]) -> [u8; 16] {
+        let mut mac = HmacSha256::new_from_slice(&self.pow).expect("any key length");
+        mac.update(body);
+        let full: [u8; 32] = mac.finalize().into_bytes().into();
+        let mut tag = [0; 16];
+        tag.copy_from_slice(&full[..16]);
+        tag
+    }
+
+    /// Checks a proof-of-work challenge's signature in constant time.
+    pub fn verify_pow_tag(&self, body: &[u8], tag: &[u8]) -> bool {
+        let mut mac = HmacSha256::new_from_slice(&self.pow).expect("any key length");
+        mac.update(body);
+        tag.len() == 16 && mac.verify_truncated_left(tag).is_ok()
     }
 
     fn mac(&self) -> HmacSha256 {
@@ -93,6 +137,8 @@ impl TokenKeys {
         let mut payload = Vec::with_capacity(64);
         payload.extend_from_slice(&claims.battle_id);
         payload.extend_from_slice(&claims.issued_at_ms.to_be_bytes());
+        payload.extend_from_slice(&claims.voter);
+        payload.extend_from_slice(&claims.min_read_ms.to_be_bytes());
         for (field, padded) in [
             (&claims.prompt_id, false),
             (&claims.model_a, true),
@@ -157,6 +203,8 @@ fn decode_payload(payload: &[u8]) -> Option<BattleClaims> {
     };
     let battle_id: [u8; 16] = take(16)?.try_into().ok()?;
     let issued_at_ms = i64::from_be_bytes(take(8)?.try_into().ok()?);
+    let voter: [u8; 16] = take(16)?.try_into().ok()?;
+    let min_read_ms = u32::from_be_bytes(take(4)?.try_into().ok()?);
     let mut text = |padded: bool| -> Option<String> {
         let len = u16::from_be_bytes(take(2)?.try_into().ok()?) as usize;
         let text = String::from_utf8(take(len)?.to_vec()).ok()?;
@@ -174,6 +222,8 @@ fn decode_payload(payload: &[u8]) -> Option<BattleClaims> {
     Some(BattleClaims {
         battle_id,
         issued_at_ms,
+        voter,
+        min_read_ms,
         prompt_id,
         model_a,
         model_b,
@@ -189,6 +239,8 @@ mod tests {
         BattleClaims {
             battle_id: [7; 16],
             issued_at_ms: 1_763_000_000_000,
+            voter: [9; 16],
+            min_read_ms: 4000,
             prompt_id: "law-001".into(),
             model_a: "sample-haneul".into(),
             model_b: "모델-비".into(),

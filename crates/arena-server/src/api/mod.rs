@@ -6,7 +6,6 @@
 mod battle;
 mod leaderboard;
 mod vote;
-pub mod voter;
 
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -61,6 +60,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 "the request body is not valid JSON for this route: {e}"
             ))
         })
+    }
+}
+
+/// The address of the peer that sent the request (a proxy, when there is one; see
+/// `trust::address`). Requests that did not come over a socket (tests driving the router
+/// directly) share the unspecified address.
+pub struct Peer(pub std::net::SocketAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0)
+            .unwrap_or_else(|| std::net::SocketAddr::from(([0, 0, 0, 0], 0)));
+        Ok(Peer(peer))
     }
 }
 

@@ -1,29 +1,34 @@
-//! `POST /api/v1/vote`: check the token, store the vote once, reveal the two models.
+//! `POST /api/v1/vote`: check the token, store the vote once (with the reasons it may not
+//! count), reveal the two models. A retry of the same vote gets the same answer.
 
 use arena_core::api::{VoteRequest, VoteResponse};
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 
-use super::{JsonBody, voter};
+use super::{JsonBody, Peer};
 use crate::AppState;
-use crate::clock::now_ms;
 use crate::error::ApiError;
-use crate::store::NewVote;
+use crate::store::{NewVote, StoreError};
+use crate::trust::voter::{self, VoterId};
 
 /// A token may claim to come from a little in the future (clock skew between servers), no more.
 const MAX_CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
 
 pub async fn post_vote(
     State(state): State<AppState>,
+    Peer(peer): Peer,
     headers: HeaderMap,
     JsonBody(request): JsonBody<VoteRequest>,
 ) -> Result<Json<VoteResponse>, ApiError> {
+    let trust = &state.trust;
+    let address = trust.address(peer, &headers).await?;
+    trust.admit_request(&address)?;
     let claims = state
         .keys
         .open(&request.token)
         .map_err(|_| ApiError::InvalidToken)?;
-    let now = now_ms();
+    let now = trust.now_ms();
     if claims.issued_at_ms > now + MAX_CLOCK_SKEW_MS {
         return Err(ApiError::InvalidToken);
     }
@@ -31,18 +36,56 @@ pub async fn post_vote(
     if now.saturating_sub(claims.issued_at_ms) > ttl_ms {
         return Err(ApiError::TokenExpired);
     }
+    let battle_id = claims.battle_id_hex();
+    // A retry (the first answer was lost on the way) is answered as the first time, and costs
+    // nothing from the voter's limit.
+    if let Some(response) = replay(&state, &battle_id, &request).await? {
+        return Ok(response);
+    }
+    let voter = voter::from_headers(&headers, &state.keys);
+    trust.admit_vote(&voter.unwrap_or(VoterId(claims.voter)))?;
+    let flags = trust
+        .vote_flags(&state.store, &claims, voter, &address, now)
+        .await?;
     let vote = NewVote {
-        battle_id: claims.battle_id_hex(),
+        battle_id: battle_id.clone(),
         prompt_id: claims.prompt_id,
         model_a: claims.model_a,
         model_b: claims.model_b,
         choice: request.choice,
-        // A browser that refuses cookies still votes; its votes just cannot be grouped.
-        voter_id: voter::from_headers(&headers).unwrap_or_else(|| "anonymous".into()),
+        // The voter the battle was drawn for; a mismatch is among the flags.
+        voter_id: hex::encode(claims.voter),
+        address_hash: Some(address),
         issued_at_ms: claims.issued_at_ms,
         voted_at_ms: now,
+        min_read_ms: i64::from(claims.min_read_ms),
+        flags,
     };
-    let models = state.store.record_vote(&vote).await?;
-    state.leaderboards.mark_dirty();
-    Ok(Json(VoteResponse { models }))
+    match state.store.record_vote(&vote).await {
+        Ok(models) => {
+            state.leaderboards.mark_dirty();
+            Ok(Json(VoteResponse { models }))
+        }
+        // Two copies of one vote raced: the loser answers like a retry.
+        Err(StoreError::DuplicateVote) => replay(&state, &battle_id, &request)
+            .await?
+            .ok_or(ApiError::AlreadyVoted),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The stored answer for a battle already voted: the same reveal for the same choice, 409 for
+/// another choice; `None` when the battle has no vote yet.
+async fn replay(
+    state: &AppState,
+    battle_id: &str,
+    request: &VoteRequest,
+) -> Result<Option<Json<VoteResponse>>, ApiError> {
+    match state.store.stored_vote(battle_id).await? {
+        None => Ok(None),
+        Some(stored) if stored.choice == request.choice => Ok(Some(Json(VoteResponse {
+            models: stored.models,
+        }))),
+        Some(_) => Err(ApiError::AlreadyVoted),
+    }
 }

@@ -47,8 +47,51 @@ pub struct NewVote {
     pub model_b: String,
     pub choice: Choice,
     pub voter_id: String,
+    /// Keyed hash of the voter's address (never the address itself).
+    pub address_hash: Option<String>,
     pub issued_at_ms: i64,
     pub voted_at_ms: i64,
+    pub min_read_ms: i64,
+    /// Why the vote is not counted (empty: it counts). See `crate::trust::Flag`.
+    pub flags: Vec<String>,
+}
+
+/// A vote already stored for a battle: what a retry of the same vote gets back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredVote {
+    pub choice: Choice,
+    pub models: RevealedModels,
+}
+
+/// A recent vote as the abuse audit sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditVote {
+    pub battle_id: String,
+    pub voter_id: String,
+    pub address_hash: Option<String>,
+    pub model_a: String,
+    pub model_b: String,
+    pub choice: Choice,
+    pub voted_at_ms: i64,
+    pub flags: String,
+}
+
+/// Stored votes that are not counted, by category and first reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExcludedCount {
+    pub category: String,
+    pub reason: String,
+    pub count: u64,
+}
+
+/// An answer that names its model or maker.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LeakedAnswer {
+    pub prompt_id: String,
+    pub model_id: String,
+    pub term: String,
+    /// An operator allowed it to be drawn anyway.
+    pub allowed: bool,
 }
 
 /// Aggregated votes: how often `choice` was cast for (`model_a` left, `model_b` right) in a category.
@@ -90,9 +133,52 @@ pub trait Store: Send + Sync + 'static {
     /// in random order; `None` when there is none.
     async fn draw_battle(&self, category: Option<&str>) -> Result<Option<DrawnBattle>, StoreError>;
 
-    /// Stores a vote once. [`StoreError::DuplicateVote`] if the battle was voted already,
-    /// [`StoreError::BattleGone`] if its prompt or answers no longer exist.
+    /// Stores a vote once, durably before it returns. [`StoreError::DuplicateVote`] if the
+    /// battle was voted already, [`StoreError::BattleGone`] if its prompt or answers are gone.
     async fn record_vote(&self, vote: &NewVote) -> Result<RevealedModels, StoreError>;
+
+    /// The vote stored for a battle, if any (a retry gets the same answer).
+    async fn stored_vote(&self, battle_id: &str) -> Result<Option<StoredVote>, StoreError>;
+
+    /// Counted (unflagged) votes since `since_ms` from this voter, and from this address hash.
+    async fn counted_since(
+        &self,
+        voter_id: &str,
+        address_hash: Option<&str>,
+        since_ms: i64,
+    ) -> Result<(u64, u64), StoreError>;
+
+    /// Every vote cast since `since_ms`, for the abuse audit.
+    async fn votes_since(&self, since_ms: i64) -> Result<Vec<AuditVote>, StoreError>;
+
+    /// Adds `reason` to the flags of each battle's vote (once); returns how many votes changed.
+    async fn flag_votes(&self, battle_ids: &[String], reason: &str) -> Result<u64, StoreError>;
+
+    /// First vote time of each voter among `voter_ids` (fresh voters are watched as a group).
+    async fn first_votes(&self, voter_ids: &[String]) -> Result<Vec<(String, i64)>, StoreError>;
+
+    /// Stored votes left out of the leaderboard, by category and first reason.
+    async fn excluded_counts(&self) -> Result<Vec<ExcludedCount>, StoreError>;
+
+    /// The key for hashing addresses on `day` (days since the Unix epoch, UTC), made on first
+    /// use and the same for every server sharing the database; keys older than the day before
+    /// are deleted.
+    async fn address_key(&self, day: i64) -> Result<[u8; 32], StoreError>;
+
+    /// Erases the address hashes of votes cast before `before_ms`; returns how many.
+    async fn forget_addresses(&self, before_ms: i64) -> Result<u64, StoreError>;
+
+    /// Answers that name their model or maker.
+    async fn leaked_answers(&self) -> Result<Vec<LeakedAnswer>, StoreError>;
+
+    /// Lets an operator allow (or again forbid) drawing one flagged answer; false if there is
+    /// no such answer.
+    async fn allow_leaked_answer(
+        &self,
+        prompt_id: &str,
+        model_id: &str,
+        allowed: bool,
+    ) -> Result<bool, StoreError>;
 
     /// Every model and its display name.
     async fn models(&self) -> Result<Vec<ModelRef>, StoreError>;
@@ -100,9 +186,9 @@ pub trait Store: Send + Sync + 'static {
     /// Categories that have prompts, sorted.
     async fn categories(&self) -> Result<Vec<String>, StoreError>;
 
-    /// Votes aggregated by (category, model_a, model_b, choice).
+    /// Counted votes aggregated by (category, model_a, model_b, choice).
     async fn vote_counts(&self) -> Result<Vec<VoteCount>, StoreError>;
 
-    /// Every vote for the public data release, oldest first, with nothing personal in it.
+    /// Every counted vote for the public data release, oldest first, with nothing personal in it.
     async fn public_battles(&self) -> Result<Vec<PublicBattle>, StoreError>;
 }

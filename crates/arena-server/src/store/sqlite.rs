@@ -1,7 +1,9 @@
 //! The SQLite store: the arena on one machine with no database server to run.
 //!
 //! Queries are plain SQL checked by the tests (not at compile time, so building needs no
-//! database). WAL mode lets readers go on while a vote is written.
+//! database). WAL mode lets readers go on while a vote is written; `synchronous = FULL` makes a
+//! vote durable (fsync of the log) before it is acknowledged, so a 200 survives a power cut, not
+//! only a crash of the process (its cost is measured in BENCHMARKS.md).
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -14,7 +16,10 @@ use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
-use super::{DrawnBattle, ImportReport, NewVote, Store, StoreError, VoteCount};
+use super::{
+    AuditVote, DrawnBattle, ExcludedCount, ImportReport, LeakedAnswer, NewVote, Store, StoreError,
+    StoredVote, VoteCount,
+};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -31,13 +36,13 @@ impl SqliteStore {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             // Long enough for a vote to wait out a large import (which holds the write lock).
             .busy_timeout(Duration::from_secs(30));
-        let filename = options.get_filename();
-        let path = (filename != Path::new(":memory:") && !filename.as_os_str().is_empty())
-            .then(|| filename.to_path_buf());
+        // sqlx renames `:memory:` to a shared-cache name such as `file:sqlx-in-memory-0`, so ask
+        // the URL, not the file name, whether this is a file at all.
+        let path = (!is_in_memory(url)).then(|| options.get_filename().to_path_buf());
         if let Some(dir) = path.as_deref().and_then(Path::parent)
             && !dir.as_os_str().is_empty()
         {
@@ -65,6 +70,21 @@ impl SqliteStore {
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }
+}
+
+/// `sqlite::memory:`, `sqlite://:memory:`, `sqlite:file:x?mode=memory` and the like.
+fn is_in_memory(url: &str) -> bool {
+    let rest = url.strip_prefix("sqlite:").unwrap_or(url);
+    let rest = rest.trim_start_matches('/');
+    let (name, query) = rest.split_once('?').unwrap_or((rest, ""));
+    name.is_empty() || name == ":memory:" || query.split('&').any(|kv| kv == "mode=memory")
+}
+
+/// An answer may be drawn unless it names its model and no operator allowed it.
+const DRAWABLE: &str = "(a.identity_leak IS NULL OR a.leak_allowed = 1)";
+
+fn leak_term(text: &str) -> Option<String> {
+    arena_core::identity_leak::find(text).map(|leak| leak.term)
 }
 
 fn parse_choice(text: &str) -> Result<Choice, StoreError> {
@@ -155,20 +175,26 @@ impl Store for SqliteStore {
                 match old {
                     None => {
                         sqlx::query(
-                            "INSERT INTO answers (prompt_id, model_id, text) VALUES (?, ?, ?)",
+                            "INSERT INTO answers (prompt_id, model_id, text, identity_leak) \
+                             VALUES (?, ?, ?, ?)",
                         )
                         .bind(&p.id)
                         .bind(&a.model)
                         .bind(&a.text)
+                        .bind(leak_term(&a.text))
                         .execute(&mut *tx)
                         .await?;
                         report.answers_added += 1;
                     }
                     Some(text) if text != a.text => {
+                        // A new text is judged anew: an operator's earlier permission was for
+                        // the old one.
                         sqlx::query(
-                            "UPDATE answers SET text = ? WHERE prompt_id = ? AND model_id = ?",
+                            "UPDATE answers SET text = ?, identity_leak = ?, leak_allowed = 0 \
+                             WHERE prompt_id = ? AND model_id = ?",
                         )
                         .bind(&a.text)
+                        .bind(leak_term(&a.text))
                         .bind(&p.id)
                         .bind(&a.model)
                         .execute(&mut *tx)
@@ -184,21 +210,22 @@ impl Store for SqliteStore {
     }
 
     async fn battle_ready_prompts(&self) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM (SELECT prompt_id FROM answers GROUP BY prompt_id HAVING COUNT(*) >= 2)",
-        )
+        let n: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM (SELECT prompt_id FROM answers a WHERE {DRAWABLE} \
+             GROUP BY prompt_id HAVING COUNT(*) >= 2)"
+        ))
         .fetch_one(&self.pool)
         .await?;
         Ok(n.max(0) as u64)
     }
 
     async fn draw_battle(&self, category: Option<&str>) -> Result<Option<DrawnBattle>, StoreError> {
-        let prompt = sqlx::query(
+        let prompt = sqlx::query(&format!(
             "SELECT p.id, p.category, p.text FROM prompts p \
              WHERE (?1 IS NULL OR p.category = ?1) \
-               AND (SELECT COUNT(*) FROM answers a WHERE a.prompt_id = p.id) >= 2 \
-             ORDER BY random() LIMIT 1",
-        )
+               AND (SELECT COUNT(*) FROM answers a WHERE a.prompt_id = p.id AND {DRAWABLE}) >= 2 \
+             ORDER BY random() LIMIT 1"
+        ))
         .bind(category)
         .fetch_optional(&self.pool)
         .await?;
@@ -211,9 +238,10 @@ impl Store for SqliteStore {
             text: prompt.try_get(2)?,
         };
         // Two different models, in random order: which one is A is decided here.
-        let rows = sqlx::query(
-            "SELECT model_id, text FROM answers WHERE prompt_id = ? ORDER BY random() LIMIT 2",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT model_id, text FROM answers a WHERE prompt_id = ? AND {DRAWABLE} \
+             ORDER BY random() LIMIT 2"
+        ))
         .bind(&prompt.id)
         .fetch_all(&self.pool)
         .await?;
@@ -256,8 +284,9 @@ impl Store for SqliteStore {
         }
         let inserted = sqlx::query(
             "INSERT INTO votes (battle_id, prompt_id, category, model_a, model_b, choice, voter_id, \
-                                issued_at_ms, voted_at_ms, elapsed_ms) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (battle_id) DO NOTHING",
+                                issued_at_ms, voted_at_ms, elapsed_ms, address_hash, flags, \
+                                min_read_ms) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (battle_id) DO NOTHING",
         )
         .bind(&vote.battle_id)
         .bind(&vote.prompt_id)
@@ -269,6 +298,9 @@ impl Store for SqliteStore {
         .bind(vote.issued_at_ms)
         .bind(vote.voted_at_ms)
         .bind((vote.voted_at_ms - vote.issued_at_ms).max(0))
+        .bind(&vote.address_hash)
+        .bind(vote.flags.join(","))
+        .bind(vote.min_read_ms)
         .execute(&self.pool)
         .await?
         .rows_affected();
@@ -304,7 +336,7 @@ impl Store for SqliteStore {
 
     async fn vote_counts(&self) -> Result<Vec<VoteCount>, StoreError> {
         let rows = sqlx::query(
-            "SELECT category, model_a, model_b, choice, COUNT(*) FROM votes \
+            "SELECT category, model_a, model_b, choice, COUNT(*) FROM votes WHERE flags = '' \
              GROUP BY category, model_a, model_b, choice ORDER BY 1, 2, 3, 4",
         )
         .fetch_all(&self.pool)
@@ -326,7 +358,7 @@ impl Store for SqliteStore {
     async fn public_battles(&self) -> Result<Vec<PublicBattle>, StoreError> {
         let rows = sqlx::query(
             "SELECT battle_id, prompt_id, category, model_a, model_b, choice, voted_at_ms \
-             FROM votes ORDER BY voted_at_ms, battle_id",
+             FROM votes WHERE flags = '' ORDER BY voted_at_ms, battle_id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -346,5 +378,209 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn stored_vote(&self, battle_id: &str) -> Result<Option<StoredVote>, StoreError> {
+        let row = sqlx::query(
+            "SELECT v.choice, v.model_a, ma.name, v.model_b, mb.name FROM votes v \
+             JOIN models ma ON ma.id = v.model_a JOIN models mb ON mb.id = v.model_b \
+             WHERE v.battle_id = ?",
+        )
+        .bind(battle_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(StoredVote {
+                choice: parse_choice(&r.try_get::<String, _>(0)?)?,
+                models: RevealedModels {
+                    a: ModelRef {
+                        id: r.try_get(1)?,
+                        name: r.try_get(2)?,
+                    },
+                    b: ModelRef {
+                        id: r.try_get(3)?,
+                        name: r.try_get(4)?,
+                    },
+                },
+            })
+        })
+        .transpose()
+    }
+
+    async fn counted_since(
+        &self,
+        voter_id: &str,
+        address_hash: Option<&str>,
+        since_ms: i64,
+    ) -> Result<(u64, u64), StoreError> {
+        let by_voter: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM votes WHERE voter_id = ? AND voted_at_ms >= ? AND flags = ''",
+        )
+        .bind(voter_id)
+        .bind(since_ms)
+        .fetch_one(&self.pool)
+        .await?;
+        let by_address: i64 = match address_hash {
+            Some(hash) => {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM votes \
+                     WHERE address_hash = ? AND voted_at_ms >= ? AND flags = ''",
+                )
+                .bind(hash)
+                .bind(since_ms)
+                .fetch_one(&self.pool)
+                .await?
+            }
+            None => 0,
+        };
+        Ok((by_voter.max(0) as u64, by_address.max(0) as u64))
+    }
+
+    async fn votes_since(&self, since_ms: i64) -> Result<Vec<AuditVote>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT battle_id, voter_id, address_hash, model_a, model_b, choice, voted_at_ms, flags \
+             FROM votes WHERE voted_at_ms >= ? ORDER BY voted_at_ms, battle_id",
+        )
+        .bind(since_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditVote {
+                    battle_id: r.try_get(0)?,
+                    voter_id: r.try_get(1)?,
+                    address_hash: r.try_get(2)?,
+                    model_a: r.try_get(3)?,
+                    model_b: r.try_get(4)?,
+                    choice: parse_choice(&r.try_get::<String, _>(5)?)?,
+                    voted_at_ms: r.try_get(6)?,
+                    flags: r.try_get(7)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn flag_votes(&self, battle_ids: &[String], reason: &str) -> Result<u64, StoreError> {
+        let mut changed = 0;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        for id in battle_ids {
+            changed += sqlx::query(
+                "UPDATE votes SET flags = CASE WHEN flags = '' THEN ?1 ELSE flags || ',' || ?1 END \
+                 WHERE battle_id = ?2 AND ',' || flags || ',' NOT LIKE '%,' || ?1 || ',%'",
+            )
+            .bind(reason)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    async fn first_votes(&self, voter_ids: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut out = Vec::with_capacity(voter_ids.len());
+        for id in voter_ids {
+            let first: Option<i64> =
+                sqlx::query_scalar("SELECT MIN(voted_at_ms) FROM votes WHERE voter_id = ?")
+                    .bind(id)
+                    .fetch_one(&self.pool)
+                    .await?;
+            if let Some(first) = first {
+                out.push((id.clone(), first));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn excluded_counts(&self) -> Result<Vec<ExcludedCount>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT category, CASE WHEN instr(flags, ',') > 0 \
+                                   THEN substr(flags, 1, instr(flags, ',') - 1) ELSE flags END, \
+                    COUNT(*) \
+             FROM votes WHERE flags <> '' GROUP BY 1, 2 ORDER BY 1, 2",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let count: i64 = r.try_get(2)?;
+                Ok(ExcludedCount {
+                    category: r.try_get(0)?,
+                    reason: r.try_get(1)?,
+                    count: count.max(0) as u64,
+                })
+            })
+            .collect()
+    }
+
+    async fn address_key(&self, day: i64) -> Result<[u8; 32], StoreError> {
+        let fresh: [u8; 32] = rand::random();
+        sqlx::query(
+            "INSERT INTO address_keys (day, key) VALUES (?, ?) ON CONFLICT (day) DO NOTHING",
+        )
+        .bind(day)
+        .bind(fresh.as_slice())
+        .execute(&self.pool)
+        .await?;
+        sqlx::query("DELETE FROM address_keys WHERE day < ?")
+            .bind(day - 1)
+            .execute(&self.pool)
+            .await?;
+        let key: Vec<u8> = sqlx::query_scalar("SELECT key FROM address_keys WHERE day = ?")
+            .bind(day)
+            .fetch_one(&self.pool)
+            .await?;
+        key.try_into()
+            .map_err(|_| StoreError::Other(anyhow::anyhow!("an address key is not 32 bytes")))
+    }
+
+    async fn forget_addresses(&self, before_ms: i64) -> Result<u64, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE votes SET address_hash = NULL \
+             WHERE address_hash IS NOT NULL AND voted_at_ms < ?",
+        )
+        .bind(before_ms)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
+    async fn leaked_answers(&self) -> Result<Vec<LeakedAnswer>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT prompt_id, model_id, identity_leak, leak_allowed FROM answers \
+             WHERE identity_leak IS NOT NULL ORDER BY prompt_id, model_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(LeakedAnswer {
+                    prompt_id: r.try_get(0)?,
+                    model_id: r.try_get(1)?,
+                    term: r.try_get(2)?,
+                    allowed: r.try_get::<i64, _>(3)? != 0,
+                })
+            })
+            .collect()
+    }
+
+    async fn allow_leaked_answer(
+        &self,
+        prompt_id: &str,
+        model_id: &str,
+        allowed: bool,
+    ) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE answers SET leak_allowed = ? \
+             WHERE prompt_id = ? AND model_id = ? AND identity_leak IS NOT NULL",
+        )
+        .bind(i64::from(allowed))
+        .bind(prompt_id)
+        .bind(model_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            > 0)
     }
 }

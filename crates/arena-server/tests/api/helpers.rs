@@ -7,10 +7,13 @@ use std::time::Duration;
 use arena_core::api::{BattleResponse, ErrorBody};
 use arena_core::battle_set;
 use arena_core::rating::RatingOptions;
-use arena_server::leaderboard::Leaderboards;
+use arena_server::clock::{Clock, ManualClock, SystemClock};
+use arena_server::leaderboard::RefreshSettings;
+use arena_server::serve::{ServeLimits, serve};
 use arena_server::store::sqlite::SqliteStore;
 use arena_server::store::{DynStore, Store};
-use arena_server::token::TokenKeys;
+use arena_server::trust::pow::PowMode;
+use arena_server::trust::{MinRead, TrustSettings};
 use arena_server::web::IndexPage;
 use arena_server::{AppState, Settings, app};
 
@@ -26,6 +29,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub store: DynStore,
     pub sqlite: SqliteStore,
+    pub state: AppState,
     pub _dir: tempfile::TempDir,
 }
 
@@ -33,6 +37,26 @@ pub struct Options {
     pub token_ttl: Duration,
     pub secret: Vec<u8>,
     pub dist: Option<PathBuf>,
+    pub trust: TrustSettings,
+    /// A clock the test moves by hand; the real clock when `None`.
+    pub clock: Option<Arc<ManualClock>>,
+    /// The battle set to import (JSON Lines).
+    pub battle_set: String,
+    pub bootstrap_rounds: usize,
+    /// Run the background worker (off: the test calls `state.leaderboards.refresh()` itself).
+    pub worker: bool,
+}
+
+/// The rules of "votes the public can trust" switched off: what the tests of plain voting rely
+/// on (a vote right after its battle counts; nothing is limited; no proof of work). Tests of
+/// those rules turn on what they test.
+pub fn permissive() -> TrustSettings {
+    TrustSettings {
+        min_read: MinRead::Fixed(0),
+        limits_enabled: false,
+        pow: PowMode::Off,
+        ..TrustSettings::default()
+    }
 }
 
 impl Default for Options {
@@ -41,6 +65,11 @@ impl Default for Options {
             token_ttl: Duration::from_secs(3600),
             secret: b"test secret test secret test secret".to_vec(),
             dist: None,
+            trust: permissive(),
+            clock: None,
+            battle_set: BATTLE_SET.to_owned(),
+            bootstrap_rounds: 100,
+            worker: true,
         }
     }
 }
@@ -54,35 +83,55 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let url = format!("sqlite://{}", dir.path().join("arena.db").display());
     let sqlite = SqliteStore::connect(&url).await.unwrap();
     sqlite
-        .import(&battle_set::parse(BATTLE_SET).unwrap())
+        .import(&battle_set::parse(&options.battle_set).unwrap())
         .await
         .unwrap();
     let store: DynStore = Arc::new(sqlite.clone());
-    let leaderboards = Leaderboards::new(
+    let clock: Arc<dyn Clock> = match &options.clock {
+        Some(c) => c.clone(),
+        None => Arc::new(SystemClock),
+    };
+    let audit = Some(options.trust.audit.clone());
+    let state = AppState::new(
         Arc::clone(&store),
-        RatingOptions {
-            bootstrap_rounds: 100,
-            ..RatingOptions::default()
-        },
-    );
-    leaderboards.recompute().await.unwrap();
-    leaderboards.spawn_worker();
-    let state = AppState {
-        store: Arc::clone(&store),
-        keys: Arc::new(TokenKeys::from_secret(&options.secret)),
-        leaderboards,
-        settings: Arc::new(Settings {
+        &options.secret,
+        Settings {
             token_ttl: options.token_ttl,
             secure_cookies: false,
-        }),
-    };
+        },
+        options.trust,
+        RatingOptions {
+            bootstrap_rounds: options.bootstrap_rounds,
+            ..RatingOptions::default()
+        },
+        RefreshSettings {
+            min_interval: Duration::from_millis(50),
+            audit,
+            clock,
+            ..RefreshSettings::default()
+        },
+    );
+    state.leaderboards.recompute().await.unwrap();
+    if options.worker {
+        state.leaderboards.spawn_worker();
+    }
     let web = options.dist.map(|d| {
         let index = IndexPage::load(&d, "'self'").unwrap();
         (d, index)
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app(state, web)).await.unwrap() });
+    let router = app(state.clone(), web);
+    tokio::spawn(async move {
+        serve(
+            listener,
+            router,
+            ServeLimits::default(),
+            std::future::pending(),
+        )
+        .await
+        .unwrap()
+    });
     TestApp {
         address,
         client: reqwest::Client::builder()
@@ -91,6 +140,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .unwrap(),
         store,
         sqlite,
+        state,
         _dir: dir,
     }
 }

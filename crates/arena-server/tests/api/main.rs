@@ -7,5 +7,6 @@ mod battle;
 mod helpers;
 mod import;
 mod leaderboard;
+mod trust;
 mod vote;
 mod web;

@@ -1,0 +1,204 @@
+//! Every setting of `arena-server serve`, typed, from flags or the environment (`--help` lists
+//! them all), and the one place that turns them into the server's parts, so `main` and the tests
+//! wire the arena the same way.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::leaderboard::RefreshSettings;
+use crate::serve::ServeLimits;
+use crate::trust::address::TrustedProxies;
+use crate::trust::limits::Rate;
+use crate::trust::pow::PowMode;
+use crate::trust::{AuditSettings, MinRead, TrustSettings};
+
+/// Most bootstrap rounds a table may ask for: each round refits every table.
+pub const MAX_BOOTSTRAP_ROUNDS: usize = 10_000;
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct DbArgs {
+    /// `sqlite://path/to/file.db` (created if missing) or `sqlite::memory:`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/arena.db")]
+    pub database_url: String,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ServeConfig {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address to listen on.
+    #[arg(long, env = "ARENA_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// The web app built by Trunk.
+    #[arg(long, env = "ARENA_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+    /// Import this battle set when the database has no battles yet (first start).
+    #[arg(long, env = "ARENA_IMPORT_IF_EMPTY")]
+    pub import_if_empty: Option<PathBuf>,
+    /// The key of battle tokens, voter ids and challenges (32+ characters); the same on every
+    /// server. Unset: generated once into --secret-file.
+    #[arg(long, env = "ARENA_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+    /// Where the generated secret is kept when ARENA_SECRET is not set.
+    #[arg(long, env = "ARENA_SECRET_FILE", default_value = "data/arena.secret")]
+    pub secret_file: PathBuf,
+    /// Seconds a battle stays open for its vote.
+    #[arg(long, env = "ARENA_TOKEN_TTL_SECS", default_value_t = 24 * 3600)]
+    pub token_ttl_secs: u64,
+    /// Served over HTTPS: Secure, partitioned voter cookie (works in a portal's frame) and HSTS.
+    #[arg(long, env = "ARENA_SECURE_COOKIES", value_parser = clap::builder::FalseyValueParser::new())]
+    pub secure_cookies: bool,
+    /// Who may frame the app (CSP frame-ancestors), e.g. "'self' https://www.example.go.kr".
+    #[arg(long, env = "ARENA_FRAME_ANCESTORS", default_value = "'self'")]
+    pub frame_ancestors: String,
+    /// Bootstrap rounds for the leaderboard's intervals (at most 10,000).
+    #[arg(long, env = "ARENA_BOOTSTRAP_ROUNDS", default_value_t = 1000,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_BOOTSTRAP_ROUNDS as u64))]
+    pub bootstrap_rounds: usize,
+    /// At most one leaderboard recomputation per this many milliseconds, however many votes come.
+    #[arg(long, env = "ARENA_LEADERBOARD_INTERVAL_MS", default_value_t = 2000)]
+    pub leaderboard_interval_ms: u64,
+
+    /// Proxies (comma-separated CIDRs) whose X-Forwarded-For is believed; none by default.
+    #[arg(long, env = "ARENA_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: TrustedProxies,
+    /// `on` or `off`: rate limits (429) and the daily caps on counted votes.
+    #[arg(long, env = "ARENA_RATE_LIMITS", default_value = "on", value_parser = ["on", "off"])]
+    pub rate_limits: String,
+    /// Votes one voter may send.
+    #[arg(long, env = "ARENA_LIMIT_VOTER_VOTES", default_value = "12/min")]
+    pub limit_voter_votes: Rate,
+    /// Battles one voter may draw.
+    #[arg(long, env = "ARENA_LIMIT_VOTER_BATTLES", default_value = "30/min")]
+    pub limit_voter_battles: Rate,
+    /// API requests from one address (a school or office shares one).
+    #[arg(long, env = "ARENA_LIMIT_ADDRESS_REQUESTS", default_value = "600/min")]
+    pub limit_address_requests: Rate,
+    /// New voter ids one address may get.
+    #[arg(
+        long,
+        env = "ARENA_LIMIT_ADDRESS_NEW_VOTERS",
+        default_value = "60/hour"
+    )]
+    pub limit_address_new_voters: Rate,
+    /// New voter ids over the whole site beyond which it counts as flooded (proof of work).
+    #[arg(long, env = "ARENA_POW_SITE_NEW_VOTERS", default_value = "300/min")]
+    pub pow_site_new_voters: Rate,
+    /// Counted votes per voter per 24 hours; more are kept but not counted.
+    #[arg(long, env = "ARENA_CAP_VOTER_DAY", default_value_t = 200)]
+    pub cap_voter_day: u64,
+    /// Counted votes per address per 24 hours; more are kept but not counted.
+    #[arg(long, env = "ARENA_CAP_ADDRESS_DAY", default_value_t = 3000)]
+    pub cap_address_day: u64,
+    /// Reading time before a vote counts: `auto` (4 ms a character, 3–10 s) or milliseconds.
+    #[arg(long, env = "ARENA_MIN_READ_MS", default_value = "auto")]
+    pub min_read_ms: MinRead,
+    /// Proof of work: `auto` (under a flood), `on` (always for new voter ids) or `off`.
+    #[arg(long, env = "ARENA_POW", default_value = "auto")]
+    pub pow: PowMode,
+    /// Leading zero bits of proof of work (2^bits hashes on average).
+    #[arg(long, env = "ARENA_POW_BITS", default_value_t = 15,
+          value_parser = clap::value_parser!(u8).range(0..=i64::from(arena_core::pow::MAX_BITS)))]
+    pub pow_bits: u8,
+    /// Days address hashes are kept with votes.
+    #[arg(long, env = "ARENA_ADDRESS_RETENTION_DAYS", default_value_t = 30)]
+    pub address_retention_days: u32,
+    /// Score-test statistic beyond which one voter counts as one-sided for a model.
+    #[arg(long, env = "ARENA_ONE_SIDED_Z", default_value_t = 4.5)]
+    pub one_sided_z: f64,
+    /// The same for fresh voters pooled (a campaign).
+    #[arg(long, env = "ARENA_CAMPAIGN_Z", default_value_t = 5.0)]
+    pub campaign_z: f64,
+    /// New voters from one address within an hour beyond which their votes are a burst.
+    #[arg(long, env = "ARENA_NEW_VOTER_BURST", default_value_t = 40)]
+    pub new_voter_burst: u32,
+
+    /// Seconds a connection may take to send its request headers.
+    #[arg(long, env = "ARENA_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+    /// Seconds a request may take before it is answered with 408.
+    #[arg(long, env = "ARENA_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+    /// Connections served at once; more wait.
+    #[arg(long, env = "ARENA_MAX_CONNECTIONS", default_value_t = 4096)]
+    pub max_connections: usize,
+}
+
+impl ServeConfig {
+    pub fn trust(&self) -> TrustSettings {
+        TrustSettings {
+            trusted_proxies: self.trusted_proxies.clone(),
+            min_read: self.min_read_ms,
+            limits_enabled: self.rate_limits == "on",
+            voter_votes: self.limit_voter_votes,
+            voter_battles: self.limit_voter_battles,
+            address_requests: self.limit_address_requests,
+            address_new_voters: self.limit_address_new_voters,
+            site_new_voters: self.pow_site_new_voters,
+            voter_daily_cap: self.cap_voter_day,
+            address_daily_cap: self.cap_address_day,
+            pow: self.pow,
+            pow_bits: self.pow_bits,
+            address_retention_days: self.address_retention_days,
+            audit: AuditSettings {
+                one_sided_z: self.one_sided_z,
+                campaign_z: self.campaign_z,
+                new_voter_burst: self.new_voter_burst,
+                ..AuditSettings::default()
+            },
+        }
+    }
+
+    pub fn refresh(&self) -> RefreshSettings {
+        let trust = self.trust();
+        RefreshSettings {
+            min_interval: Duration::from_millis(self.leaderboard_interval_ms),
+            audit: Some(trust.audit),
+            address_retention: Duration::from_secs(u64::from(self.address_retention_days) * 86_400),
+            ..RefreshSettings::default()
+        }
+    }
+
+    pub fn serve_limits(&self) -> ServeLimits {
+        ServeLimits {
+            header_read_timeout: Duration::from_secs(self.header_timeout_secs.max(1)),
+            request_timeout: Duration::from_secs(self.request_timeout_secs.max(1)),
+            max_connections: self.max_connections.max(1),
+            ..ServeLimits::default()
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeConfig,
+    }
+
+    #[test]
+    fn the_documented_defaults_are_the_library_defaults() {
+        // No environment leaks in: every ARENA_ variable is for the test process only.
+        let cli = Cli::try_parse_from(["arena-server"]).unwrap();
+        if std::env::vars().any(|(k, _)| k.starts_with("ARENA_")) {
+            eprintln!("skipped: ARENA_ variables are set in this environment");
+            return;
+        }
+        assert_eq!(cli.serve.trust(), TrustSettings::default());
+        assert_eq!(cli.serve.bootstrap_rounds, 1000);
+    }
+
+    #[test]
+    fn bootstrap_rounds_are_bounded() {
+        assert!(Cli::try_parse_from(["x", "--bootstrap-rounds", "10001"]).is_err());
+        assert!(Cli::try_parse_from(["x", "--trusted-proxies", "10.0.0.0/99"]).is_err());
+        assert!(Cli::try_parse_from(["x", "--limit-voter-votes", "12"]).is_err());
+        assert!(Cli::try_parse_from(["x", "--pow", "sometimes"]).is_err());
+    }
+}

@@ -1,0 +1,219 @@
+//! Who is on the other end, as far as a public arena may know: the client's network address,
+//! found behind trusted proxies only, and turned at once into a keyed hash that changes daily.
+//!
+//! The address itself is never stored or logged. A school or an office shares one address, and a
+//! phone network puts thousands behind few, so an address is a coarse group for limits, never a
+//! person. IPv6 addresses are grouped by their /64 prefix, which is what one household or phone
+//! gets (privacy extensions change the rest every few hours).
+
+use std::net::{IpAddr, SocketAddr};
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+
+use axum::http::HeaderMap;
+use hmac::{Hmac, Mac};
+use ipnet::IpNet;
+use sha2::Sha256;
+
+use crate::clock::Clock;
+use crate::store::{DynStore, StoreError};
+
+/// `ARENA_TRUSTED_PROXIES`: the networks whose `X-Forwarded-For` we believe.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<IpNet>);
+
+impl FromStr for TrustedProxies {
+    type Err = String;
+
+    /// Comma-separated CIDRs or single addresses; empty means none.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                IpNet::from_str(p)
+                    .or_else(|_| IpAddr::from_str(p).map(IpNet::from))
+                    .map_err(|_| format!("{p:?} is not an address or a CIDR such as 10.0.0.0/8"))
+            })
+            .collect::<Result<_, _>>()
+            .map(TrustedProxies)
+    }
+}
+
+impl TrustedProxies {
+    fn trusts(&self, ip: IpAddr) -> bool {
+        let ip = canonical(ip);
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    /// The client's address: the peer itself, or, when the peer is a trusted proxy, the
+    /// right-most entry of `X-Forwarded-For` that is not a trusted proxy (entries further left
+    /// were written by the client and prove nothing).
+    pub fn client_address(&self, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+        let mut client = canonical(peer.ip());
+        if !self.trusts(client) {
+            return client;
+        }
+        let hops = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect::<Vec<_>>();
+        for hop in hops.iter().rev() {
+            let Some(ip) = parse_hop(hop) else {
+                // Garbage from a proxy we trust: the last address we could read stands.
+                break;
+            };
+            client = ip;
+            if !self.trusts(ip) {
+                break;
+            }
+        }
+        client
+    }
+}
+
+/// `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1` or `[2001:db8::1]:443`.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    if let Ok(ip) = IpAddr::from_str(hop) {
+        return Some(canonical(ip));
+    }
+    SocketAddr::from_str(hop).ok().map(|s| canonical(s.ip()))
+}
+
+/// An IPv4 address seen through an IPv6 socket (`::ffff:1.2.3.4`) is the IPv4 address.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6
+            .to_ipv4_mapped()
+            .map(IpAddr::V4)
+            .unwrap_or(IpAddr::V6(v6)),
+        v4 => v4,
+    }
+}
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// Hashes addresses with the day's key from the store (shared by every server on the database).
+pub struct AddressHasher {
+    store: DynStore,
+    clock: Arc<dyn Clock>,
+    cached: Mutex<Option<(i64, [u8; 32])>>,
+}
+
+impl std::fmt::Debug for AddressHasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AddressHasher(..)")
+    }
+}
+
+impl AddressHasher {
+    pub fn new(store: DynStore, clock: Arc<dyn Clock>) -> Self {
+        AddressHasher {
+            store,
+            clock,
+            cached: Mutex::new(None),
+        }
+    }
+
+    /// A 128-bit keyed hash of the address's group (IPv4 address, IPv6 /64), in hex.
+    pub async fn hash(&self, ip: IpAddr) -> Result<String, StoreError> {
+        let day = self.clock.now_ms().div_euclid(DAY_MS);
+        let cached = *self.cached.lock().unwrap_or_else(|p| p.into_inner());
+        let key = match cached {
+            Some((d, key)) if d == day => key,
+            _ => {
+                let key = self.store.address_key(day).await?;
+                *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = Some((day, key));
+                key
+            }
+        };
+        Ok(hash_with(&key, ip))
+    }
+}
+
+fn hash_with(key: &[u8; 32], ip: IpAddr) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    match canonical(ip) {
+        IpAddr::V4(v4) => {
+            mac.update(b"v4");
+            mac.update(&v4.octets());
+        }
+        IpAddr::V6(v6) => {
+            mac.update(b"v6/64");
+            mac.update(&v6.octets()[..8]);
+        }
+    }
+    hex::encode(&mac.finalize().into_bytes()[..16])
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn headers(xff: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in xff {
+            h.append("x-forwarded-for", v.parse().unwrap());
+        }
+        h
+    }
+
+    fn peer(ip: &str) -> SocketAddr {
+        SocketAddr::new(ip.parse().unwrap(), 40000)
+    }
+
+    #[test]
+    fn without_trusted_proxies_the_peer_is_the_client_whatever_the_header_says() {
+        let none = TrustedProxies::default();
+        let ip = none.client_address(peer("203.0.113.7"), &headers(&["198.51.100.1"]));
+        assert_eq!(ip, "203.0.113.7".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_rightmost_untrusted_hop_is_the_client() {
+        let trusted: TrustedProxies = "10.0.0.0/8, 192.168.1.1".parse().unwrap();
+        // The client wrote "1.1.1.1" itself; its real address was appended by our proxies.
+        let h = headers(&["1.1.1.1, 203.0.113.9", "10.0.0.5"]);
+        let ip = trusted.client_address(peer("10.0.0.2"), &h);
+        assert_eq!(ip, "203.0.113.9".parse::<IpAddr>().unwrap());
+        // An untrusted peer's header is ignored.
+        let ip = trusted.client_address(peer("203.0.113.50"), &h);
+        assert_eq!(ip, "203.0.113.50".parse::<IpAddr>().unwrap());
+        // Ports and brackets are read; mapped IPv4 is IPv4.
+        let h = headers(&["[2001:db8::7]:443"]);
+        let ip = trusted.client_address(peer("::ffff:192.168.1.1"), &h);
+        assert_eq!(ip, "2001:db8::7".parse::<IpAddr>().unwrap());
+        // Garbage stops the walk at the last readable address.
+        let h = headers(&["203.0.113.9, nonsense, 10.0.0.9"]);
+        let ip = trusted.client_address(peer("10.0.0.2"), &h);
+        assert_eq!(ip, "10.0.0.9".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn bad_proxy_lists_are_refused_with_a_reason() {
+        assert!("10.0.0.0/33".parse::<TrustedProxies>().is_err());
+        assert!("localhost".parse::<TrustedProxies>().is_err());
+        assert_eq!(
+            "".parse::<TrustedProxies>().unwrap(),
+            TrustedProxies::default()
+        );
+    }
+
+    #[test]
+    fn hashes_group_ipv6_by_64_and_depend_on_the_key() {
+        let k1 = [1u8; 32];
+        let k2 = [2u8; 32];
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(hash_with(&k1, a), hash_with(&k1, b));
+        assert_ne!(hash_with(&k1, a), hash_with(&k1, c));
+        assert_ne!(hash_with(&k1, a), hash_with(&k2, a));
+        let v4: IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(hash_with(&k1, v4).len(), 32);
+    }
+}

@@ -1,0 +1,343 @@
+//! Votes the public can trust: one citizen, one fair voice, without a third-party captcha.
+//!
+//! Every request passes through here before the arena does anything with it:
+//! - `address.rs`: the client's address (behind trusted proxies only), kept as a daily-keyed hash;
+//! - `voter.rs`: voter ids the server signs; a battle is sealed to the voter it was drawn for;
+//! - `limits.rs`: rate limits per voter and per address (refused with 429 and `Retry-After`);
+//! - `pow.rs`: proof of work for new voter ids and, under a flood, for every battle;
+//! - [`vote_flags`] here: what makes a stored vote not count (too fast, another voter's battle,
+//!   over the day's caps), and `audit.rs`: what a look back at recent votes finds (one-sided
+//!   voters, campaigns of fresh voters, bursts of new voters from one address).
+//!
+//! Nothing is deleted: a flagged vote is kept with its reasons and left out of the leaderboard,
+//! which says how many were left out and why.
+//!
+//! Defaults and why (each is a setting, see README):
+//! - A school or an office shares one address: 30 pupils of a class arrive together, each reads a
+//!   battle a minute at most. So an address gets 60 new voter ids an hour (a class at once, then
+//!   one a minute), 600 requests a minute (100 people loading and voting at once) and 3,000
+//!   counted votes a day; a voter 12 votes and 30 battles a minute (nobody reads faster) and 200
+//!   counted votes a day (an evening of honest voting is far fewer).
+//! - Reading time: 4 ms per character of the two answers, at least 3 s, at most 10 s. Adults read
+//!   Korean at roughly 10–20 syllables a second; 250 characters a second is skimming both answers
+//!   many times faster than that, so no one who looked at both is ever held up.
+
+pub mod address;
+pub mod audit;
+pub mod limits;
+pub mod pow;
+pub mod voter;
+
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use axum::http::HeaderMap;
+
+use crate::clock::Clock;
+use crate::error::ApiError;
+use crate::store::{DynStore, StoreError};
+use crate::token::{BattleClaims, TokenKeys};
+use address::{AddressHasher, TrustedProxies};
+use limits::{Buckets, Rate};
+use pow::{PowGate, PowMode};
+use voter::VoterId;
+
+/// Why a stored vote does not count.
+pub mod flag {
+    /// Sooner after the battle was drawn than anyone could read the two answers.
+    pub const TOO_FAST: &str = "too_fast";
+    /// Cast by another voter than the one the battle was drawn for (or by none).
+    pub const VOTER_MISMATCH: &str = "voter_mismatch";
+    /// The voter's counted votes of the last 24 hours reached the cap.
+    pub const VOTER_DAILY_CAP: &str = "voter_daily_cap";
+    /// The address's counted votes of the last 24 hours reached the cap.
+    pub const ADDRESS_DAILY_CAP: &str = "address_daily_cap";
+    /// The voter favours (or disfavours) one model far beyond what the ratings predict.
+    pub const ONE_SIDED: &str = "one_sided";
+    /// Fresh voters together favour (or disfavour) one model far beyond the ratings.
+    pub const CAMPAIGN: &str = "campaign";
+    /// One address brought more new voters in an hour than a school class would.
+    pub const NEW_VOTER_BURST: &str = "new_voter_burst";
+}
+
+/// `ARENA_MIN_READ_MS`: `auto` (from the answers' length) or a fixed number of milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum MinRead {
+    #[default]
+    Auto,
+    Fixed(u32),
+}
+
+impl FromStr for MinRead {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "auto" => Ok(MinRead::Auto),
+            n => n
+                .parse()
+                .map(MinRead::Fixed)
+                .map_err(|_| format!("ARENA_MIN_READ_MS is auto or milliseconds, not {n:?}")),
+        }
+    }
+}
+
+impl MinRead {
+    /// The reading time for a battle whose two answers have `chars` characters together.
+    pub fn for_chars(self, chars: usize) -> u32 {
+        match self {
+            MinRead::Fixed(ms) => ms,
+            MinRead::Auto => (chars.saturating_mul(4)).clamp(3_000, 10_000) as u32,
+        }
+    }
+}
+
+/// What the abuse audit looks for; see `audit.rs`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditSettings {
+    /// How far back the audit looks, and how long a voter counts as fresh.
+    pub window_ms: i64,
+    /// A voter's score test statistic for one model beyond this flags the voter.
+    pub one_sided_z: f64,
+    /// Fewest battles with a model before a voter is tested on it.
+    pub one_sided_min_battles: u32,
+    /// The same test over all fresh voters together.
+    pub campaign_z: f64,
+    /// New voters from one address within an hour beyond this are a burst.
+    pub new_voter_burst: u32,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        AuditSettings {
+            window_ms: 24 * 3600 * 1000,
+            one_sided_z: 4.5,
+            one_sided_min_battles: 12,
+            campaign_z: 5.0,
+            new_voter_burst: 40,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrustSettings {
+    pub trusted_proxies: TrustedProxies,
+    pub min_read: MinRead,
+    /// `ARENA_RATE_LIMITS=off` switches off the refusals (429) and the daily caps.
+    pub limits_enabled: bool,
+    pub voter_votes: Rate,
+    pub voter_battles: Rate,
+    pub address_requests: Rate,
+    pub address_new_voters: Rate,
+    /// New voter ids over the whole site beyond this rate mean a flood (proof of work in `auto`).
+    pub site_new_voters: Rate,
+    pub voter_daily_cap: u64,
+    pub address_daily_cap: u64,
+    pub pow: PowMode,
+    pub pow_bits: u8,
+    /// Address hashes are erased from votes older than this.
+    pub address_retention_days: u32,
+    pub audit: AuditSettings,
+}
+
+impl Default for TrustSettings {
+    fn default() -> Self {
+        let rate = |count, per_ms| Rate { count, per_ms };
+        TrustSettings {
+            trusted_proxies: TrustedProxies::default(),
+            min_read: MinRead::Auto,
+            limits_enabled: true,
+            voter_votes: rate(12, 60_000),
+            voter_battles: rate(30, 60_000),
+            address_requests: rate(600, 60_000),
+            address_new_voters: rate(60, 3_600_000),
+            site_new_voters: rate(300, 60_000),
+            voter_daily_cap: 200,
+            address_daily_cap: 3_000,
+            pow: PowMode::Auto,
+            pow_bits: 15,
+            address_retention_days: 30,
+            audit: AuditSettings::default(),
+        }
+    }
+}
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// The state behind the rules: the buckets, the proof-of-work gate, the address hasher.
+#[derive(Debug)]
+pub struct Trust {
+    pub settings: TrustSettings,
+    clock: Arc<dyn Clock>,
+    hasher: AddressHasher,
+    pub pow: PowGate,
+    voter_votes: Buckets,
+    voter_battles: Buckets,
+    address_requests: Buckets,
+    address_new_voters: Buckets,
+    site_new_voters: Buckets,
+}
+
+/// What admitting a battle request decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BattleAdmission {
+    pub voter: VoterId,
+    /// The voter id is new: set it in a cookie.
+    pub new_voter: bool,
+}
+
+impl Trust {
+    pub fn new(
+        settings: TrustSettings,
+        store: DynStore,
+        keys: Arc<TokenKeys>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Trust {
+            hasher: AddressHasher::new(store, Arc::clone(&clock)),
+            pow: PowGate::new(keys, Arc::clone(&clock), settings.pow_bits),
+            voter_votes: Buckets::new(settings.voter_votes),
+            voter_battles: Buckets::new(settings.voter_battles),
+            address_requests: Buckets::new(settings.address_requests),
+            address_new_voters: Buckets::new(settings.address_new_voters),
+            site_new_voters: Buckets::new(settings.site_new_voters),
+            settings,
+            clock,
+        }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// The keyed hash of the request's client address.
+    pub async fn address(&self, peer: SocketAddr, headers: &HeaderMap) -> Result<String, ApiError> {
+        let ip = self.settings.trusted_proxies.client_address(peer, headers);
+        Ok(self.hasher.hash(ip).await?)
+    }
+
+    fn limited(result: Result<(), i64>) -> Result<(), ApiError> {
+        result.map_err(|wait_ms| ApiError::RateLimited {
+            retry_after_secs: u64::try_from((wait_ms + 999) / 1000).unwrap_or(1).max(1),
+        })
+    }
+
+    /// Every API request from an address takes from its bucket.
+    pub fn admit_request(&self, address: &str) -> Result<(), ApiError> {
+        if !self.settings.limits_enabled {
+            return Ok(());
+        }
+        Self::limited(self.address_requests.take(address, self.now_ms()))
+    }
+
+    fn flooded(&self, address: &str, now: i64) -> bool {
+        self.address_requests.level(address, now) < 0.5
+            || self.address_new_voters.level(address, now) < 0.5
+            || self.site_new_voters.level("site", now) < 0.5
+    }
+
+    /// Decides whether a battle may be drawn for this request, and for which voter: its own, or
+    /// a new one (limited per address, and paid for with proof of work when that is due).
+    pub fn admit_battle(
+        &self,
+        address: &str,
+        voter: Option<VoterId>,
+        pow_header: Option<&str>,
+    ) -> Result<BattleAdmission, ApiError> {
+        let now = self.now_ms();
+        let limits = self.settings.limits_enabled;
+        if limits {
+            match voter {
+                Some(v) => Self::limited(self.voter_battles.would_allow(&v.hex(), now))?,
+                None => Self::limited(self.address_new_voters.would_allow(address, now))?,
+            }
+        }
+        let pow_due = match self.settings.pow {
+            PowMode::Off => false,
+            PowMode::Auto => self.flooded(address, now),
+            PowMode::On => voter.is_none() || self.flooded(address, now),
+        };
+        if pow_due && !self.pow.accept(pow_header, address) {
+            return Err(ApiError::PowRequired(self.pow.challenge(address)));
+        }
+        let admission = match voter {
+            Some(voter) => {
+                if limits {
+                    Self::limited(self.voter_battles.take(&voter.hex(), now))?;
+                }
+                BattleAdmission {
+                    voter,
+                    new_voter: false,
+                }
+            }
+            None => {
+                // The site-wide count is only a flood signal, never a refusal.
+                let _ = self.site_new_voters.take("site", now);
+                if limits {
+                    Self::limited(self.address_new_voters.take(address, now))?;
+                }
+                BattleAdmission {
+                    voter: VoterId::new_random(),
+                    new_voter: true,
+                }
+            }
+        };
+        Ok(admission)
+    }
+
+    /// A vote from this voter may be sent now (else 429).
+    pub fn admit_vote(&self, voter: &VoterId) -> Result<(), ApiError> {
+        if !self.settings.limits_enabled {
+            return Ok(());
+        }
+        Self::limited(self.voter_votes.take(&voter.hex(), self.now_ms()))
+    }
+
+    /// Why a vote about to be stored would not count (empty: it counts).
+    pub async fn vote_flags(
+        &self,
+        store: &DynStore,
+        claims: &BattleClaims,
+        voter: Option<VoterId>,
+        address: &str,
+        now: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut flags = Vec::new();
+        if now - claims.issued_at_ms < i64::from(claims.min_read_ms) {
+            flags.push(flag::TOO_FAST.to_owned());
+        }
+        if voter.map(|v| v.0) != Some(claims.voter) {
+            flags.push(flag::VOTER_MISMATCH.to_owned());
+        }
+        if self.settings.limits_enabled {
+            let voter_hex = hex::encode(claims.voter);
+            let (by_voter, by_address) = store
+                .counted_since(&voter_hex, Some(address), now - DAY_MS)
+                .await?;
+            if by_voter >= self.settings.voter_daily_cap {
+                flags.push(flag::VOTER_DAILY_CAP.to_owned());
+            }
+            if by_address >= self.settings.address_daily_cap {
+                flags.push(flag::ADDRESS_DAILY_CAP.to_owned());
+            }
+        }
+        Ok(flags)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_time_grows_with_the_answers_within_bounds() {
+        assert_eq!(MinRead::Auto.for_chars(0), 3_000);
+        assert_eq!(MinRead::Auto.for_chars(1_000), 4_000);
+        assert_eq!(MinRead::Auto.for_chars(100_000), 10_000);
+        assert_eq!(MinRead::Fixed(1_500).for_chars(100_000), 1_500);
+        assert_eq!("auto".parse::<MinRead>().unwrap(), MinRead::Auto);
+        assert_eq!("250".parse::<MinRead>().unwrap(), MinRead::Fixed(250));
+        assert!("fast".parse::<MinRead>().is_err());
+    }
+}
