@@ -45,6 +45,8 @@ pub struct Options {
     pub bootstrap_rounds: usize,
     /// Run the background worker (off: the test calls `state.leaderboards.refresh()` itself).
     pub worker: bool,
+    /// Start from a copy of this database instead of a new one with `battle_set`.
+    pub database: Option<PathBuf>,
 }
 
 /// The rules of "votes the public can trust" switched off: what the tests of plain voting rely
@@ -70,6 +72,7 @@ impl Default for Options {
             battle_set: BATTLE_SET.to_owned(),
             bootstrap_rounds: 100,
             worker: true,
+            database: None,
         }
     }
 }
@@ -81,11 +84,16 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(options: Options) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("arena.db").display());
+    if let Some(source) = &options.database {
+        std::fs::copy(source, dir.path().join("arena.db")).unwrap();
+    }
     let sqlite = SqliteStore::connect(&url).await.unwrap();
-    sqlite
-        .import(&battle_set::parse(&options.battle_set).unwrap())
-        .await
-        .unwrap();
+    if options.database.is_none() {
+        sqlite
+            .import(&battle_set::parse(&options.battle_set).unwrap())
+            .await
+            .unwrap();
+    }
     let store: DynStore = Arc::new(sqlite.clone());
     let clock: Arc<dyn Clock> = match &options.clock {
         Some(c) => c.clone(),
