@@ -1,15 +1,22 @@
 //! The typed API client: one generic JSON helper and one function per route of API v1.
 //!
+//! Every request carries the voter id this browser was given ([`crate::voter`]). A battle may
+//! first be refused with a proof-of-work challenge (428, see `arena_core::pow`): the app solves it
+//! in small slices, letting the page breathe between them, and asks once more.
+//!
 //! Errors become an [`ApiError`] whose [`ApiError::user_message`] is the Korean sentence the
 //! page shows; the server's `code` decides which.
 
 use arena_core::Choice;
 use arena_core::api::{
-    API_PREFIX, BattleResponse, CountsResponse, ErrorBody, LeaderboardResponse, VoteRequest,
-    VoteResponse, codes,
+    API_PREFIX, BattleResponse, CountsResponse, ErrorBody, LeaderboardResponse, VOTER_HEADER,
+    VoteRequest, VoteResponse, codes,
 };
-use gloo_net::http::{Request, Response};
+use arena_core::pow::{self, Challenge};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
+
+use crate::{format, voter};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
@@ -20,6 +27,8 @@ pub enum ApiError {
         status: u16,
         code: String,
         message: String,
+        /// Seconds to wait before asking again (`Retry-After`), when the server said.
+        retry_after: Option<u64>,
     },
     /// The server answered with something this app cannot read.
     Decode(String),
@@ -35,7 +44,12 @@ impl ApiError {
             ApiError::Decode(_) => {
                 "서버의 응답을 읽지 못했습니다. 잠시 후 다시 시도해 주세요.".into()
             }
-            ApiError::Server { code, status, .. } => match code.as_str() {
+            ApiError::Server {
+                code,
+                status,
+                retry_after,
+                ..
+            } => match code.as_str() {
                 codes::ALREADY_VOTED => "이 대결에는 이미 투표하셨습니다. 다음 대결로 넘어가 주세요.".into(),
                 codes::TOKEN_EXPIRED => {
                     "대결을 연 지 너무 오래되어 투표할 수 없습니다. 새 대결을 불러와 주세요.".into()
@@ -46,7 +60,16 @@ impl ApiError {
                 codes::NO_BATTLE => {
                     "아직 준비된 대결이 없습니다. 운영자가 질문과 답변을 등록하면 시작할 수 있습니다.".into()
                 }
-                codes::RATE_LIMITED => "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.".into(),
+                codes::RATE_LIMITED => match retry_after {
+                    Some(seconds) => format!(
+                        "요청이 너무 많습니다. {} 뒤에 다시 시도해 주세요.",
+                        format::wait((*seconds).max(1))
+                    ),
+                    None => "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.".into(),
+                },
+                codes::POW_REQUIRED => {
+                    "자동 확인을 마치지 못했습니다. 잠시 후 다시 시도해 주세요.".into()
+                }
                 _ if *status >= 500 => {
                     "서버에 일시적인 문제가 있습니다. 잠시 후 다시 시도해 주세요.".into()
                 }
@@ -63,25 +86,50 @@ impl ApiError {
     }
 }
 
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+/// An error answer, with the challenge when the server asked for proof of work.
+struct Refusal {
+    error: ApiError,
+    challenge: Option<Challenge>,
+}
+
+impl From<ApiError> for Refusal {
+    fn from(error: ApiError) -> Self {
+        Refusal {
+            error,
+            challenge: None,
+        }
+    }
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, Refusal> {
     if response.ok() {
         return response
             .json::<T>()
             .await
-            .map_err(|e| ApiError::Decode(e.to_string()));
+            .map_err(|e| ApiError::Decode(e.to_string()).into());
     }
     let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|s| s.trim().parse().ok());
     match response.json::<ErrorBody>().await {
-        Ok(body) => Err(ApiError::Server {
-            status,
-            code: body.error.code,
-            message: body.error.message,
+        Ok(body) => Err(Refusal {
+            error: ApiError::Server {
+                status,
+                code: body.error.code,
+                message: body.error.message,
+                retry_after,
+            },
+            challenge: body.pow,
         }),
         Err(_) => Err(ApiError::Server {
             status,
             code: String::new(),
             message: response.status_text(),
-        }),
+            retry_after,
+        }
+        .into()),
     }
 }
 
@@ -95,16 +143,47 @@ fn url(path: &str, category: Option<&str>) -> String {
     }
 }
 
-async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let response = Request::get(url)
+/// Every request says which voter sends it.
+fn as_voter(request: RequestBuilder) -> RequestBuilder {
+    match voter::current() {
+        Some(id) => request.header(VOTER_HEADER, &id),
+        None => request,
+    }
+}
+
+async fn get<T: DeserializeOwned>(url: &str, proof: Option<&str>) -> Result<T, Refusal> {
+    let mut request = as_voter(Request::get(url));
+    if let Some(proof) = proof {
+        request = request.header(pow::HEADER, proof);
+    }
+    let response = request
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     read(response).await
 }
 
-pub async fn battle(category: Option<&str>) -> Result<BattleResponse, ApiError> {
-    get(&url("/battle", category)).await
+/// Draws a battle. When the server first wants proof of work, `on_proof_of_work` is called (the
+/// page says it is checking), the challenge is solved and the request sent once more.
+pub async fn battle(
+    category: Option<&str>,
+    on_proof_of_work: impl FnOnce(),
+) -> Result<BattleResponse, ApiError> {
+    let url = url("/battle", category);
+    let answer = match get::<BattleResponse>(&url, None).await {
+        Err(Refusal {
+            error,
+            challenge: Some(challenge),
+        }) => {
+            on_proof_of_work();
+            let nonce = solve(&challenge).await.ok_or(error)?;
+            get(&url, Some(&pow::header_value(&challenge, nonce))).await
+        }
+        other => other,
+    };
+    let battle = answer.map_err(|r| r.error)?;
+    voter::remember(&battle.voter);
+    Ok(battle)
 }
 
 pub async fn vote(token: &str, choice: Choice) -> Result<VoteResponse, ApiError> {
@@ -112,19 +191,59 @@ pub async fn vote(token: &str, choice: Choice) -> Result<VoteResponse, ApiError>
         token: token.to_owned(),
         choice,
     };
-    let response = Request::post(&url("/vote", None))
+    let response = as_voter(Request::post(&url("/vote", None)))
         .json(&body)
         .map_err(|e| ApiError::Decode(e.to_string()))?
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
-    read(response).await
+    read(response).await.map_err(|r| r.error)
 }
 
 pub async fn leaderboard(category: Option<&str>) -> Result<LeaderboardResponse, ApiError> {
-    get(&url("/leaderboard", category)).await
+    get(&url("/leaderboard", category), None)
+        .await
+        .map_err(|r| r.error)
 }
 
 pub async fn leaderboard_counts(category: Option<&str>) -> Result<CountsResponse, ApiError> {
-    get(&url("/leaderboard/counts", category)).await
+    get(&url("/leaderboard/counts", category), None)
+        .await
+        .map_err(|r| r.error)
+}
+
+/// Nonces tried between two breaths of the page: a few milliseconds of hashing on a phone.
+const SLICE: u64 = 2_000;
+
+/// Finds the smallest nonce that solves `challenge`, [`SLICE`] nonces at a time, giving the
+/// browser a turn (painting, input) between slices. At the server's 15 bits that is about 16
+/// slices, well under a second on a phone. Gives up after 32 times the expected work (a chance
+/// of e^-32 for an honest challenge), so a broken one cannot spin forever.
+pub async fn solve(challenge: &Challenge) -> Option<u64> {
+    let bits = challenge.bits.min(pow::MAX_BITS);
+    let give_up = 32u64 << bits;
+    let mut start = 0;
+    while start < give_up {
+        if let Some(nonce) = pow::solve_from(challenge, start, SLICE) {
+            return Some(nonce);
+        }
+        start += SLICE;
+        next_task().await;
+    }
+    None
+}
+
+/// Resolves in a later task of the browser's event loop (`setTimeout(0)`), so the page can paint
+/// and take input first.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let scheduled = web_sys::window().map(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                .is_ok()
+        });
+        if scheduled != Some(true) {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -115,6 +115,145 @@ async fn vote_bar_reports_the_pressed_choice_and_respects_disabled() {
     );
 }
 
+#[wasm_bindgen_test]
+async fn asleep_vote_buttons_can_be_reached_and_read_but_send_nothing_until_they_wake() {
+    let root = container();
+    let votes = RwSignal::new(Vec::<Choice>::new());
+    let reading = RwSignal::new(Some(1_500_u64));
+    let on_vote = Callback::new(move |c: Choice| votes.update(|v| v.push(c)));
+    mount_to(root.clone(), move || {
+        view! { <VoteBar selected=Signal::stored(None) disabled=Signal::stored(false) reading_ms=reading on_vote=on_vote/> }
+    })
+    .forget();
+    let button = |id: &str| -> web_sys::HtmlButtonElement {
+        find(&root, &format!("[data-testid={id}]"))
+            .unwrap()
+            .unchecked_into()
+    };
+
+    let a = button("vote-a");
+    assert_eq!(a.get_attribute("aria-disabled").as_deref(), Some("true"));
+    assert!(
+        !a.disabled(),
+        "asleep is not disabled: Tab still reaches it"
+    );
+    assert_eq!(
+        a.get_attribute("aria-describedby").as_deref(),
+        Some("vote-wait")
+    );
+    let hint = find(&root, "#vote-wait").unwrap().text_content().unwrap();
+    assert_eq!(hint, "두 답변을 읽어 주세요. 잠시 후 투표할 수 있습니다.");
+    a.focus().unwrap();
+    a.click();
+    assert!(
+        votes.get_untracked().is_empty(),
+        "a press while asleep sends nothing"
+    );
+
+    reading.set(None);
+    leptos::task::tick().await;
+    assert_eq!(a.get_attribute("aria-disabled").as_deref(), Some("false"));
+    assert!(a.get_attribute("aria-describedby").is_none());
+    assert!(
+        find(&root, "[data-testid=reading-time]").is_none(),
+        "the hint is gone"
+    );
+    a.click();
+    assert_eq!(votes.get_untracked(), vec![Choice::A]);
+}
+
+#[wasm_bindgen_test]
+fn a_rate_limit_says_how_long_to_wait_in_korean() {
+    use kai_arena::api::ApiError;
+    let limited = |retry_after| ApiError::Server {
+        status: 429,
+        code: arena_core::api::codes::RATE_LIMITED.into(),
+        message: "rate limited".into(),
+        retry_after,
+    };
+    assert_eq!(
+        limited(Some(30)).user_message(),
+        "요청이 너무 많습니다. 30초 뒤에 다시 시도해 주세요."
+    );
+    assert_eq!(
+        limited(Some(61)).user_message(),
+        "요청이 너무 많습니다. 2분 뒤에 다시 시도해 주세요."
+    );
+    assert_eq!(
+        limited(None).user_message(),
+        "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn proof_of_work_is_solved_in_slices_that_let_the_page_run_between_them() {
+    use arena_core::pow::{Challenge, meets, solve_from};
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let challenge = Challenge {
+        challenge: "wasm-test-challenge".into(),
+        bits: 14,
+    };
+    let expected = solve_from(&challenge, 0, 1 << 24).unwrap();
+    assert!(expected > 2_000, "the test needs more than one slice");
+
+    // A timer set before solving fires during it only if the solver gives the page a turn.
+    let fired = Rc::new(Cell::new(false));
+    let flag = fired.clone();
+    let timer = wasm_bindgen::closure::Closure::once_into_js(move || flag.set(true));
+    window()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(timer.unchecked_ref(), 0)
+        .unwrap();
+
+    let nonce = kai_arena::api::solve(&challenge).await.unwrap();
+    assert_eq!(
+        nonce, expected,
+        "the smallest solution, as the server's rule finds it"
+    );
+    assert!(meets(&challenge.challenge, nonce, challenge.bits));
+    assert!(fired.get(), "the page ran between slices");
+}
+
+#[wasm_bindgen_test]
+async fn excluded_votes_are_counted_by_reason_in_korean_and_hidden_when_none() {
+    use arena_core::api::Excluded;
+    use kai_arena::components::excluded_votes::ExcludedVotes;
+    let root = container();
+    let excluded = Excluded {
+        total: 1_234,
+        reasons: [
+            ("too_fast".to_string(), 1_200),
+            ("campaign".to_string(), 34),
+        ]
+        .into_iter()
+        .collect(),
+    };
+    mount_to(
+        root.clone(),
+        move || view! { <ExcludedVotes excluded=excluded/> },
+    )
+    .forget();
+    let text = find(&root, "[data-testid=excluded-votes]")
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(text.contains("집계에서 제외된 투표 1,234건"), "{text}");
+    assert!(
+        text.contains("너무 빨리 투표됨(읽는 시간 미달): 1,200건"),
+        "{text}"
+    );
+    assert!(text.contains("새 투표자들의 집단 몰아주기: 34건"), "{text}");
+    assert!(text.contains("삭제하지 않고"), "{text}");
+
+    let empty = container();
+    mount_to(
+        empty.clone(),
+        || view! { <ExcludedVotes excluded=Excluded::default()/> },
+    )
+    .forget();
+    assert!(find(&empty, "[data-testid=excluded-votes]").is_none());
+}
+
 fn row(id: &str, rating: f64, low: f64, high: f64, rank: u32) -> arena_core::api::LeaderboardRow {
     arena_core::api::LeaderboardRow {
         id: id.into(),

@@ -2,6 +2,7 @@
 
 pub mod answer_card;
 pub mod ci_chart;
+pub mod excluded_votes;
 pub mod site_header;
 pub mod vote_bar;
 pub mod win_rate_heatmap;

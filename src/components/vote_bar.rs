@@ -1,5 +1,10 @@
 //! The four vote buttons. Nothing is sent until a button is pressed (click, Enter or Space);
 //! the buttons are disabled while a vote is on its way and after it is stored.
+//!
+//! Before that they may sleep for the battle's reading time (a vote sooner than that is kept but
+//! not counted). Asleep they are `aria-disabled`, not `disabled`: a keyboard user can still Tab
+//! to them and a screen reader reads them with the reason, but a press does nothing. A thin bar
+//! fills over the reading time (it just stands still when motion is reduced).
 
 use arena_core::Choice;
 use leptos::prelude::*;
@@ -13,6 +18,9 @@ pub fn label(choice: Choice) -> &'static str {
         Choice::BothBad => "둘 다 별로예요",
     }
 }
+
+const QUESTION: &str = "어느 답변이 더 좋은가요?";
+const READ_FIRST: &str = "두 답변을 읽어 주세요. 잠시 후 투표할 수 있습니다.";
 
 fn test_id(choice: Choice) -> &'static str {
     match choice {
@@ -29,11 +37,18 @@ pub fn VoteBar(
     #[prop(into)]
     selected: Signal<Option<Choice>>,
     #[prop(into)] disabled: Signal<bool>,
+    /// While the answers are being read: the whole reading time in milliseconds (the bar fills
+    /// over it). `None`: awake.
+    #[prop(into, optional)]
+    reading_ms: Signal<Option<u64>>,
     on_vote: Callback<Choice>,
 ) -> impl IntoView {
+    // Only a change between asleep and awake redraws the indicator (and restarts its bar).
+    let reading_ms = Memo::new(move |_| reading_ms.get());
+    let asleep = move || reading_ms.with(Option::is_some);
     view! {
         <div class="vote-bar" role="group" aria-labelledby="vote-question">
-            <h2 id="vote-question" class="vote-question">"어느 답변이 더 좋은가요?"</h2>
+            <h2 id="vote-question" class="vote-question">{QUESTION}</h2>
             <div class="vote-buttons">
                 {Choice::ALL.into_iter().map(|choice| view! {
                     <button
@@ -43,13 +58,27 @@ pub fn VoteBar(
                         class:btn-secondary=matches!(choice, Choice::Tie | Choice::BothBad)
                         data-testid=test_id(choice)
                         aria-pressed=move || (selected.get() == Some(choice)).to_string()
+                        aria-disabled=move || asleep().to_string()
+                        aria-describedby=move || asleep().then_some("vote-wait")
                         disabled=move || disabled.get()
-                        on:click=move |_| on_vote.run(choice)
+                        on:click=move |_| {
+                            if !reading_ms.with_untracked(Option::is_some) {
+                                on_vote.run(choice);
+                            }
+                        }
                     >
                         {label(choice)}
                     </button>
                 }).collect_view()}
             </div>
+            {move || reading_ms.get().map(|ms| view! {
+                <div class="reading-time" data-testid="reading-time">
+                    <div class="reading-track" aria-hidden="true">
+                        <div class="reading-fill" style:animation-duration=format!("{ms}ms")></div>
+                    </div>
+                    <p id="vote-wait" class="reading-text">{READ_FIRST}</p>
+                </div>
+            })}
         </div>
     }
 }

@@ -3,6 +3,10 @@
 //!
 //! The flow is a small state machine ([`Status`]); the battle itself is kept apart so the
 //! answers are not re-rendered (and the reader's place not lost) when the status changes.
+//! A new battle first gives its reader time: the vote buttons sleep for the battle's
+//! `min_read_ms` (a vote sooner than that would not count), then wake up.
+
+use std::time::Duration;
 
 use arena_core::Choice;
 use arena_core::api::{BattleResponse, RevealedModels};
@@ -13,12 +17,22 @@ use leptos_router::hooks::use_query_map;
 use crate::api;
 use crate::components::answer_card::{AnswerCard, Side};
 use crate::components::vote_bar::{VoteBar, label};
+use crate::format;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
     Loading,
+    /// The server asked this browser for proof of work; it is solving it (well under a second).
+    Checking,
     LoadFailed(String),
-    Ready,
+    /// The battle is shown; the vote buttons sleep until its reading time has passed.
+    Reading {
+        wait_ms: u64,
+    },
+    /// Votes are taken. `after_reading`: the buttons just woke up from [`Status::Reading`].
+    Ready {
+        after_reading: bool,
+    },
     Voting(Choice),
     VoteFailed {
         message: String,
@@ -34,12 +48,25 @@ impl Status {
     fn can_vote(&self) -> bool {
         matches!(
             self,
-            Status::Ready
+            Status::Ready { .. }
                 | Status::VoteFailed {
                     needs_new_battle: false,
                     ..
                 }
         )
+    }
+
+    /// The buttons are `disabled` while a vote is on its way, once it is stored, and when this
+    /// battle cannot be voted any more; while the answers are read they only sleep.
+    fn locked(&self) -> bool {
+        !self.can_vote() && !matches!(self, Status::Reading { .. })
+    }
+
+    fn reading_ms(&self) -> Option<u64> {
+        match self {
+            Status::Reading { wait_ms } => Some(*wait_ms),
+            _ => None,
+        }
     }
 
     fn revealed(&self) -> Option<&RevealedModels> {
@@ -59,9 +86,19 @@ impl Status {
     /// What the live region announces to screen readers.
     fn announcement(&self) -> String {
         match self {
-            Status::Loading => "새 대결을 불러오는 중입니다.".into(),
+            // Checking is quick and needs nothing from anyone: it stays a quiet "loading".
+            Status::Loading | Status::Checking => "새 대결을 불러오는 중입니다.".into(),
             Status::LoadFailed(m) | Status::VoteFailed { message: m, .. } => m.clone(),
-            Status::Ready => "새 대결이 준비되었습니다. 두 답변을 읽고 투표해 주세요.".into(),
+            Status::Reading { wait_ms } => format!(
+                "새 대결이 준비되었습니다. 두 답변을 읽어 주세요. {} 뒤에 투표할 수 있습니다.",
+                format::wait(wait_ms.div_ceil(1000))
+            ),
+            Status::Ready {
+                after_reading: true,
+            } => "이제 투표할 수 있습니다.".into(),
+            Status::Ready {
+                after_reading: false,
+            } => "새 대결이 준비되었습니다. 두 답변을 읽고 투표해 주세요.".into(),
             Status::Voting(_) => "투표를 저장하는 중입니다.".into(),
             Status::Voted { choice, models } => format!(
                 "투표가 저장되었습니다. 선택: {}. 답변 A는 {}, 답변 B는 {}입니다.",
@@ -87,16 +124,48 @@ pub fn BattlePage() -> impl IntoView {
     let next_button = NodeRef::<leptos::html::Button>::new();
     let heading = NodeRef::<leptos::html::H1>::new();
     let problem = NodeRef::<leptos::html::Div>::new();
+    let wake = StoredValue::new(None::<TimeoutHandle>);
+    let stop_waking = move || {
+        if let Some(Some(handle)) = wake.try_update_value(Option::take) {
+            handle.clear();
+        }
+    };
+    on_cleanup(stop_waking);
 
     let load = move |focus_heading: bool| {
+        stop_waking();
         battle.set(None);
         status.set(Status::Loading);
         spawn_local(async move {
             // The person may have left the page meanwhile: `try_` calls do nothing then.
-            match api::battle(category().as_deref()).await {
+            let checking = move || {
+                status.try_set(Status::Checking);
+            };
+            match api::battle(category().as_deref(), checking).await {
                 Ok(b) => {
+                    let wait_ms = b.min_read_ms;
                     battle.try_set(Some(b));
-                    status.try_set(Status::Ready);
+                    if wait_ms == 0 {
+                        status.try_set(Status::Ready {
+                            after_reading: false,
+                        });
+                    } else {
+                        status.try_set(Status::Reading { wait_ms });
+                        let woken = set_timeout_with_handle(
+                            move || {
+                                status.try_update(|s| {
+                                    if matches!(s, Status::Reading { .. }) {
+                                        *s = Status::Ready {
+                                            after_reading: true,
+                                        };
+                                    }
+                                });
+                            },
+                            Duration::from_millis(wait_ms),
+                        );
+                        stop_waking();
+                        wake.try_set_value(woken.ok());
+                    }
                     if focus_heading {
                         focus_later(move || {
                             heading.try_get_untracked().flatten().map(|h| h.into())
@@ -175,7 +244,8 @@ pub fn BattlePage() -> impl IntoView {
         })
     };
     let selected = Signal::derive(move || status.with(Status::choice));
-    let disabled = Signal::derive(move || !status.with(Status::can_vote));
+    let disabled = Signal::derive(move || status.with(Status::locked));
+    let reading_ms = Signal::derive(move || status.with(Status::reading_ms));
 
     view! {
         <section class="battle-page" aria-labelledby="battle-heading">
@@ -193,6 +263,11 @@ pub fn BattlePage() -> impl IntoView {
                 Status::Loading => view! {
                     <div class="notice notice-info loading" aria-hidden="true">
                         <span class="spinner"></span>"대결을 불러오는 중입니다…"
+                    </div>
+                }.into_any(),
+                Status::Checking => view! {
+                    <div class="notice notice-info loading" aria-hidden="true" data-testid="checking">
+                        <span class="spinner"></span>"잠시 확인하는 중입니다…"
                     </div>
                 }.into_any(),
                 Status::LoadFailed(message) => view! {
@@ -217,7 +292,7 @@ pub fn BattlePage() -> impl IntoView {
                     <AnswerCard side=Side::A markdown=b.answers.a.clone() model=model(Side::A) chosen=chosen(Side::A)/>
                     <AnswerCard side=Side::B markdown=b.answers.b.clone() model=model(Side::B) chosen=chosen(Side::B)/>
                 </div>
-                <VoteBar selected=selected disabled=disabled on_vote=on_vote/>
+                <VoteBar selected=selected disabled=disabled reading_ms=reading_ms on_vote=on_vote/>
             })}
             {move || match status.get() {
                 Status::Voting(_) => view! {

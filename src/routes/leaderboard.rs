@@ -11,6 +11,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api;
 use crate::components::ci_chart::CiChart;
+use crate::components::excluded_votes::ExcludedVotes;
 use crate::components::win_rate_heatmap::WinRateHeatmap;
 use crate::format;
 
@@ -93,9 +94,11 @@ fn RatingTableView(table: LeaderboardResponse) -> impl IntoView {
         table.models.len(),
         computed.map(|c| format!(" · {c} 기준")).unwrap_or_default()
     );
+    let excluded = table.excluded.clone();
     if table.models.is_empty() {
         return view! {
             <p class="summary" data-testid="leaderboard-summary">{summary}</p>
+            <ExcludedVotes excluded=excluded/>
             <div class="notice notice-info">
                 <p>"아직 투표가 없습니다. 첫 투표를 해 주세요!"</p>
                 <a class="btn btn-primary" href="/">"대결하러 가기"</a>
@@ -129,6 +132,7 @@ fn RatingTableView(table: LeaderboardResponse) -> impl IntoView {
         .collect_view();
     view! {
         <p class="summary" data-testid="leaderboard-summary">{summary}</p>
+        <ExcludedVotes excluded=excluded/>
         <div class="table-scroll" tabindex="0" role="region" aria-labelledby="leaderboard-caption">
             <table class="data-table" data-testid="leaderboard-table">
                 <caption id="leaderboard-caption">"모델별 순위와 점수(95% 신뢰구간)"</caption>

@@ -319,18 +319,14 @@ async fn attack(
         let side_model = |text: &str| learned.get(text).cloned();
         let (ma, mb) = (side_model(&battle.answers.a), side_model(&battle.answers.b));
         let is_above = |m: &Option<String>| m.as_ref().is_some_and(|m| above.contains(m));
-        let choice = if ma.as_deref() == Some(target) {
-            "a"
-        } else if mb.as_deref() == Some(target) {
-            "b"
-        } else if is_above(&ma) && !is_above(&mb) {
-            "b"
-        } else if is_above(&mb) && !is_above(&ma) {
-            "a"
-        } else if is_above(&ma) && is_above(&mb) {
-            "both_bad"
-        } else {
-            "tie"
+        // For the target whenever it is there; else against a model above it.
+        let lift_a = ma.as_deref() == Some(target) || (is_above(&mb) && !is_above(&ma));
+        let lift_b = mb.as_deref() == Some(target) || (is_above(&ma) && !is_above(&mb));
+        let choice = match (lift_a, lift_b) {
+            (true, _) => "a",
+            (false, true) => "b",
+            _ if is_above(&ma) && is_above(&mb) => "both_bad",
+            _ => "tie",
         };
         let (read, pace) = match kind {
             Attack::Flood | Attack::TooFast => (200, 0),
