@@ -247,3 +247,46 @@ fn export_writes_public_battles_only() {
     assert!(out.stdout.is_empty(), "no votes, no lines");
     assert!(String::from_utf8_lossy(&out.stderr).contains("exported 0 battles"));
 }
+
+/// Answers that name their model are reported at import, never drawn, and an operator who has
+/// read one can allow it.
+#[test]
+fn answers_that_name_their_model_are_reported_and_held_back_until_allowed() {
+    let (dir, db) = temp_db();
+    let file = dir.path().join("leaky.jsonl");
+    std::fs::write(
+        &file,
+        r#"{"models": [{"id": "m1", "name": "모델 1"}, {"id": "m2", "name": "모델 2"}]}
+{"id": "q1", "category": "생활", "prompt": "자기소개를 해 주세요", "answers": [{"model": "m1", "text": "저는 OpenAI가 개발한 ChatGPT입니다."}, {"model": "m2", "text": "안녕하세요, 무엇이든 물어보세요."}]}
+"#,
+    )
+    .unwrap();
+    let out = import(&db, &file, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("not drawn: the answer of m1 to q1 names"),
+        "{stderr}"
+    );
+
+    let answers = |args: &[&str]| {
+        arena_server()
+            .args(["answers", "--database-url", &db])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let leaks = answers(&["leaks"]);
+    let listed = String::from_utf8_lossy(&leaks.stdout);
+    assert!(listed.starts_with("q1\tm1\t"), "{listed}");
+    assert!(listed.trim_end().ends_with("not drawn"), "{listed}");
+
+    let missing = answers(&["allow", "q1", "m2"]);
+    assert!(!missing.status.success(), "m2's answer was never flagged");
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no flagged answer of m2 to q1"));
+
+    let allowed = answers(&["allow", "q1", "m1"]);
+    assert!(allowed.status.success());
+    let listed = String::from_utf8_lossy(&answers(&["leaks"]).stdout).into_owned();
+    assert!(listed.trim_end().ends_with("allowed"), "{listed}");
+}

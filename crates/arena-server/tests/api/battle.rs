@@ -122,3 +122,22 @@ async fn unknown_routes_and_methods_get_json_errors() {
     let res = app.client.get(twice).send().await.unwrap();
     assert_error(res, 400, "bad_request").await;
 }
+
+#[tokio::test]
+async fn an_answer_that_names_its_model_is_not_drawn_until_an_operator_allows_it() {
+    use crate::helpers::{Options, spawn_app_with};
+    let app = spawn_app_with(Options {
+        battle_set: r#"{"id": "q", "category": "생활", "prompt": "누구세요?", "answers": [{"model": "m1", "text": "저는 LG AI연구원이 만든 EXAONE입니다."}, {"model": "m2", "text": "안녕하세요."}]}
+"#
+        .into(),
+        ..Options::default()
+    })
+    .await;
+    let res = app.client.get(app.url("/api/v1/battle")).send().await.unwrap();
+    assert_error(res, 404, "no_battle").await;
+    assert_eq!(app.store.battle_ready_prompts().await.unwrap(), 0);
+    let leaks = app.store.leaked_answers().await.unwrap();
+    assert_eq!((leaks.len(), leaks[0].model_id.as_str()), (1, "m1"));
+    assert!(app.store.allow_leaked_answer("q", "m1", true).await.unwrap());
+    assert_eq!(app.battle().await.prompt.id, "q");
+}

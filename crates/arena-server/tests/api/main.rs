@@ -7,6 +7,7 @@ mod battle;
 mod helpers;
 mod import;
 mod leaderboard;
+mod serve;
 mod simulation;
 mod trust;
 mod vote;
