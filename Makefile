@@ -8,7 +8,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 SAMPLE ?= sample/battle-set.jsonl
 SERVER := target/server/arena-server
 
-.PHONY: run test bootstrap bootstrap-tests web server lint unit wasm-test e2e bench clean
+.PHONY: run test bootstrap bootstrap-tests web server lint unit wasm-test e2e bench bench-votes clean
 
 run: bootstrap web server
 	@mkdir -p data
@@ -51,6 +51,10 @@ e2e: web
 
 bench:
 	scripts/bench.sh
+
+# Durable votes per second: SQLite synchronous=FULL against NORMAL, same load, one run.
+bench-votes:
+	scripts/bench-votes.sh
 
 clean:
 	rm -rf dist target/server

@@ -21,6 +21,17 @@ pub struct DbArgs {
     /// `sqlite://path/to/file.db` (created if missing) or `sqlite::memory:`.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/arena.db")]
     pub database_url: String,
+    /// SQLite: `full` (a vote answered 200 survives a power cut) or `normal` (only a crash of
+    /// the process; faster, for benchmarks).
+    #[arg(long, env = "ARENA_SQLITE_SYNCHRONOUS", value_enum, default_value = "full")]
+    pub sqlite_synchronous: crate::store::sqlite::Durability,
+}
+
+impl DbArgs {
+    pub async fn open(&self) -> anyhow::Result<crate::store::sqlite::SqliteStore> {
+        crate::store::sqlite::SqliteStore::connect_with(&self.database_url, self.sqlite_synchronous)
+            .await
+    }
 }
 
 #[derive(clap::Args, Debug, Clone)]

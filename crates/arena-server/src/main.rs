@@ -118,7 +118,7 @@ fn main() -> ExitCode {
 
 async fn export(args: ExportArgs) -> anyhow::Result<()> {
     use std::io::Write;
-    let store = SqliteStore::connect(&args.db.database_url).await?;
+    let store = args.db.open().await?;
     let battles = store.public_battles().await?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for battle in &battles {
@@ -131,7 +131,7 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
 }
 
 async fn answers(args: AnswersArgs) -> anyhow::Result<()> {
-    let store = SqliteStore::connect(&args.db.database_url).await?;
+    let store = args.db.open().await?;
     match args.action {
         AnswersAction::Leaks => {
             for l in store.leaked_answers().await? {
@@ -163,7 +163,7 @@ async fn allow(store: &SqliteStore, prompt: &str, model: &str, allow: bool) -> a
 }
 
 async fn import(args: ImportArgs) -> anyhow::Result<()> {
-    let store = SqliteStore::connect(&args.db.database_url).await?;
+    let store = args.db.open().await?;
     let options = arena_core::fastchat::Options {
         category: args.category.as_deref(),
         skip_bad_answers: args.skip_bad_answers,
@@ -216,7 +216,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
 }
 
 async fn serve(args: ServeConfig) -> anyhow::Result<()> {
-    let sqlite = SqliteStore::connect(&args.db.database_url).await?;
+    let sqlite = args.db.open().await?;
     let secret = secret::load(args.secret.clone(), &args.secret_file)?;
     let db_label = sqlite
         .path()

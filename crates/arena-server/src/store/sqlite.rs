@@ -23,6 +23,16 @@ use super::{
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
+/// What a vote answered with 200 survives (`ARENA_SQLITE_SYNCHRONOUS`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Durability {
+    /// A power cut: the log is on disk (fsync) before the answer. The default.
+    #[default]
+    Full,
+    /// A crash of the process only; a power cut may lose the last votes. For benchmarks.
+    Normal,
+}
+
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -31,12 +41,20 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating the file and its folder if needed) and migrates the database at `url`,
-    /// e.g. `sqlite://data/arena.db` or `sqlite::memory:`.
+    /// e.g. `sqlite://data/arena.db` or `sqlite::memory:`, with durable votes.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        Self::connect_with(url, Durability::Full).await
+    }
+
+    /// Like [`connect`](Self::connect), choosing what an acknowledged vote survives.
+    pub async fn connect_with(url: &str, durability: Durability) -> anyhow::Result<Self> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
+            .synchronous(match durability {
+                Durability::Full => SqliteSynchronous::Full,
+                Durability::Normal => SqliteSynchronous::Normal,
+            })
             .foreign_keys(true)
             // Long enough for a vote to wait out a large import (which holds the write lock).
             .busy_timeout(Duration::from_secs(30));
