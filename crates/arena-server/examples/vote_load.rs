@@ -11,7 +11,9 @@ use arena_core::api::BattleResponse;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let url = args.next().ok_or("usage: vote_load URL [CLIENTS] [SECONDS]")?;
+    let url = args
+        .next()
+        .ok_or("usage: vote_load URL [CLIENTS] [SECONDS]")?;
     let clients: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(32);
     let seconds: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(20);
     let until = Instant::now() + Duration::from_secs(seconds);
