@@ -361,3 +361,49 @@ async fn only_a_keyed_hash_of_the_address_is_stored() {
         assert!(!bytes.windows(9).any(|w| w == b"127.0.0.1"));
     }
 }
+
+#[tokio::test]
+async fn address_hashes_are_erased_after_the_retention_and_day_keys_after_two_days() {
+    let (app, clock) = app_with(TrustSettings {
+        address_retention_days: 30,
+        ..permissive()
+    })
+    .await;
+    let b = app.battle().await;
+    app.post_vote(json!({"token": b.token, "choice": "a"}))
+        .await;
+    let day = |t: i64| t.div_euclid(24 * 3600 * 1000);
+    let keys = || async {
+        sqlx::query_scalar::<_, i64>("SELECT day FROM address_keys ORDER BY day")
+            .fetch_all(&app.pool())
+            .await
+            .unwrap()
+    };
+    assert_eq!(keys().await, [day(T0)]);
+    // Three days on, a new key is made and the old one is gone: no stored hash can be linked
+    // to an address any more.
+    clock.advance(3 * 24 * 3600 * 1000);
+    let b = app.battle().await;
+    app.post_vote(json!({"token": b.token, "choice": "a"}))
+        .await;
+    assert_eq!(keys().await, [day(T0) + 3]);
+    let hashes = || async {
+        sqlx::query_scalar::<_, Option<String>>("SELECT address_hash FROM votes ORDER BY rowid")
+            .fetch_all(&app.pool())
+            .await
+            .unwrap()
+    };
+    let both = hashes().await;
+    assert!(both.iter().all(Option::is_some));
+    assert_ne!(
+        both[0], both[1],
+        "the same address hashes differently on another day"
+    );
+    // After the retention, the hash of the old vote is erased; the vote stays.
+    clock.advance(28 * 24 * 3600 * 1000);
+    app.state.leaderboards.refresh().await.unwrap();
+    let after = hashes().await;
+    assert_eq!(after[0], None);
+    assert!(after[1].is_some());
+    assert_eq!(app.vote_count().await, 2);
+}
