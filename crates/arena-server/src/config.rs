@@ -23,14 +23,46 @@ pub struct DbArgs {
     pub database_url: String,
     /// SQLite: `full` (a vote answered 200 survives a power cut) or `normal` (only a crash of
     /// the process; faster, for benchmarks).
-    #[arg(long, env = "ARENA_SQLITE_SYNCHRONOUS", value_enum, default_value = "full")]
+    #[arg(
+        long,
+        env = "ARENA_SQLITE_SYNCHRONOUS",
+        value_enum,
+        default_value = "full"
+    )]
     pub sqlite_synchronous: crate::store::sqlite::Durability,
 }
 
 impl DbArgs {
+    /// Opens the database the URL names. A URL this build cannot serve is a clear error, never
+    /// a surprise: `postgres://user@host/db` once became a SQLite file named after it.
     pub async fn open(&self) -> anyhow::Result<crate::store::sqlite::SqliteStore> {
-        crate::store::sqlite::SqliteStore::connect_with(&self.database_url, self.sqlite_synchronous)
-            .await
+        let url = self.database_url.trim();
+        let scheme = url.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        match scheme.as_str() {
+            "sqlite" => {
+                crate::store::sqlite::SqliteStore::connect_with(url, self.sqlite_synchronous).await
+            }
+            "postgres" | "postgresql" => anyhow::bail!(
+                "DATABASE_URL names a PostgreSQL database, which this version of the arena cannot \
+                 use yet; use sqlite://path/to/arena.db"
+            ),
+            _ => anyhow::bail!(
+                "DATABASE_URL must be sqlite://path/to/arena.db or sqlite::memory:, got {:?}",
+                redact(url)
+            ),
+        }
+    }
+}
+
+/// A URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(start), Some(at)) if at > start => {
+            let userinfo = &url[start + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..start + 3], &url[at..])
+        }
+        _ => url.to_owned(),
     }
 }
 

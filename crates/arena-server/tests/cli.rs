@@ -262,7 +262,11 @@ fn answers_that_name_their_model_are_reported_and_held_back_until_allowed() {
     )
     .unwrap();
     let out = import(&db, &file, &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("not drawn: the answer of m1 to q1 names"),
@@ -289,4 +293,26 @@ fn answers_that_name_their_model_are_reported_and_held_back_until_allowed() {
     assert!(allowed.status.success());
     let listed = String::from_utf8_lossy(&answers(&["leaks"]).stdout).into_owned();
     assert!(listed.trim_end().ends_with("allowed"), "{listed}");
+}
+
+/// A database URL the arena cannot use is a clear error, and no file appears for it.
+#[test]
+fn an_unsupported_database_url_is_an_error_not_a_surprise_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for (url, says) in [
+        ("postgres://user:password@localhost:5432/db", "PostgreSQL"),
+        ("mysql://user:password@localhost/db", "must be sqlite://"),
+        ("data/arena.db", "must be sqlite://"),
+    ] {
+        let out = arena_server()
+            .current_dir(dir.path())
+            .args(["export", "--database-url", url])
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{url}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{url}: {stderr}");
+        assert!(!stderr.contains("password@"), "the password is not printed: {stderr}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no file was created");
 }
