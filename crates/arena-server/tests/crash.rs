@@ -1,0 +1,170 @@
+//! A vote answered with 200 is stored, exactly once, whatever happens to the server after.
+//!
+//! The real `arena-server` binary serves a SQLite file on loopback while eight clients vote as
+//! fast as they can; at a random moment it is killed with SIGKILL (no shutdown, no flush), then
+//! started again on the same database, 20 times. At the end the database must pass SQLite's
+//! integrity check and hold every acknowledged vote exactly once, with the acknowledged choice.
+//! (A power cut is stronger than SIGKILL; `synchronous=FULL` is what covers it, and SIGKILL is
+//! what a test can do.) Settings: rate limits, proof of work and reading time off, so the clients
+//! vote as fast as the server allows.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use arena_core::api::BattleResponse;
+use arena_server::token::TokenKeys;
+use rand::Rng;
+
+const SECRET: &str = "crash test secret crash test secret!";
+const KILLS: usize = 20;
+const CLIENTS: usize = 8;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start(db: &str, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_arena-server"))
+        .args(["serve", "--database-url", db, "--dist", "/nonexistent"])
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .env("ARENA_SECRET", SECRET)
+        .env("ARENA_RATE_LIMITS", "off")
+        .env("ARENA_POW", "off")
+        .env("ARENA_MIN_READ_MS", "0")
+        .env("ARENA_SQLITE_SYNCHRONOUS", "full")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+async fn wait_ready(base: &str) {
+    let started = Instant::now();
+    while reqwest::get(format!("{base}/healthz")).await.is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server did not come up"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Votes in a loop until told to stop; records every vote the server acknowledged.
+async fn client(
+    base: String,
+    acked: Arc<Mutex<HashMap<String, String>>>,
+    stop: Arc<tokio::sync::Notify>,
+) {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let choices = ["a", "b", "tie", "both_bad"];
+    loop {
+        let step = async {
+            let battle: BattleResponse = http
+                .get(format!("{base}/api/v1/battle"))
+                .send()
+                .await
+                .ok()?
+                .json()
+                .await
+                .ok()?;
+            let choice = choices[rand::rng().random_range(0..4)];
+            let res = http
+                .post(format!("{base}/api/v1/vote"))
+                .header("x-arena-voter", &battle.voter)
+                .json(&serde_json::json!({"token": battle.token, "choice": choice}))
+                .send()
+                .await
+                .ok()?;
+            (res.status() == 200).then(|| (battle.token, choice.to_owned()))
+        };
+        tokio::select! {
+            done = step => {
+                if let Some((token, choice)) = done {
+                    acked.lock().unwrap().insert(token, choice);
+                }
+            }
+            () = stop.notified() => return,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_acknowledged_vote_survives_twenty_kill_9s() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("arena.db").display());
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../../sample/battle-set.jsonl");
+    let import = Command::new(env!("CARGO_BIN_EXE_arena-server"))
+        .args(["import", "--database-url", &db, sample])
+        .output()
+        .unwrap();
+    assert!(import.status.success());
+
+    let acked: Arc<Mutex<HashMap<String, String>>> = Arc::default();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..KILLS {
+        let mut server = start(&db, port);
+        wait_ready(&base).await;
+        let stop = Arc::new(tokio::sync::Notify::new());
+        let clients: Vec<_> = (0..CLIENTS)
+            .map(|_| tokio::spawn(client(base.clone(), acked.clone(), stop.clone())))
+            .collect();
+        let run_for = rand::rng().random_range(200..1200);
+        tokio::time::sleep(Duration::from_millis(run_for)).await;
+        // SIGKILL in the middle of whatever the server is doing.
+        server.kill().unwrap();
+        server.wait().unwrap();
+        stop.notify_waiters();
+        for c in clients {
+            // A client blocked on a dead connection is stopped by its own timeout.
+            let _ = tokio::time::timeout(Duration::from_secs(6), c).await;
+        }
+    }
+
+    let keys = TokenKeys::from_secret(SECRET.as_bytes());
+    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let acked = acked.lock().unwrap().clone();
+    let mut missing = 0;
+    let mut wrong = 0;
+    for (token, choice) in &acked {
+        let battle_id = keys.open(token).unwrap().battle_id_hex();
+        let stored: Vec<String> =
+            sqlx::query_scalar("SELECT choice FROM votes WHERE battle_id = ?")
+                .bind(&battle_id)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        match stored.as_slice() {
+            [] => missing += 1,
+            [c] if c == choice => {}
+            _ => wrong += 1,
+        }
+    }
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM votes")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    eprintln!(
+        "crash test: {KILLS} kills, {} votes acknowledged, {missing} missing, {wrong} wrong, {stored} stored",
+        acked.len()
+    );
+    assert!(acked.len() > KILLS * 5, "the clients got votes through");
+    assert_eq!((missing, wrong), (0, 0));
+    // Votes the server stored but could not acknowledge before it died are allowed.
+    assert!(stored as usize >= acked.len());
+}
