@@ -201,6 +201,8 @@ pub mod codes {
     pub const NO_BATTLE: &str = "no_battle";
     pub const NOT_FOUND: &str = "not_found";
     pub const RATE_LIMITED: &str = "rate_limited";
+    /// Another site's page asked (HTTP 403).
+    pub const CROSS_SITE: &str = "cross_site";
     /// Solve the proof-of-work challenge in the body, then ask again (HTTP 428).
     pub const POW_REQUIRED: &str = "pow_required";
     pub const INTERNAL: &str = "internal";

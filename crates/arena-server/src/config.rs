@@ -37,7 +37,11 @@ impl DbArgs {
     /// a surprise: `postgres://user@host/db` once became a SQLite file named after it.
     pub async fn open(&self) -> anyhow::Result<crate::store::sqlite::SqliteStore> {
         let url = self.database_url.trim();
-        let scheme = url.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        let scheme = url
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         match scheme.as_str() {
             "sqlite" => {
                 crate::store::sqlite::SqliteStore::connect_with(url, self.sqlite_synchronous).await
@@ -86,8 +90,8 @@ pub struct ServeConfig {
     /// Where the generated secret is kept when ARENA_SECRET is not set.
     #[arg(long, env = "ARENA_SECRET_FILE", default_value = "data/arena.secret")]
     pub secret_file: PathBuf,
-    /// Seconds a battle stays open for its vote.
-    #[arg(long, env = "ARENA_TOKEN_TTL_SECS", default_value_t = 24 * 3600)]
+    /// Seconds a battle stays open for its vote (an hour: enough to read, too short to hoard).
+    #[arg(long, env = "ARENA_TOKEN_TTL_SECS", default_value_t = 3600)]
     pub token_ttl_secs: u64,
     /// Served over HTTPS: Secure, partitioned voter cookie (works in a portal's frame) and HSTS.
     #[arg(long, env = "ARENA_SECURE_COOKIES", value_parser = clap::builder::FalseyValueParser::new())]
@@ -115,7 +119,7 @@ pub struct ServeConfig {
     /// Battles one voter may draw.
     #[arg(long, env = "ARENA_LIMIT_VOTER_BATTLES", default_value = "30/min")]
     pub limit_voter_battles: Rate,
-    /// API requests from one address (a school or office shares one).
+    /// Requests from one address that no voter id answers for (new visitors, bad tokens).
     #[arg(long, env = "ARENA_LIMIT_ADDRESS_REQUESTS", default_value = "600/min")]
     pub limit_address_requests: Rate,
     /// New voter ids one address may get.
@@ -166,6 +170,10 @@ pub struct ServeConfig {
     /// Connections served at once; more wait.
     #[arg(long, env = "ARENA_MAX_CONNECTIONS", default_value_t = 4096)]
     pub max_connections: usize,
+    /// Connections one client address may hold at once (trusted proxies are exempt; a school of
+    /// a hundred browsers fits).
+    #[arg(long, env = "ARENA_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
+    pub max_connections_per_address: usize,
 }
 
 impl ServeConfig {
@@ -208,6 +216,8 @@ impl ServeConfig {
             header_read_timeout: Duration::from_secs(self.header_timeout_secs.max(1)),
             request_timeout: Duration::from_secs(self.request_timeout_secs.max(1)),
             max_connections: self.max_connections.max(1),
+            max_connections_per_address: self.max_connections_per_address.max(1),
+            exempt: self.trusted_proxies.clone(),
             ..ServeLimits::default()
         }
     }

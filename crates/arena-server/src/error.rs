@@ -28,6 +28,8 @@ pub enum ApiError {
     NotFound,
     #[error("this method is not allowed here")]
     MethodNotAllowed,
+    #[error("the API answers the arena's own pages only")]
+    CrossSite,
     #[error("too many requests; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
     #[error("solve the proof-of-work challenge in this response, then ask again")]
@@ -54,6 +56,7 @@ impl ApiError {
             ApiError::NoBattle(_) => (StatusCode::NOT_FOUND, codes::NO_BATTLE),
             ApiError::NotFound => (StatusCode::NOT_FOUND, codes::NOT_FOUND),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, codes::BAD_REQUEST),
+            ApiError::CrossSite => (StatusCode::FORBIDDEN, codes::CROSS_SITE),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, codes::RATE_LIMITED),
             ApiError::PowRequired(_) => (StatusCode::PRECONDITION_REQUIRED, codes::POW_REQUIRED),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),

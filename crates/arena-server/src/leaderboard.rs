@@ -32,6 +32,9 @@ pub struct RefreshSettings {
     pub min_interval: Duration,
     /// The abuse audit to run before each recomputation (`None`: no audit).
     pub audit: Option<AuditSettings>,
+    /// The audit (and the retention sweep) runs at most once per this interval: it reads the
+    /// last day's votes, which a recomputation of the counts does not.
+    pub audit_every: Duration,
     /// Address hashes of votes older than this are erased.
     pub address_retention: Duration,
     pub clock: Arc<dyn Clock>,
@@ -42,6 +45,7 @@ impl Default for RefreshSettings {
         RefreshSettings {
             min_interval: Duration::from_secs(2),
             audit: Some(AuditSettings::default()),
+            audit_every: Duration::from_secs(30),
             address_retention: Duration::from_secs(30 * 24 * 3600),
             clock: Arc::new(crate::clock::SystemClock),
         }
@@ -72,6 +76,7 @@ pub struct Leaderboards {
     refresh: RefreshSettings,
     current: RwLock<Arc<Snapshot>>,
     dirty: Notify,
+    last_audit_ms: std::sync::atomic::AtomicI64,
 }
 
 impl Leaderboards {
@@ -82,14 +87,22 @@ impl Leaderboards {
             refresh,
             current: RwLock::new(Arc::default()),
             dirty: Notify::new(),
+            last_audit_ms: std::sync::atomic::AtomicI64::new(i64::MIN),
         })
     }
 
     /// Audits recent votes, erases old address hashes, and recomputes the tables if anything
     /// changed: one pass of the worker.
     pub async fn refresh(&self) -> anyhow::Result<()> {
+        use std::sync::atomic::Ordering;
         self.recompute().await?;
         let now = self.refresh.clock.now_ms();
+        let every = i64::try_from(self.refresh.audit_every.as_millis()).unwrap_or(i64::MAX);
+        let last = self.last_audit_ms.load(Ordering::Relaxed);
+        if last != i64::MIN && now.saturating_sub(last) < every {
+            return Ok(());
+        }
+        self.last_audit_ms.store(now, Ordering::Relaxed);
         let retention =
             i64::try_from(self.refresh.address_retention.as_millis()).unwrap_or(i64::MAX);
         self.store

@@ -48,7 +48,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            token_ttl: Duration::from_secs(24 * 3600),
+            token_ttl: Duration::from_secs(3600),
             secure_cookies: false,
         }
     }

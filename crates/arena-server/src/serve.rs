@@ -4,13 +4,16 @@
 //!   is answered within `request_timeout` (408 otherwise): a slow client cannot hold a
 //!   connection open for ever (slowloris).
 //! - At most `max_connections` connections at once; further ones wait in the kernel's backlog
-//!   until one closes, so a flood cannot exhaust memory or file descriptors.
+//!   until one closes, so a flood cannot exhaust memory or file descriptors. One client address
+//!   may hold at most `max_connections_per_address` of them (trusted proxies are exempt): one
+//!   machine cannot take every place. A request body must arrive within `body_timeout`.
 //! - The peer's address travels with each request (`ConnectInfo`), for `trust::address`.
 //! - Shutdown stops accepting, lets requests in flight finish (up to `drain`), then returns.
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -23,11 +26,17 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
+use crate::trust::address::TrustedProxies;
+
 #[derive(Clone, Debug)]
 pub struct ServeLimits {
     pub header_read_timeout: Duration,
     pub request_timeout: Duration,
+    pub body_timeout: Duration,
     pub max_connections: usize,
+    pub max_connections_per_address: usize,
+    /// Peers the per-address limit does not apply to (the reverse proxies).
+    pub exempt: TrustedProxies,
     /// How long shutdown waits for requests in flight.
     pub drain: Duration,
 }
@@ -37,8 +46,41 @@ impl Default for ServeLimits {
         ServeLimits {
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(5),
             max_connections: 4096,
+            max_connections_per_address: 256,
+            exempt: TrustedProxies::default(),
             drain: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Open connections per peer address; a connection's [`Slot`] gives its place back on drop.
+#[derive(Default)]
+struct PerAddress(Mutex<HashMap<IpAddr, usize>>);
+
+struct Slot(Arc<PerAddress>, IpAddr);
+
+impl PerAddress {
+    fn take(self: &Arc<Self>, ip: IpAddr, max: usize) -> Option<Slot> {
+        let mut open = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let n = open.entry(ip).or_default();
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(Slot(Arc::clone(self), ip))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self.0.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.1) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.1);
+            }
         }
     }
 }
@@ -50,10 +92,15 @@ pub async fn serve(
     limits: ServeLimits,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
-    let router = router.layer(tower_http::timeout::TimeoutLayer::with_status_code(
-        axum::http::StatusCode::REQUEST_TIMEOUT,
-        limits.request_timeout,
-    ));
+    let router = router
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            limits.request_timeout,
+        ))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            limits.body_timeout,
+        ));
+    let per_address = Arc::new(PerAddress::default());
     let mut builder = Builder::new(TokioExecutor::new());
     builder
         .http1()
@@ -83,6 +130,15 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        let slot = if limits.exempt.trusts(peer.ip()) {
+            None
+        } else {
+            match per_address.take(peer.ip(), limits.max_connections_per_address) {
+                Some(slot) => Some(slot),
+                // This address holds its share already: close at once, no request is read.
+                None => continue,
+            }
+        };
         let _ = stream.set_nodelay(true);
         let service = router
             .clone()
@@ -98,7 +154,7 @@ pub async fn serve(
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             let _ = connection.await;
-            drop(permit);
+            drop((permit, slot));
         });
     }
     drop(listener);

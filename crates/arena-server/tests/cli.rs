@@ -312,7 +312,14 @@ fn an_unsupported_database_url_is_an_error_not_a_surprise_file() {
         assert!(!out.status.success(), "{url}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(says), "{url}: {stderr}");
-        assert!(!stderr.contains("password@"), "the password is not printed: {stderr}");
+        assert!(
+            !stderr.contains("password@"),
+            "the password is not printed: {stderr}"
+        );
     }
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no file was created");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no file was created"
+    );
 }

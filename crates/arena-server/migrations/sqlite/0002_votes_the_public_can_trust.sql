@@ -24,3 +24,7 @@ CREATE TABLE address_keys (
 -- such answers are not drawn unless an operator allows them.
 ALTER TABLE answers ADD COLUMN identity_leak TEXT;
 ALTER TABLE answers ADD COLUMN leak_allowed INTEGER NOT NULL DEFAULT 0;
+
+-- The leaderboard's "left out, and why" and the retention sweep read only what they need.
+CREATE INDEX votes_flagged ON votes (category, flags) WHERE flags <> '';
+CREATE INDEX votes_hashed_time ON votes (voted_at_ms) WHERE address_hash IS NOT NULL;

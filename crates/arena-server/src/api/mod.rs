@@ -27,6 +27,27 @@ pub fn routes() -> Router<AppState> {
         .route("/leaderboard/counts", get(leaderboard::get_counts))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn(same_origin_only))
+}
+
+/// The API answers the arena's own pages (and scripts, which send no `Sec-Fetch-Site`), never
+/// another site's page: otherwise any website could make its visitors' browsers draw battles
+/// and use up their school's or carrier's limits. The embedded arena is a frame of our own
+/// origin, so its requests are same-origin.
+async fn same_origin_only(
+    request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let site = request
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("none");
+    if matches!(site, "cross-site" | "same-site") {
+        return ApiError::CrossSite.into_response();
+    }
+    next.run(request).await
 }
 
 /// A JSON request body; any failure (too large, not UTF-8, wrong shape) is a 4xx JSON error.

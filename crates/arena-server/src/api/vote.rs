@@ -23,11 +23,14 @@ pub async fn post_vote(
 ) -> Result<Json<VoteResponse>, ApiError> {
     let trust = &state.trust;
     let address = trust.address(peer, &headers).await?;
-    trust.admit_request(&address)?;
-    let claims = state
-        .keys
-        .open(&request.token)
-        .map_err(|_| ApiError::InvalidToken)?;
+    let claims = match state.keys.open(&request.token) {
+        Ok(claims) => claims,
+        Err(_) => {
+            // Junk costs its address, not the voters behind it.
+            trust.admit_anonymous(&address.today)?;
+            return Err(ApiError::InvalidToken);
+        }
+    };
     let now = trust.now_ms();
     if claims.issued_at_ms > now + MAX_CLOCK_SKEW_MS {
         return Err(ApiError::InvalidToken);
@@ -55,7 +58,7 @@ pub async fn post_vote(
         choice: request.choice,
         // The voter the battle was drawn for; a mismatch is among the flags.
         voter_id: hex::encode(claims.voter),
-        address_hash: Some(address),
+        address_hash: Some(address.today),
         issued_at_ms: claims.issued_at_ms,
         voted_at_ms: now,
         min_read_ms: i64::from(claims.min_read_ms),

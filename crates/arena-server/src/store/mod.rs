@@ -140,11 +140,12 @@ pub trait Store: Send + Sync + 'static {
     /// The vote stored for a battle, if any (a retry gets the same answer).
     async fn stored_vote(&self, battle_id: &str) -> Result<Option<StoredVote>, StoreError>;
 
-    /// Counted (unflagged) votes since `since_ms` from this voter, and from this address hash.
+    /// Counted (unflagged) votes since `since_ms` from this voter, and from any of these address
+    /// hashes (one address hashes differently each day, so a 24-hour count asks for two).
     async fn counted_since(
         &self,
         voter_id: &str,
-        address_hash: Option<&str>,
+        address_hashes: &[String],
         since_ms: i64,
     ) -> Result<(u64, u64), StoreError>;
 
@@ -154,8 +155,11 @@ pub trait Store: Send + Sync + 'static {
     /// Adds `reason` to the flags of each battle's vote (once); returns how many votes changed.
     async fn flag_votes(&self, battle_ids: &[String], reason: &str) -> Result<u64, StoreError>;
 
-    /// First vote time of each voter among `voter_ids` (fresh voters are watched as a group).
-    async fn first_votes(&self, voter_ids: &[String]) -> Result<Vec<(String, i64)>, StoreError>;
+    /// First vote time of each voter who voted since `since_ms` (to tell new voters).
+    async fn first_votes_of_voters_since(
+        &self,
+        since_ms: i64,
+    ) -> Result<Vec<(String, i64)>, StoreError>;
 
     /// Stored votes left out of the leaderboard, by category and first reason.
     async fn excluded_counts(&self) -> Result<Vec<ExcludedCount>, StoreError>;

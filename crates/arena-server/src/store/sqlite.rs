@@ -428,7 +428,7 @@ impl Store for SqliteStore {
     async fn counted_since(
         &self,
         voter_id: &str,
-        address_hash: Option<&str>,
+        address_hashes: &[String],
         since_ms: i64,
     ) -> Result<(u64, u64), StoreError> {
         let by_voter: i64 = sqlx::query_scalar(
@@ -438,19 +438,17 @@ impl Store for SqliteStore {
         .bind(since_ms)
         .fetch_one(&self.pool)
         .await?;
-        let by_address: i64 = match address_hash {
-            Some(hash) => {
-                sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM votes \
-                     WHERE address_hash = ? AND voted_at_ms >= ? AND flags = ''",
-                )
-                .bind(hash)
-                .bind(since_ms)
-                .fetch_one(&self.pool)
-                .await?
-            }
-            None => 0,
-        };
+        let mut by_address: i64 = 0;
+        for hash in address_hashes {
+            by_address += sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM votes \
+                 WHERE address_hash = ? AND voted_at_ms >= ? AND flags = ''",
+            )
+            .bind(hash)
+            .bind(since_ms)
+            .fetch_one(&self.pool)
+            .await?;
+        }
         Ok((by_voter.max(0) as u64, by_address.max(0) as u64))
     }
 
@@ -496,19 +494,20 @@ impl Store for SqliteStore {
         Ok(changed)
     }
 
-    async fn first_votes(&self, voter_ids: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
-        let mut out = Vec::with_capacity(voter_ids.len());
-        for id in voter_ids {
-            let first: Option<i64> =
-                sqlx::query_scalar("SELECT MIN(voted_at_ms) FROM votes WHERE voter_id = ?")
-                    .bind(id)
-                    .fetch_one(&self.pool)
-                    .await?;
-            if let Some(first) = first {
-                out.push((id.clone(), first));
-            }
-        }
-        Ok(out)
+    async fn first_votes_of_voters_since(
+        &self,
+        since_ms: i64,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT voter_id, MIN(voted_at_ms) FROM votes WHERE voter_id IN \
+             (SELECT DISTINCT voter_id FROM votes WHERE voted_at_ms >= ?) GROUP BY voter_id",
+        )
+        .bind(since_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
     }
 
     async fn excluded_counts(&self) -> Result<Vec<ExcludedCount>, StoreError> {

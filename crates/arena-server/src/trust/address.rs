@@ -3,8 +3,9 @@
 //!
 //! The address itself is never stored or logged. A school or an office shares one address, and a
 //! phone network puts thousands behind few, so an address is a coarse group for limits, never a
-//! person. IPv6 addresses are grouped by their /64 prefix, which is what one household or phone
-//! gets (privacy extensions change the rest every few hours).
+//! person. IPv6 addresses are grouped by their /56 prefix: a phone gets a /64 and a household a
+//! /56 or /64 (privacy extensions change the rest every few hours), while a free tunnel hands out
+//! a /48, which as /64s would be 65,536 separate addresses to an attacker and as /56s is 256.
 
 use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
@@ -41,7 +42,8 @@ impl FromStr for TrustedProxies {
 }
 
 impl TrustedProxies {
-    fn trusts(&self, ip: IpAddr) -> bool {
+    /// Whether `ip` is one of the trusted proxies.
+    pub fn trusts(&self, ip: IpAddr) -> bool {
         let ip = canonical(ip);
         self.0.iter().any(|net| net.contains(&ip))
     }
@@ -100,7 +102,17 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 pub struct AddressHasher {
     store: DynStore,
     clock: Arc<dyn Clock>,
-    cached: Mutex<Option<(i64, [u8; 32])>>,
+    /// The day, and its key and the day before's.
+    cached: Mutex<Option<(i64, DayKeys)>>,
+}
+
+type DayKeys = ([u8; 32], [u8; 32]);
+
+/// One address under the day's key and the day before's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddressHashes {
+    pub today: String,
+    pub yesterday: String,
 }
 
 impl std::fmt::Debug for AddressHasher {
@@ -118,19 +130,26 @@ impl AddressHasher {
         }
     }
 
-    /// A 128-bit keyed hash of the address's group (IPv4 address, IPv6 /64), in hex.
-    pub async fn hash(&self, ip: IpAddr) -> Result<String, StoreError> {
+    /// The address's keyed hashes under today's key and yesterday's: what is stored is today's,
+    /// and a count over the last 24 hours asks for both, so nothing resets at midnight (UTC).
+    pub async fn hash(&self, ip: IpAddr) -> Result<AddressHashes, StoreError> {
         let day = self.clock.now_ms().div_euclid(DAY_MS);
         let cached = *self.cached.lock().unwrap_or_else(|p| p.into_inner());
-        let key = match cached {
-            Some((d, key)) if d == day => key,
+        let keys = match cached {
+            Some((d, keys)) if d == day => keys,
             _ => {
-                let key = self.store.address_key(day).await?;
-                *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = Some((day, key));
-                key
+                // Yesterday's key first: making today's deletes the ones before yesterday.
+                let yesterday = self.store.address_key(day - 1).await?;
+                let today = self.store.address_key(day).await?;
+                let keys = (today, yesterday);
+                *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = Some((day, keys));
+                keys
             }
         };
-        Ok(hash_with(&key, ip))
+        Ok(AddressHashes {
+            today: hash_with(&keys.0, ip),
+            yesterday: hash_with(&keys.1, ip),
+        })
     }
 }
 
@@ -142,8 +161,8 @@ fn hash_with(key: &[u8; 32], ip: IpAddr) -> String {
             mac.update(&v4.octets());
         }
         IpAddr::V6(v6) => {
-            mac.update(b"v6/64");
-            mac.update(&v6.octets()[..8]);
+            mac.update(b"v6/56");
+            mac.update(&v6.octets()[..7]);
         }
     }
     hex::encode(&mac.finalize().into_bytes()[..16])
@@ -204,12 +223,12 @@ mod tests {
     }
 
     #[test]
-    fn hashes_group_ipv6_by_64_and_depend_on_the_key() {
+    fn hashes_group_ipv6_by_56_and_depend_on_the_key() {
         let k1 = [1u8; 32];
         let k2 = [2u8; 32];
         let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
-        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
-        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2f:bbbb::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:102::1".parse().unwrap();
         assert_eq!(hash_with(&k1, a), hash_with(&k1, b));
         assert_ne!(hash_with(&k1, a), hash_with(&k1, c));
         assert_ne!(hash_with(&k1, a), hash_with(&k2, a));

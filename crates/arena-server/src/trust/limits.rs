@@ -67,6 +67,9 @@ const PRUNE_AT: usize = 100_000;
 pub struct Buckets {
     rate: Rate,
     map: Mutex<HashMap<String, Bucket>>,
+    /// When the map was last pruned: a full sweep at most once per period of the rate, so a
+    /// flood of keys cannot make every request pay for one.
+    pruned_at_ms: std::sync::atomic::AtomicI64,
 }
 
 impl Buckets {
@@ -74,6 +77,7 @@ impl Buckets {
         Buckets {
             rate,
             map: Mutex::new(HashMap::new()),
+            pruned_at_ms: std::sync::atomic::AtomicI64::new(i64::MIN),
         }
     }
 
@@ -98,7 +102,12 @@ impl Buckets {
     /// Takes one request from `key`'s bucket, or says in how many milliseconds one is free.
     pub fn take(&self, key: &str, now_ms: i64) -> Result<(), i64> {
         let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= PRUNE_AT {
+        let last = self.pruned_at_ms.load(std::sync::atomic::Ordering::Relaxed);
+        if map.len() >= PRUNE_AT
+            && (last == i64::MIN || now_ms - last >= self.rate.per_ms.min(60_000))
+        {
+            self.pruned_at_ms
+                .store(now_ms, std::sync::atomic::Ordering::Relaxed);
             let capacity = f64::from(self.rate.count);
             map.retain(|_, b| self.refilled(Some(*b), now_ms).tokens < capacity);
         }

@@ -15,7 +15,7 @@
 //! Defaults and why (each is a setting, see README):
 //! - A school or an office shares one address: 30 pupils of a class arrive together, each reads a
 //!   battle a minute at most. So an address gets 60 new voter ids an hour (a class at once, then
-//!   one a minute), 600 requests a minute (100 people loading and voting at once) and 3,000
+//!   one a minute), 600 requests a minute from visitors without a voter id yet and 3,000
 //!   counted votes a day; a voter 12 votes and 30 battles a minute (nobody reads faster) and 200
 //!   counted votes a day (an evening of honest voting is far fewer).
 //! - Reading time: 4 ms per character of the two answers, at least 3 s, at most 10 s. Adults read
@@ -38,7 +38,7 @@ use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::store::{DynStore, StoreError};
 use crate::token::{BattleClaims, TokenKeys};
-use address::{AddressHasher, TrustedProxies};
+use address::{AddressHasher, AddressHashes, TrustedProxies};
 use limits::{Buckets, Rate};
 use pow::{PowGate, PowMode};
 use voter::VoterId;
@@ -95,7 +95,7 @@ impl MinRead {
 /// What the abuse audit looks for; see `audit.rs`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuditSettings {
-    /// How far back the audit looks, and how long a voter counts as fresh.
+    /// How far back the audit looks (a week: ids that vote a little every day add up).
     pub window_ms: i64,
     /// A voter's score test statistic for one model beyond this flags the voter.
     pub one_sided_z: f64,
@@ -110,7 +110,7 @@ pub struct AuditSettings {
 impl Default for AuditSettings {
     fn default() -> Self {
         AuditSettings {
-            window_ms: 24 * 3600 * 1000,
+            window_ms: 7 * 24 * 3600 * 1000,
             one_sided_z: 4.5,
             one_sided_min_battles: 12,
             campaign_z: 5.0,
@@ -210,8 +210,12 @@ impl Trust {
         self.clock.now_ms()
     }
 
-    /// The keyed hash of the request's client address.
-    pub async fn address(&self, peer: SocketAddr, headers: &HeaderMap) -> Result<String, ApiError> {
+    /// The keyed hashes of the request's client address (today's and yesterday's).
+    pub async fn address(
+        &self,
+        peer: SocketAddr,
+        headers: &HeaderMap,
+    ) -> Result<AddressHashes, ApiError> {
         let ip = self.settings.trusted_proxies.client_address(peer, headers);
         Ok(self.hasher.hash(ip).await?)
     }
@@ -222,8 +226,10 @@ impl Trust {
         })
     }
 
-    /// Every API request from an address takes from its bucket.
-    pub fn admit_request(&self, address: &str) -> Result<(), ApiError> {
+    /// A request that no voter id of ours answers for (a new visitor, a vote with a bad token)
+    /// takes from its address's bucket. Requests of known voters are their voter's business, so
+    /// one pupil's junk cannot lock a whole school out.
+    pub fn admit_anonymous(&self, address: &str) -> Result<(), ApiError> {
         if !self.settings.limits_enabled {
             return Ok(());
         }
@@ -249,7 +255,10 @@ impl Trust {
         if limits {
             match voter {
                 Some(v) => Self::limited(self.voter_battles.would_allow(&v.hex(), now))?,
-                None => Self::limited(self.address_new_voters.would_allow(address, now))?,
+                None => {
+                    Self::limited(self.address_requests.take(address, now))?;
+                    Self::limited(self.address_new_voters.would_allow(address, now))?;
+                }
             }
         }
         let pow_due = match self.settings.pow {
@@ -299,7 +308,7 @@ impl Trust {
         store: &DynStore,
         claims: &BattleClaims,
         voter: Option<VoterId>,
-        address: &str,
+        address: &AddressHashes,
         now: i64,
     ) -> Result<Vec<String>, StoreError> {
         let mut flags = Vec::new();
@@ -311,8 +320,9 @@ impl Trust {
         }
         if self.settings.limits_enabled {
             let voter_hex = hex::encode(claims.voter);
+            let hashes = [address.today.clone(), address.yesterday.clone()];
             let (by_voter, by_address) = store
-                .counted_since(&voter_hex, Some(address), now - DAY_MS)
+                .counted_since(&voter_hex, &hashes, now - DAY_MS)
                 .await?;
             if by_voter >= self.settings.voter_daily_cap {
                 flags.push(flag::VOTER_DAILY_CAP.to_owned());

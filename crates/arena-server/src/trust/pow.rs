@@ -118,7 +118,10 @@ impl PowGate {
             return false;
         }
         let mut used = self.used.lock().unwrap_or_else(|p| p.into_inner());
-        used.retain(|_, exp| *exp >= now);
+        // Sweep expired entries only once the set has grown, not on every accept.
+        if used.len() >= 4096 {
+            used.retain(|_, exp| *exp >= now);
+        }
         used.insert(id, expires_ms).is_none()
     }
 }

@@ -114,6 +114,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         },
         RefreshSettings {
             min_interval: Duration::from_millis(50),
+            audit_every: Duration::ZERO,
             audit,
             clock,
             ..RefreshSettings::default()

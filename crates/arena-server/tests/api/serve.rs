@@ -28,7 +28,9 @@ fn limits() -> ServeLimits {
         header_read_timeout: Duration::from_millis(300),
         request_timeout: Duration::from_millis(300),
         max_connections: 2,
+        max_connections_per_address: 2,
         drain: Duration::from_secs(1),
+        ..ServeLimits::default()
     }
 }
 
@@ -58,6 +60,7 @@ async fn a_request_that_takes_too_long_is_answered_408() {
 async fn connections_beyond_the_limit_wait_for_a_free_one() {
     let addr = spawn(ServeLimits {
         header_read_timeout: Duration::from_secs(30),
+        max_connections_per_address: 10,
         ..limits()
     })
     .await;
@@ -74,4 +77,28 @@ async fn connections_beyond_the_limit_wait_for_a_free_one() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     let ok = client.get(format!("http://{addr}/")).send().await.unwrap();
     assert_eq!(ok.status(), 200);
+}
+
+#[tokio::test]
+async fn one_address_cannot_take_every_connection() {
+    let addr = spawn(ServeLimits {
+        header_read_timeout: Duration::from_secs(30),
+        max_connections: 100,
+        max_connections_per_address: 2,
+        ..limits()
+    })
+    .await;
+    let _a = TcpStream::connect(addr).await.unwrap();
+    let _b = TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // The third from the same address is closed at once, without an answer.
+    let mut third = TcpStream::connect(addr).await.unwrap();
+    third
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .ok();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(2), third.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "closed, not left waiting");
+    assert!(buf.is_empty(), "{}", String::from_utf8_lossy(&buf));
 }

@@ -6,7 +6,8 @@
 //! (a) a cookie-less flood from one address; (b) a script that learns each answer's model from
 //! the reveals and votes for the target and against the models above it, reading time and rate
 //! limits respected; (c) the same script with a fresh voter id every five votes; (d) votes sent
-//! faster than anyone reads. Attackers solve proof of work whenever it is asked.
+//! faster than anyone reads; (e) 60 ids made and left to sleep for a day, then voting at most
+//! 11 times a day each. Attackers solve proof of work whenever it is asked.
 //!
 //! Settings: the defaults of `TrustSettings` (documented in `trust/mod.rs` and README), with the
 //! loopback proxy trusted; the background worker is off and the audit runs every 100 attempts,
@@ -260,6 +261,8 @@ enum Attack {
     Learner,
     FreshIds,
     TooFast,
+    /// 60 ids made and left to sleep for a day, then each voting at most 11 times a day.
+    Sleepers,
 }
 
 #[derive(Debug, Default)]
@@ -282,6 +285,7 @@ async fn attack(
     let from = "203.0.113.66";
     let mut learned: HashMap<String, String> = HashMap::new();
     let mut voter: Option<String> = None;
+    let mut sleepers: Vec<String> = Vec::new();
     let mut out = Outcome::default();
     let first_rowid: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM votes")
         .fetch_one(&app.pool())
@@ -296,9 +300,18 @@ async fn attack(
             Attack::Flood => false,
             Attack::FreshIds => i % 5 != 0,
             Attack::Learner | Attack::TooFast => true,
+            Attack::Sleepers => false,
         };
         if !keep_voter {
             voter = None;
+        }
+        if kind == Attack::Sleepers && sleepers.len() == 60 {
+            let round = (i - 60) / 60;
+            if (i - 60) % 60 == 0 && round % 11 == 0 {
+                // A day passes before the sleepers wake (and between each 11 rounds).
+                clock.advance(25 * 3_600_000);
+            }
+            voter = Some(sleepers[(i - 60) % 60].clone());
         }
         let battle = match http.battle(from, voter.as_deref()).await {
             Drawn::Battle(b) => b,
@@ -306,7 +319,9 @@ async fn attack(
                 out.refused += 1;
                 // A patient script waits as told; a flood just goes on.
                 let wait = match kind {
-                    Attack::Learner | Attack::FreshIds => retry.unwrap_or(1) * 1000,
+                    Attack::Learner | Attack::FreshIds | Attack::Sleepers => {
+                        retry.unwrap_or(1) * 1000
+                    }
                     Attack::Flood | Attack::TooFast => 50,
                 };
                 clock.advance(wait as i64);
@@ -316,6 +331,10 @@ async fn attack(
         if kind != Attack::Flood {
             voter = Some(battle.voter.clone());
         }
+        let priming = kind == Attack::Sleepers && sleepers.len() < 60;
+        if priming {
+            sleepers.push(battle.voter.clone());
+        }
         let side_model = |text: &str| learned.get(text).cloned();
         let (ma, mb) = (side_model(&battle.answers.a), side_model(&battle.answers.b));
         let is_above = |m: &Option<String>| m.as_ref().is_some_and(|m| above.contains(m));
@@ -323,6 +342,8 @@ async fn attack(
         let lift_a = ma.as_deref() == Some(target) || (is_above(&mb) && !is_above(&ma));
         let lift_b = mb.as_deref() == Some(target) || (is_above(&ma) && !is_above(&mb));
         let choice = match (lift_a, lift_b) {
+            // A sleeper's first vote looks like nothing at all.
+            _ if priming => "tie",
             (true, _) => "a",
             (false, true) => "b",
             _ if is_above(&ma) && is_above(&mb) => "both_bad",
@@ -331,7 +352,9 @@ async fn attack(
         let (read, pace) = match kind {
             Attack::Flood | Attack::TooFast => (200, 0),
             // Wait out the reading time, and stay under 12 votes a minute.
-            Attack::Learner | Attack::FreshIds => (battle.min_read_ms as i64 + 500, 5_100),
+            Attack::Learner | Attack::FreshIds | Attack::Sleepers => {
+                (battle.min_read_ms as i64 + 500, 5_100)
+            }
         };
         clock.advance(read);
         let voter_header = if kind == Attack::Flood {
@@ -347,7 +370,7 @@ async fn attack(
             Err((_, retry)) => {
                 out.refused += 1;
                 if let Some(secs) = retry
-                    && matches!(kind, Attack::Learner | Attack::FreshIds)
+                    && matches!(kind, Attack::Learner | Attack::FreshIds | Attack::Sleepers)
                 {
                     clock.advance(secs as i64 * 1000);
                 }
@@ -416,6 +439,7 @@ async fn fifteen_hundred_attack_votes_cannot_buy_a_place() {
         Attack::Learner,
         Attack::FreshIds,
         Attack::TooFast,
+        Attack::Sleepers,
     ] {
         clock.set(end_of_honest + 60_000);
         let (app, http) = spawn(&clock, Some(snapshot.clone())).await;

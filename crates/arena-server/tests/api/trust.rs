@@ -379,14 +379,15 @@ async fn address_hashes_are_erased_after_the_retention_and_day_keys_after_two_da
             .await
             .unwrap()
     };
-    assert_eq!(keys().await, [day(T0)]);
+    // Today's key and yesterday's (a 24-hour count needs both).
+    assert_eq!(keys().await, [day(T0) - 1, day(T0)]);
     // Three days on, a new key is made and the old one is gone: no stored hash can be linked
     // to an address any more.
     clock.advance(3 * 24 * 3600 * 1000);
     let b = app.battle().await;
     app.post_vote(json!({"token": b.token, "choice": "a"}))
         .await;
-    assert_eq!(keys().await, [day(T0) + 3]);
+    assert_eq!(keys().await, [day(T0) + 2, day(T0) + 3]);
     let hashes = || async {
         sqlx::query_scalar::<_, Option<String>>("SELECT address_hash FROM votes ORDER BY rowid")
             .fetch_all(&app.pool())
@@ -406,4 +407,53 @@ async fn address_hashes_are_erased_after_the_retention_and_day_keys_after_two_da
     assert_eq!(after[0], None);
     assert!(after[1].is_some());
     assert_eq!(app.vote_count().await, 2);
+}
+
+#[tokio::test]
+async fn another_site_cannot_spend_its_visitors_limits() {
+    let (app, _) = app_with(permissive()).await;
+    for site in ["cross-site", "same-site"] {
+        let res = cookieless()
+            .get(app.url("/api/v1/battle"))
+            .header("sec-fetch-site", site)
+            .send()
+            .await
+            .unwrap();
+        assert_error(res, 403, "cross_site").await;
+    }
+    for site in ["same-origin", "none"] {
+        let res = cookieless()
+            .get(app.url("/api/v1/battle"))
+            .header("sec-fetch-site", site)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{site}");
+    }
+}
+
+#[tokio::test]
+async fn junk_votes_cost_their_address_not_the_voters_behind_it() {
+    let (app, _) = app_with(TrustSettings {
+        limits_enabled: true,
+        address_requests: "3/min".parse().unwrap(),
+        ..permissive()
+    })
+    .await;
+    // A citizen with a voter id, on the same address as a script sending junk.
+    let honest = app.battle().await;
+    for _ in 0..5 {
+        let junk = cookieless()
+            .post(app.url("/api/v1/vote"))
+            .json(&json!({"token": "junk", "choice": "a"}))
+            .send()
+            .await
+            .unwrap();
+        assert!([400, 429].contains(&junk.status().as_u16()));
+    }
+    let res = app
+        .post_vote(json!({"token": honest.token, "choice": "a"}))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.battle().await.voter, honest.voter);
 }
