@@ -4,7 +4,9 @@
 //! Before that they may sleep for the battle's reading time (a vote sooner than that is kept but
 //! not counted). Asleep they are `aria-disabled`, not `disabled`: a keyboard user can still Tab
 //! to them and a screen reader reads them with the reason, but a press does nothing. A thin bar
-//! fills over the reading time (it just stands still when motion is reduced).
+//! fills over the reading time (it just stands still when motion is reduced). When they wake, the
+//! bar and its line are hidden but keep their place: the page does not get shorter, so a page
+//! scrolled to its end does not jump and move the buttons under a finger about to press one.
 
 use arena_core::Choice;
 use leptos::prelude::*;
@@ -38,14 +40,14 @@ pub fn VoteBar(
     selected: Signal<Option<Choice>>,
     #[prop(into)] disabled: Signal<bool>,
     /// While the answers are being read: the whole reading time in milliseconds (the bar fills
-    /// over it). `None`: awake.
+    /// over it). `None`: awake. A bar is made per battle: asleep or not when it is created
+    /// decides whether it has a reading time at all.
     #[prop(into, optional)]
     reading_ms: Signal<Option<u64>>,
     on_vote: Callback<Choice>,
 ) -> impl IntoView {
-    // Only a change between asleep and awake redraws the indicator (and restarts its bar).
-    let reading_ms = Memo::new(move |_| reading_ms.get());
-    let asleep = move || reading_ms.with(Option::is_some);
+    let asleep = Memo::new(move |_| reading_ms.with(Option::is_some));
+    let reading_time = reading_ms.get_untracked();
     view! {
         <div class="vote-bar" role="group" aria-labelledby="vote-question">
             <h2 id="vote-question" class="vote-question">{QUESTION}</h2>
@@ -58,11 +60,11 @@ pub fn VoteBar(
                         class:btn-secondary=matches!(choice, Choice::Tie | Choice::BothBad)
                         data-testid=test_id(choice)
                         aria-pressed=move || (selected.get() == Some(choice)).to_string()
-                        aria-disabled=move || asleep().to_string()
-                        aria-describedby=move || asleep().then_some("vote-wait")
+                        aria-disabled=move || asleep.get().to_string()
+                        aria-describedby=move || asleep.get().then_some("vote-wait")
                         disabled=move || disabled.get()
                         on:click=move |_| {
-                            if !reading_ms.with_untracked(Option::is_some) {
+                            if !asleep.get_untracked() {
                                 on_vote.run(choice);
                             }
                         }
@@ -71,8 +73,12 @@ pub fn VoteBar(
                     </button>
                 }).collect_view()}
             </div>
-            {move || reading_ms.get().map(|ms| view! {
-                <div class="reading-time" data-testid="reading-time">
+            {reading_time.map(|ms| view! {
+                <div
+                    class="reading-time"
+                    data-testid="reading-time"
+                    style:visibility=move || if asleep.get() { "visible" } else { "hidden" }
+                >
                     <div class="reading-track" aria-hidden="true">
                         <div class="reading-fill" style:animation-duration=format!("{ms}ms")></div>
                     </div>

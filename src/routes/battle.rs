@@ -22,7 +22,7 @@ use crate::format;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
     Loading,
-    /// The server asked this browser for proof of work; it is solving it (well under a second).
+    /// The server asked this browser for proof of work; it is solving it (a fraction of a second).
     Checking,
     LoadFailed(String),
     /// The battle is shown; the vote buttons sleep until its reading time has passed.
@@ -45,6 +45,16 @@ pub enum Status {
 }
 
 impl Status {
+    /// A battle has just been drawn with this reading time.
+    fn drawn(min_read_ms: u64) -> Self {
+        match min_read_ms {
+            0 => Status::Ready {
+                after_reading: false,
+            },
+            wait_ms => Status::Reading { wait_ms },
+        }
+    }
+
     fn can_vote(&self) -> bool {
         matches!(
             self,
@@ -143,29 +153,13 @@ pub fn BattlePage() -> impl IntoView {
             };
             match api::battle(category().as_deref(), checking).await {
                 Ok(b) => {
-                    let wait_ms = b.min_read_ms;
-                    battle.try_set(Some(b));
-                    if wait_ms == 0 {
-                        status.try_set(Status::Ready {
-                            after_reading: false,
-                        });
-                    } else {
-                        status.try_set(Status::Reading { wait_ms });
-                        let woken = set_timeout_with_handle(
-                            move || {
-                                status.try_update(|s| {
-                                    if matches!(s, Status::Reading { .. }) {
-                                        *s = Status::Ready {
-                                            after_reading: true,
-                                        };
-                                    }
-                                });
-                            },
-                            Duration::from_millis(wait_ms),
-                        );
-                        stop_waking();
-                        wake.try_set_value(woken.ok());
+                    // The status first: the vote bar drawn with the battle starts asleep or not.
+                    status.try_set(Status::drawn(b.min_read_ms));
+                    stop_waking();
+                    if b.min_read_ms > 0 {
+                        wake.try_set_value(wake_after(status, b.min_read_ms));
                     }
+                    battle.try_set(Some(b));
                     if focus_heading {
                         focus_later(move || {
                             heading.try_get_untracked().flatten().map(|h| h.into())
@@ -256,7 +250,7 @@ pub fn BattlePage() -> impl IntoView {
                 "질문과 두 답변을 읽고 더 나은 쪽에 투표해 주세요. "
                 "어떤 모델이 답했는지는 투표한 뒤에 공개됩니다."
             </p>
-            <p class="visually-hidden" role="status" aria-live="polite">
+            <p class="visually-hidden" role="status" aria-live="polite" data-testid="announcement">
                 {move || status.with(Status::announcement)}
             </p>
             {move || match status.get() {
@@ -334,6 +328,22 @@ pub fn BattlePage() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// Wakes the vote buttons once the reading time has passed, unless the page has moved on.
+/// The server counts the reading time from when it drew the battle, which is before the battle
+/// is shown here, so a vote after waking is never too fast.
+fn wake_after(status: RwSignal<Status>, wait_ms: u64) -> Option<TimeoutHandle> {
+    let wake = move || {
+        status.try_update(|s| {
+            if matches!(s, Status::Reading { .. }) {
+                *s = Status::Ready {
+                    after_reading: true,
+                };
+            }
+        });
+    };
+    set_timeout_with_handle(wake, Duration::from_millis(wait_ms)).ok()
 }
 
 /// Moves keyboard focus once the element exists (after the next paint).

@@ -3,6 +3,8 @@
 import { chromium } from 'playwright-core';
 
 export const BASE_URL = process.env.ARENA_URL ?? 'http://127.0.0.1:8080';
+/** A second server that asks new voters for proof of work (ARENA_POW=on), started by run.sh. */
+export const POW_URL = process.env.ARENA_POW_URL;
 
 export async function launch() {
   return chromium.launch({
@@ -16,8 +18,8 @@ export async function launch() {
 }
 
 /** A page that fails the test on any uncaught error or dialog (alert = script ran). */
-export async function openPage(browser, { width = 1280, height = 900 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
+export async function openPage(browser, { width = 1280, height = 900, reducedMotion = 'no-preference' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: 'ko-KR', timezoneId: 'Asia/Seoul', reducedMotion });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));

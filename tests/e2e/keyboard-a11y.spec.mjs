@@ -23,6 +23,8 @@ test('a keyboard user can vote and is taken to the next battle button', async ()
   assert.equal(focused, 'vote-b', 'Tab reaches the vote buttons');
   const ring = await page.evaluate(() => getComputedStyle(document.activeElement).outlineWidth);
   assert.equal(ring, '4px', 'the focused button shows a 4px focus ring');
+  // The buttons may still sleep for the reading time (reading-time.spec.mjs): Enter counts once awake.
+  await battle.waitAwake();
   await page.keyboard.press('Enter');
   await battle.modelName('b').waitFor();
   await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'next-battle');

@@ -1,39 +1,73 @@
 #!/usr/bin/env bash
-# End-to-end tests: the built web app (dist/) served by a real arena-server on a free loopback
-# port with a fresh SQLite database, driven by Playwright in Debian's headless Chromium.
+# End-to-end tests: the built web app (dist/) served by real arena-servers on free loopback ports
+# with fresh SQLite databases, driven by Playwright in Debian's headless Chromium.
 #   tests/e2e/run.sh [path/to/arena-server]
+#
+# Two servers, each with every setting the specs rely on written out here:
+# - the arena (ARENA_URL): no proof of work, a short fixed reading time, the rate limits on but
+#   wide enough for many fresh browser contexts from one address, tables recomputed quickly;
+# - the same with proof of work always asked of new voters (ARENA_POW_URL), for
+#   proof-of-work.spec.mjs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 server=${1:-target/debug/arena-server}
 [[ -f dist/index.html ]] || { echo "e2e: dist/ is not built (make web)" >&2; exit 1; }
 
 work=$(mktemp -d)
-pid=
+pids=()
 cleanup() {
-  [[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-db="sqlite://$work/e2e.db"
-"$server" import --database-url "$db" sample/battle-set.jsonl
-"$server" import --database-url "$db" tests/e2e/fixtures/hostile-battle-set.jsonl
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-ARENA_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
-  "$server" serve --database-url "$db" --addr "127.0.0.1:$port" --dist dist >"$work/server.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-  kill -0 "$pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-  sleep 0.1
-done
+# serve NAME PORT [VAR=value ...]: a server with its own database and log, started in the
+# background; returns once it answers /healthz.
+serve() {
+  local name=$1 port=$2
+  shift 2
+  local db="sqlite://$work/$name.db"
+  "$server" import --database-url "$db" sample/battle-set.jsonl >/dev/null
+  "$server" import --database-url "$db" tests/e2e/fixtures/hostile-battle-set.jsonl >/dev/null
+  env ARENA_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+    ARENA_MIN_READ_MS=1500 \
+    ARENA_RATE_LIMITS=on \
+    ARENA_LIMIT_ADDRESS_NEW_VOTERS=1000/hour \
+    ARENA_LIMIT_ADDRESS_REQUESTS=10000/min \
+    ARENA_LEADERBOARD_INTERVAL_MS=200 \
+    "$@" \
+    "$server" serve --database-url "$db" --addr "127.0.0.1:$port" --dist dist >"$work/$name.log" 2>&1 &
+  local pid=$!
+  pids+=("$pid")
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$work/$name.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "e2e: the $name server did not start" >&2
+  cat "$work/$name.log" >&2
+  exit 1
+}
+
+port=$(free_port)
+serve arena "$port" ARENA_POW=off
+pow_port=$(free_port)
+serve pow "$pow_port" ARENA_POW=on ARENA_POW_BITS=15
 
 mkdir -p test-results
 status=0
-ARENA_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 tests/e2e/*.spec.mjs || status=$?
+ARENA_URL="http://127.0.0.1:$port" ARENA_POW_URL="http://127.0.0.1:$pow_port" \
+  node --test --test-concurrency=1 tests/e2e/*.spec.mjs || status=$?
 if (( status != 0 )); then
-  echo "--- server log ---" >&2
-  cat "$work/server.log" >&2
+  for name in arena pow; do
+    echo "--- $name server log ---" >&2
+    cat "$work/$name.log" >&2
+  done
 fi
 exit $status

@@ -120,7 +120,7 @@ const FRESH_MS: i64 = 24 * HOUR_MS;
 /// The votes grouped by pools of voters linked through shared addresses (union-find over
 /// voters; votes without an address hash stay with their voter alone).
 fn pools(votes: &[AuditVote]) -> Vec<Vec<&AuditVote>> {
-    fn root(parent: &mut Vec<usize>, mut i: usize) -> usize {
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
             parent[i] = parent[parent[i]];
             i = parent[i];
@@ -158,8 +158,8 @@ const MIN_EFFECT: f64 = 0.15;
 const BURST_LEAN_Z: f64 = 3.0;
 const BURST_MIN_BATTLES: u32 = 12;
 
-/// The ids of all `votes` cast by voters who cast at least one of them `model`'s way (`sign`
-/// > 0) or against it: once a lean is found, its voters' other votes (ties that pull ratings
+/// The ids of all `votes` cast by voters who cast at least one of them `model`'s way (positive
+/// `sign`) or against it: once a lean is found, its voters' other votes (ties that pull ratings
 /// together, votes against the models around the target) are part of it too.
 fn by_leaning_voters(
     votes: &[&AuditVote],
