@@ -4,7 +4,8 @@
 # npm and Debian; nothing is downloaded by Trunk itself (it runs offline, see Trunk.toml).
 #
 #   scripts/bootstrap.sh              toolchain for building the web app and the server
-#   scripts/bootstrap.sh --for-tests  plus Debian's Chromium, ChromeDriver and a Korean font
+#   scripts/bootstrap.sh --for-tests  plus Debian's Chromium, ChromeDriver, a Korean font and
+#                                     PostgreSQL's server binaries
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,6 +69,8 @@ if [[ "${1:-}" == "--for-tests" ]]; then
   if ! command -v fc-list >/dev/null || [[ -z "$(fc-list :lang=ko 2>/dev/null)" ]]; then
     missing+=(fonts-noto-cjk)
   fi
+  # The store tests run on PostgreSQL too, in a throw-away cluster of Debian's server binaries.
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   # Answers use emoji; without a colour emoji font, screenshots show empty boxes.
   [[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]] || missing+=(fonts-noto-color-emoji)
   if (( ${#missing[@]} )); then

@@ -18,7 +18,8 @@ pub const MAX_BOOTSTRAP_ROUNDS: usize = 10_000;
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct DbArgs {
-    /// `sqlite://path/to/file.db` (created if missing) or `sqlite::memory:`.
+    /// `sqlite://path/to/file.db` (created if missing), `sqlite::memory:`, or
+    /// `postgres://user:password@host:port/database` (several servers on one database).
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/arena.db")]
     pub database_url: String,
     /// SQLite: `full` (a vote answered 200 survives a power cut) or `normal` (only a crash of
@@ -33,9 +34,11 @@ pub struct DbArgs {
 }
 
 impl DbArgs {
-    /// Opens the database the URL names. A URL this build cannot serve is a clear error, never
-    /// a surprise: `postgres://user@host/db` once became a SQLite file named after it.
-    pub async fn open(&self) -> anyhow::Result<crate::store::sqlite::SqliteStore> {
+    /// Opens the database the URL names: SQLite for `sqlite:`, PostgreSQL for `postgres://`.
+    /// Any other URL is a clear error, never a surprise: `postgres://user@host/db` once became
+    /// a SQLite file named after it. Also returns a label for messages (never a password).
+    pub async fn open(&self) -> anyhow::Result<(crate::store::DynStore, String)> {
+        use std::sync::Arc;
         let url = self.database_url.trim();
         let scheme = url
             .split(':')
@@ -44,14 +47,24 @@ impl DbArgs {
             .to_ascii_lowercase();
         match scheme.as_str() {
             "sqlite" => {
-                crate::store::sqlite::SqliteStore::connect_with(url, self.sqlite_synchronous).await
+                let store =
+                    crate::store::sqlite::SqliteStore::connect_with(url, self.sqlite_synchronous)
+                        .await?;
+                let label = store
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "SQLite in memory".into());
+                Ok((Arc::new(store), label))
             }
-            "postgres" | "postgresql" => anyhow::bail!(
-                "DATABASE_URL names a PostgreSQL database, which this version of the arena cannot \
-                 use yet; use sqlite://path/to/arena.db"
-            ),
+            "postgres" | "postgresql" => {
+                let store = crate::store::postgres::PgStore::connect(url)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", redact(url)))?;
+                Ok((Arc::new(store), redact(url)))
+            }
             _ => anyhow::bail!(
-                "DATABASE_URL must be sqlite://path/to/arena.db or sqlite::memory:, got {:?}",
+                "DATABASE_URL must be sqlite://path/to/arena.db, sqlite::memory: or \
+                 postgres://user:password@host:port/database, got {:?}",
                 redact(url)
             ),
         }

@@ -9,8 +9,7 @@ use anyhow::Context;
 use arena_core::rating::RatingOptions;
 use arena_server::config::{DbArgs, ServeConfig};
 use arena_server::import::{ImportError, import_file, import_path};
-use arena_server::store::sqlite::SqliteStore;
-use arena_server::store::{DynStore, Store};
+use arena_server::store::DynStore;
 use arena_server::{AppState, Settings, app, cli, secret, serve as http, web};
 use clap::{Parser, Subcommand};
 
@@ -118,7 +117,7 @@ fn main() -> ExitCode {
 
 async fn export(args: ExportArgs) -> anyhow::Result<()> {
     use std::io::Write;
-    let store = args.db.open().await?;
+    let (store, _) = args.db.open().await?;
     let battles = store.public_battles().await?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for battle in &battles {
@@ -131,7 +130,7 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
 }
 
 async fn answers(args: AnswersArgs) -> anyhow::Result<()> {
-    let store = args.db.open().await?;
+    let (store, _) = args.db.open().await?;
     match args.action {
         AnswersAction::Leaks => {
             for l in store.leaked_answers().await? {
@@ -150,7 +149,7 @@ async fn answers(args: AnswersArgs) -> anyhow::Result<()> {
     }
 }
 
-async fn allow(store: &SqliteStore, prompt: &str, model: &str, allow: bool) -> anyhow::Result<()> {
+async fn allow(store: &DynStore, prompt: &str, model: &str, allow: bool) -> anyhow::Result<()> {
     anyhow::ensure!(
         store.allow_leaked_answer(prompt, model, allow).await?,
         "no flagged answer of {model} to {prompt} (see `arena-server answers leaks`)"
@@ -163,12 +162,12 @@ async fn allow(store: &SqliteStore, prompt: &str, model: &str, allow: bool) -> a
 }
 
 async fn import(args: ImportArgs) -> anyhow::Result<()> {
-    let store = args.db.open().await?;
+    let (store, _) = args.db.open().await?;
     let options = arena_core::fastchat::Options {
         category: args.category.as_deref(),
         skip_bad_answers: args.skip_bad_answers,
     };
-    match import_path(&store, &args.file, &options).await {
+    match import_path(store.as_ref(), &args.file, &options).await {
         Ok((report, skipped)) => {
             for s in &skipped {
                 eprintln!("left out: {s}");
@@ -216,13 +215,8 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
 }
 
 async fn serve(args: ServeConfig) -> anyhow::Result<()> {
-    let sqlite = args.db.open().await?;
+    let (store, db_label) = args.db.open().await?;
     let secret = secret::load(args.secret.clone(), &args.secret_file)?;
-    let db_label = sqlite
-        .path()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "in memory".into());
-    let store: DynStore = Arc::new(sqlite);
 
     if let Some(file) = &args.import_if_empty
         && store.battle_ready_prompts().await? == 0

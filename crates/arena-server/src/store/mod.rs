@@ -2,9 +2,13 @@
 //!
 //! [`Store`] is what the API and the CLI need from a database: import a battle set, draw a
 //! battle, record a vote exactly once, and hand the leaderboard its aggregated counts. SQLite
-//! ([`sqlite::SqliteStore`]) is the default; a PostgreSQL store implements the same trait.
-//! Read `sqlite.rs` next.
+//! ([`sqlite::SqliteStore`]) is the default; [`postgres::PgStore`] serves several servers from one
+//! database. What an import changes is the arena's rule, written once in `catalogue.rs`; rows
+//! become the arena's types once, in `rows.rs`. Read `sqlite.rs` next.
 
+pub mod catalogue;
+pub mod postgres;
+mod rows;
 pub mod sqlite;
 
 use std::sync::Arc;

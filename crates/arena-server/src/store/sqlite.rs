@@ -9,13 +9,14 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-use arena_core::Choice;
 use arena_core::api::{ModelRef, PromptView, PublicBattle, RevealedModels};
 use arena_core::battle_set::BattleSet;
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
+use super::catalogue::{self, CatalogueTx};
+use super::rows;
 use super::{
     AuditVote, DrawnBattle, ExcludedCount, ImportReport, LeakedAnswer, NewVote, Store, StoreError,
     StoredVote, VoteCount,
@@ -101,129 +102,121 @@ fn is_in_memory(url: &str) -> bool {
 /// An answer may be drawn unless it names its model and no operator allowed it.
 const DRAWABLE: &str = "(a.identity_leak IS NULL OR a.leak_allowed = 1)";
 
-fn leak_term(text: &str) -> Option<String> {
-    arena_core::identity_leak::find(text).map(|leak| leak.term)
-}
+/// An import's reads and writes inside one SQLite transaction.
+struct SqliteCatalogue(sqlx::Transaction<'static, sqlx::Sqlite>);
 
-fn parse_choice(text: &str) -> Result<Choice, StoreError> {
-    Choice::from_str(text).map_err(|e| StoreError::Other(e.into()))
+#[async_trait]
+impl CatalogueTx for SqliteCatalogue {
+    async fn model_name(&mut self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT name FROM models WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *self.0)
+            .await?)
+    }
+
+    async fn put_model(&mut self, id: &str, name: &str, exists: bool) -> Result<(), StoreError> {
+        let sql = if exists {
+            "UPDATE models SET name = ?2 WHERE id = ?1"
+        } else {
+            "INSERT INTO models (id, name) VALUES (?1, ?2)"
+        };
+        sqlx::query(sql)
+            .bind(id)
+            .bind(name)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    async fn add_model_if_missing(&mut self, id: &str) -> Result<bool, StoreError> {
+        Ok(
+            sqlx::query(
+                "INSERT INTO models (id, name) VALUES (?1, ?1) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(id)
+            .execute(&mut *self.0)
+            .await?
+            .rows_affected()
+                > 0,
+        )
+    }
+
+    async fn prompt(&mut self, id: &str) -> Result<Option<(String, String)>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT category, text FROM prompts WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *self.0)
+                .await?,
+        )
+    }
+
+    async fn put_prompt(
+        &mut self,
+        id: &str,
+        category: &str,
+        text: &str,
+        exists: bool,
+    ) -> Result<(), StoreError> {
+        let sql = if exists {
+            "UPDATE prompts SET category = ?2, text = ?3 WHERE id = ?1"
+        } else {
+            "INSERT INTO prompts (id, category, text) VALUES (?1, ?2, ?3)"
+        };
+        sqlx::query(sql)
+            .bind(id)
+            .bind(category)
+            .bind(text)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    async fn answer_text(
+        &mut self,
+        prompt: &str,
+        model: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT text FROM answers WHERE prompt_id = ? AND model_id = ?")
+                .bind(prompt)
+                .bind(model)
+                .fetch_optional(&mut *self.0)
+                .await?,
+        )
+    }
+
+    async fn put_answer(
+        &mut self,
+        prompt: &str,
+        model: &str,
+        text: &str,
+        leak: Option<&str>,
+        exists: bool,
+    ) -> Result<(), StoreError> {
+        let sql = if exists {
+            "UPDATE answers SET text = ?3, identity_leak = ?4, leak_allowed = 0 \
+             WHERE prompt_id = ?1 AND model_id = ?2"
+        } else {
+            "INSERT INTO answers (prompt_id, model_id, text, identity_leak) VALUES (?1, ?2, ?3, ?4)"
+        };
+        sqlx::query(sql)
+            .bind(prompt)
+            .bind(model)
+            .bind(text)
+            .bind(leak)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
 }
 
 #[async_trait]
 impl Store for SqliteStore {
     async fn import(&self, set: &BattleSet) -> Result<ImportReport, StoreError> {
-        let mut report = ImportReport::default();
         // IMMEDIATE takes the write lock up front, so a concurrent vote waits instead of failing.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        for m in &set.models {
-            let existing: Option<String> =
-                sqlx::query_scalar("SELECT name FROM models WHERE id = ?")
-                    .bind(&m.id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            match existing {
-                None => {
-                    sqlx::query("INSERT INTO models (id, name) VALUES (?, ?)")
-                        .bind(&m.id)
-                        .bind(&m.name)
-                        .execute(&mut *tx)
-                        .await?;
-                    report.models_added += 1;
-                }
-                Some(name) if name != m.name => {
-                    sqlx::query("UPDATE models SET name = ? WHERE id = ?")
-                        .bind(&m.name)
-                        .bind(&m.id)
-                        .execute(&mut *tx)
-                        .await?;
-                    report.models_renamed += 1;
-                }
-                Some(_) => {}
-            }
-        }
-        for id in set.undeclared_models() {
-            let added = sqlx::query(
-                "INSERT INTO models (id, name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            report.models_added += added;
-        }
-        for p in &set.prompts {
-            let existing = sqlx::query("SELECT category, text FROM prompts WHERE id = ?")
-                .bind(&p.id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let category = p.category.trim();
-            match existing {
-                None => {
-                    sqlx::query("INSERT INTO prompts (id, category, text) VALUES (?, ?, ?)")
-                        .bind(&p.id)
-                        .bind(category)
-                        .bind(&p.prompt)
-                        .execute(&mut *tx)
-                        .await?;
-                    report.prompts_added += 1;
-                }
-                Some(row) => {
-                    let (old_category, old_text): (String, String) =
-                        (row.try_get(0)?, row.try_get(1)?);
-                    if old_category != category || old_text != p.prompt {
-                        sqlx::query("UPDATE prompts SET category = ?, text = ? WHERE id = ?")
-                            .bind(category)
-                            .bind(&p.prompt)
-                            .bind(&p.id)
-                            .execute(&mut *tx)
-                            .await?;
-                        report.prompts_changed += 1;
-                    }
-                }
-            }
-            for a in &p.answers {
-                let old: Option<String> = sqlx::query_scalar(
-                    "SELECT text FROM answers WHERE prompt_id = ? AND model_id = ?",
-                )
-                .bind(&p.id)
-                .bind(&a.model)
-                .fetch_optional(&mut *tx)
-                .await?;
-                match old {
-                    None => {
-                        sqlx::query(
-                            "INSERT INTO answers (prompt_id, model_id, text, identity_leak) \
-                             VALUES (?, ?, ?, ?)",
-                        )
-                        .bind(&p.id)
-                        .bind(&a.model)
-                        .bind(&a.text)
-                        .bind(leak_term(&a.text))
-                        .execute(&mut *tx)
-                        .await?;
-                        report.answers_added += 1;
-                    }
-                    Some(text) if text != a.text => {
-                        // A new text is judged anew: an operator's earlier permission was for
-                        // the old one.
-                        sqlx::query(
-                            "UPDATE answers SET text = ?, identity_leak = ?, leak_allowed = 0 \
-                             WHERE prompt_id = ? AND model_id = ?",
-                        )
-                        .bind(&a.text)
-                        .bind(leak_term(&a.text))
-                        .bind(&p.id)
-                        .bind(&a.model)
-                        .execute(&mut *tx)
-                        .await?;
-                        report.answers_changed += 1;
-                    }
-                    Some(_) => {}
-                }
-            }
-        }
-        tx.commit().await?;
+        let mut tx = SqliteCatalogue(self.pool.begin_with("BEGIN IMMEDIATE").await?);
+        let report = catalogue::import_into(&mut tx, set).await?;
+        tx.0.commit().await?;
         Ok(report)
     }
 
@@ -359,18 +352,7 @@ impl Store for SqliteStore {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let count: i64 = r.try_get(4)?;
-                Ok(VoteCount {
-                    category: r.try_get(0)?,
-                    model_a: r.try_get(1)?,
-                    model_b: r.try_get(2)?,
-                    choice: parse_choice(&r.try_get::<String, _>(3)?)?,
-                    count: count.max(0) as u64,
-                })
-            })
-            .collect()
+        rows.iter().map(rows::vote_count).collect()
     }
 
     async fn public_battles(&self) -> Result<Vec<PublicBattle>, StoreError> {
@@ -380,22 +362,7 @@ impl Store for SqliteStore {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let voted_at_ms: i64 = r.try_get(6)?;
-                Ok(PublicBattle {
-                    battle_id: r.try_get(0)?,
-                    question_id: r.try_get(1)?,
-                    category: r.try_get(2)?,
-                    model_a: r.try_get(3)?,
-                    model_b: r.try_get(4)?,
-                    winner: parse_choice(&r.try_get::<String, _>(5)?)?
-                        .arena_winner()
-                        .to_owned(),
-                    tstamp: voted_at_ms as f64 / 1000.0,
-                })
-            })
-            .collect()
+        rows.iter().map(rows::public_battle).collect()
     }
 
     async fn stored_vote(&self, battle_id: &str) -> Result<Option<StoredVote>, StoreError> {
@@ -409,7 +376,7 @@ impl Store for SqliteStore {
         .await?;
         row.map(|r| {
             Ok(StoredVote {
-                choice: parse_choice(&r.try_get::<String, _>(0)?)?,
+                choice: rows::choice(&r.try_get::<String, _>(0)?)?,
                 models: RevealedModels {
                     a: ModelRef {
                         id: r.try_get(1)?,
@@ -460,20 +427,7 @@ impl Store for SqliteStore {
         .bind(since_ms)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditVote {
-                    battle_id: r.try_get(0)?,
-                    voter_id: r.try_get(1)?,
-                    address_hash: r.try_get(2)?,
-                    model_a: r.try_get(3)?,
-                    model_b: r.try_get(4)?,
-                    choice: parse_choice(&r.try_get::<String, _>(5)?)?,
-                    voted_at_ms: r.try_get(6)?,
-                    flags: r.try_get(7)?,
-                })
-            })
-            .collect()
+        rows.iter().map(rows::audit_vote).collect()
     }
 
     async fn flag_votes(&self, battle_ids: &[String], reason: &str) -> Result<u64, StoreError> {
@@ -519,16 +473,7 @@ impl Store for SqliteStore {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let count: i64 = r.try_get(2)?;
-                Ok(ExcludedCount {
-                    category: r.try_get(0)?,
-                    reason: r.try_get(1)?,
-                    count: count.max(0) as u64,
-                })
-            })
-            .collect()
+        rows.iter().map(rows::excluded_count).collect()
     }
 
     async fn address_key(&self, day: i64) -> Result<[u8; 32], StoreError> {

@@ -1,0 +1,103 @@
+//! What an import changes: the arena's rule, written once above the stores.
+//!
+//! An import adds what is new, renames models and rewrites prompts and answers whose text
+//! changed, counts each kind of change, trims categories, and judges every new or changed answer
+//! for identity leaks (an operator's earlier permission was for the old text). A store only
+//! offers the reads and writes below inside one transaction of its own ([`CatalogueTx`]); it
+//! decides nothing.
+
+use arena_core::battle_set::BattleSet;
+use async_trait::async_trait;
+
+use super::{ImportReport, StoreError};
+
+/// The reads and writes an import needs, all inside one transaction.
+#[async_trait]
+pub trait CatalogueTx: Send {
+    async fn model_name(&mut self, id: &str) -> Result<Option<String>, StoreError>;
+    async fn put_model(&mut self, id: &str, name: &str, exists: bool) -> Result<(), StoreError>;
+    /// Adds a model named by its id unless it exists; true if it was added.
+    async fn add_model_if_missing(&mut self, id: &str) -> Result<bool, StoreError>;
+    /// The prompt's category and text.
+    async fn prompt(&mut self, id: &str) -> Result<Option<(String, String)>, StoreError>;
+    async fn put_prompt(
+        &mut self,
+        id: &str,
+        category: &str,
+        text: &str,
+        exists: bool,
+    ) -> Result<(), StoreError>;
+    async fn answer_text(
+        &mut self,
+        prompt: &str,
+        model: &str,
+    ) -> Result<Option<String>, StoreError>;
+    /// Writes an answer with its identity-leak verdict; a rewritten answer loses any earlier
+    /// permission to be drawn.
+    async fn put_answer(
+        &mut self,
+        prompt: &str,
+        model: &str,
+        text: &str,
+        leak: Option<&str>,
+        exists: bool,
+    ) -> Result<(), StoreError>;
+}
+
+/// Applies `set` through `tx` and reports what changed.
+pub async fn import_into(
+    tx: &mut dyn CatalogueTx,
+    set: &BattleSet,
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    for m in &set.models {
+        match tx.model_name(&m.id).await? {
+            None => {
+                tx.put_model(&m.id, &m.name, false).await?;
+                report.models_added += 1;
+            }
+            Some(name) if name != m.name => {
+                tx.put_model(&m.id, &m.name, true).await?;
+                report.models_renamed += 1;
+            }
+            Some(_) => {}
+        }
+    }
+    for id in set.undeclared_models() {
+        if tx.add_model_if_missing(id).await? {
+            report.models_added += 1;
+        }
+    }
+    for p in &set.prompts {
+        let category = p.category.trim();
+        match tx.prompt(&p.id).await? {
+            None => {
+                tx.put_prompt(&p.id, category, &p.prompt, false).await?;
+                report.prompts_added += 1;
+            }
+            Some((old_category, old_text)) => {
+                if old_category != category || old_text != p.prompt {
+                    tx.put_prompt(&p.id, category, &p.prompt, true).await?;
+                    report.prompts_changed += 1;
+                }
+            }
+        }
+        for a in &p.answers {
+            let leak = arena_core::identity_leak::find(&a.text).map(|l| l.term);
+            match tx.answer_text(&p.id, &a.model).await? {
+                None => {
+                    tx.put_answer(&p.id, &a.model, &a.text, leak.as_deref(), false)
+                        .await?;
+                    report.answers_added += 1;
+                }
+                Some(text) if text != a.text => {
+                    tx.put_answer(&p.id, &a.model, &a.text, leak.as_deref(), true)
+                        .await?;
+                    report.answers_changed += 1;
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(report)
+}

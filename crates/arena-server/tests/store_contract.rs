@@ -1,0 +1,314 @@
+//! One contract, two stores: what the arena needs from a database, written once against the
+//! `Store` trait and run on SQLite (a file in a temporary folder) and on PostgreSQL (a throw-away
+//! cluster this test process starts; see `support/postgres.rs`).
+#![allow(clippy::unwrap_used)]
+
+#[path = "support/postgres.rs"]
+mod pg;
+
+use std::sync::Arc;
+
+use arena_core::Choice;
+use arena_core::battle_set;
+use arena_server::store::postgres::PgStore;
+use arena_server::store::sqlite::SqliteStore;
+use arena_server::store::{DynStore, ImportReport, NewVote, StoreError};
+
+/// A store and whatever keeps it alive (the SQLite file's folder).
+struct Subject {
+    store: DynStore,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn sqlite() -> Subject {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("arena.db").display());
+    Subject {
+        store: Arc::new(SqliteStore::connect(&url).await.unwrap()),
+        _dir: Some(dir),
+    }
+}
+
+async fn postgres() -> Subject {
+    let url = pg::fresh_database().await;
+    Subject {
+        store: Arc::new(PgStore::connect(&url).await.unwrap()),
+        _dir: None,
+    }
+}
+
+/// Each contract runs on both stores.
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(#[tokio::test] async fn $name() { super::$name(super::sqlite().await).await })*
+        }
+        mod on_postgres {
+            $(#[tokio::test] async fn $name() { super::$name(super::postgres().await).await })*
+        }
+    };
+}
+
+contract!(
+    an_import_is_counted_and_the_same_file_twice_changes_nothing,
+    answers_that_name_their_model_are_held_back_until_allowed,
+    a_vote_is_stored_once_and_can_be_read_back,
+    flagged_votes_are_kept_but_not_counted,
+    caps_count_counted_votes_by_voter_and_address,
+    address_keys_are_one_per_day_and_old_ones_go,
+    the_audit_reads_recent_votes_and_first_votes,
+    text_is_listed_in_byte_order,
+);
+
+const SET: &str = r#"{"models": [{"id": "m-a", "name": "모델 가"}, {"id": "m-b", "name": "모델 나"}]}
+{"id": "p1", "category": " 역사 ", "prompt": "훈민정음은 언제?", "answers": [{"model": "m-a", "text": "1446년"}, {"model": "m-b", "text": "1443년 창제, 1446년 반포"}]}
+{"id": "p2", "category": "생활", "prompt": "전입신고는?", "answers": [{"model": "m-a", "text": "14일 안에"}, {"model": "m-c", "text": "정부24에서"}]}
+"#;
+
+async fn import(store: &DynStore, text: &str) -> ImportReport {
+    store
+        .import(&battle_set::parse(text).unwrap())
+        .await
+        .unwrap()
+}
+
+fn vote(battle: &str, prompt: &str, choice: Choice, flags: &[&str], t: i64) -> NewVote {
+    NewVote {
+        battle_id: battle.into(),
+        prompt_id: prompt.into(),
+        model_a: "m-a".into(),
+        model_b: if prompt == "p1" { "m-b" } else { "m-c" }.into(),
+        choice,
+        voter_id: "voter-1".into(),
+        address_hash: Some("addr-1".into()),
+        issued_at_ms: t - 5_000,
+        voted_at_ms: t,
+        min_read_ms: 3_000,
+        flags: flags.iter().map(|f| f.to_string()).collect(),
+    }
+}
+
+async fn an_import_is_counted_and_the_same_file_twice_changes_nothing(s: Subject) {
+    let first = import(&s.store, SET).await;
+    assert_eq!(
+        first,
+        ImportReport {
+            models_added: 3,
+            prompts_added: 2,
+            answers_added: 4,
+            ..ImportReport::default()
+        }
+    );
+    assert_eq!(import(&s.store, SET).await, ImportReport::default());
+    // Categories are trimmed; a renamed model and a rewritten answer are counted as such.
+    assert_eq!(s.store.categories().await.unwrap(), ["생활", "역사"]);
+    let changed = SET
+        .replace("모델 가", "모델 가 (개정)")
+        .replace("14일 안에", "14일 이내에");
+    let report = import(&s.store, &changed).await;
+    assert_eq!((report.models_renamed, report.answers_changed), (1, 1));
+    assert_eq!(report.prompts_changed + report.answers_added, 0);
+    assert_eq!(s.store.battle_ready_prompts().await.unwrap(), 2);
+}
+
+async fn answers_that_name_their_model_are_held_back_until_allowed(s: Subject) {
+    let leaky = SET.replace("1446년\"", "저는 OpenAI가 개발한 ChatGPT입니다. 1446년\"");
+    import(&s.store, &leaky).await;
+    let leaks = s.store.leaked_answers().await.unwrap();
+    assert_eq!(leaks.len(), 1);
+    assert_eq!(
+        (leaks[0].prompt_id.as_str(), leaks[0].model_id.as_str()),
+        ("p1", "m-a")
+    );
+    assert!(!leaks[0].allowed);
+    assert_eq!(s.store.battle_ready_prompts().await.unwrap(), 1);
+    for _ in 0..20 {
+        let drawn = s.store.draw_battle(None).await.unwrap().unwrap();
+        assert_eq!(drawn.prompt.id, "p2", "p1 has one drawable answer left");
+    }
+    assert!(
+        s.store
+            .allow_leaked_answer("p1", "m-a", true)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.store
+            .allow_leaked_answer("p1", "m-b", true)
+            .await
+            .unwrap(),
+        "not flagged"
+    );
+    assert_eq!(s.store.battle_ready_prompts().await.unwrap(), 2);
+    // A rewritten answer is judged anew: the permission was for the old text.
+    import(&s.store, &leaky.replace("1446년\"", "1446년입니다.\"")).await;
+    assert!(!s.store.leaked_answers().await.unwrap()[0].allowed);
+}
+
+async fn a_vote_is_stored_once_and_can_be_read_back(s: Subject) {
+    import(&s.store, SET).await;
+    let revealed = s
+        .store
+        .record_vote(&vote("b1", "p1", Choice::A, &[], 1_000_000))
+        .await
+        .unwrap();
+    assert_eq!(
+        (revealed.a.name.as_str(), revealed.b.name.as_str()),
+        ("모델 가", "모델 나")
+    );
+    let again = s
+        .store
+        .record_vote(&vote("b1", "p1", Choice::B, &[], 1_000_001))
+        .await;
+    assert!(matches!(again, Err(StoreError::DuplicateVote)));
+    let stored = s.store.stored_vote("b1").await.unwrap().unwrap();
+    assert_eq!((stored.choice, stored.models), (Choice::A, revealed));
+    assert_eq!(s.store.stored_vote("b2").await.unwrap(), None);
+    let gone = s
+        .store
+        .record_vote(&vote("b3", "no-such-prompt", Choice::A, &[], 1))
+        .await;
+    assert!(matches!(gone, Err(StoreError::BattleGone)));
+}
+
+async fn flagged_votes_are_kept_but_not_counted(s: Subject) {
+    import(&s.store, SET).await;
+    let t = 1_000_000;
+    s.store
+        .record_vote(&vote("b1", "p1", Choice::A, &[], t))
+        .await
+        .unwrap();
+    s.store
+        .record_vote(&vote(
+            "b2",
+            "p1",
+            Choice::B,
+            &["too_fast", "voter_mismatch"],
+            t + 1,
+        ))
+        .await
+        .unwrap();
+    s.store
+        .record_vote(&vote("b3", "p2", Choice::Tie, &[], t + 2))
+        .await
+        .unwrap();
+    let counts = s.store.vote_counts().await.unwrap();
+    assert_eq!(counts.iter().map(|c| c.count).sum::<u64>(), 2);
+    assert!(counts.iter().all(|c| c.choice != Choice::B));
+    // Flagging twice with one reason changes a vote once.
+    let ids = ["b3".to_owned(), "b3".to_owned(), "missing".to_owned()];
+    assert_eq!(s.store.flag_votes(&ids, "one_sided").await.unwrap(), 1);
+    assert_eq!(s.store.flag_votes(&ids, "one_sided").await.unwrap(), 0);
+    assert_eq!(s.store.flag_votes(&ids, "campaign").await.unwrap(), 1);
+    let excluded: Vec<(String, String, u64)> = s
+        .store
+        .excluded_counts()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.category, e.reason, e.count))
+        .collect();
+    assert_eq!(
+        excluded,
+        [
+            ("생활".to_owned(), "one_sided".to_owned(), 1),
+            ("역사".to_owned(), "too_fast".to_owned(), 1)
+        ]
+    );
+    let published = s.store.public_battles().await.unwrap();
+    assert_eq!(published.len(), 1);
+    assert_eq!(
+        (
+            published[0].battle_id.as_str(),
+            published[0].winner.as_str()
+        ),
+        ("b1", "model_a")
+    );
+}
+
+async fn caps_count_counted_votes_by_voter_and_address(s: Subject) {
+    import(&s.store, SET).await;
+    let mut other = vote("b2", "p1", Choice::A, &[], 2_000);
+    other.voter_id = "voter-2".into();
+    other.address_hash = Some("addr-2".into());
+    s.store
+        .record_vote(&vote("b1", "p1", Choice::A, &[], 1_000))
+        .await
+        .unwrap();
+    s.store.record_vote(&other).await.unwrap();
+    s.store
+        .record_vote(&vote("b3", "p1", Choice::A, &["too_fast"], 3_000))
+        .await
+        .unwrap();
+    let hashes = |h: &[&str]| h.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let count = |voter: &'static str, h: Vec<String>, since: i64| {
+        let store = s.store.clone();
+        async move { store.counted_since(voter, &h, since).await.unwrap() }
+    };
+    assert_eq!(count("voter-1", hashes(&["addr-1"]), 0).await, (1, 1));
+    assert_eq!(
+        count("voter-1", hashes(&["addr-1", "addr-2"]), 0).await,
+        (1, 2)
+    );
+    assert_eq!(count("voter-1", hashes(&[]), 1_500).await, (0, 0));
+    // Erasing address hashes keeps the votes.
+    assert_eq!(s.store.forget_addresses(1_500).await.unwrap(), 1);
+    assert_eq!(count("voter-1", hashes(&["addr-1"]), 0).await, (1, 0));
+}
+
+async fn address_keys_are_one_per_day_and_old_ones_go(s: Subject) {
+    let today = s.store.address_key(100).await.unwrap();
+    assert_eq!(s.store.address_key(100).await.unwrap(), today);
+    let yesterday = s.store.address_key(99).await.unwrap();
+    assert_ne!(today, yesterday);
+    // Two days on, day 100's key is gone: asking for it again makes a new one.
+    s.store.address_key(102).await.unwrap();
+    assert_ne!(s.store.address_key(100).await.unwrap(), today);
+}
+
+async fn the_audit_reads_recent_votes_and_first_votes(s: Subject) {
+    import(&s.store, SET).await;
+    s.store
+        .record_vote(&vote("b1", "p1", Choice::A, &[], 1_000))
+        .await
+        .unwrap();
+    s.store
+        .record_vote(&vote("b2", "p2", Choice::B, &["too_fast"], 5_000))
+        .await
+        .unwrap();
+    let recent = s.store.votes_since(2_000).await.unwrap();
+    assert_eq!(recent.len(), 1);
+    assert_eq!(
+        (
+            recent[0].battle_id.as_str(),
+            recent[0].flags.as_str(),
+            recent[0].choice
+        ),
+        ("b2", "too_fast", Choice::B)
+    );
+    assert_eq!(
+        s.store.first_votes_of_voters_since(2_000).await.unwrap(),
+        [("voter-1".to_owned(), 1_000)]
+    );
+}
+
+async fn text_is_listed_in_byte_order(s: Subject) {
+    import(
+        &s.store,
+        r#"{"models": [{"id": "b", "name": "B"}, {"id": "B", "name": "대문자"}, {"id": "가", "name": "가"}, {"id": "a", "name": "A"}]}
+{"id": "q", "category": "a", "prompt": "?", "answers": [{"model": "b", "text": "1"}, {"model": "가", "text": "2"}]}
+{"id": "r", "category": "B", "prompt": "?", "answers": [{"model": "a", "text": "1"}, {"model": "B", "text": "2"}]}
+"#,
+    )
+    .await;
+    let ids: Vec<String> = s
+        .store
+        .models()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(ids, ["B", "a", "b", "가"]);
+    assert_eq!(s.store.categories().await.unwrap(), ["B", "a"]);
+}
