@@ -64,7 +64,7 @@ impl DbArgs {
             }
             _ => anyhow::bail!(
                 "DATABASE_URL must be sqlite://path/to/arena.db, sqlite::memory: or \
-                 postgres://user:password@host:port/database, got {:?}",
+                 postgres://USER:PASSWORD@HOST:PORT/DATABASE, got {:?}",
                 redact(url)
             ),
         }
