@@ -74,11 +74,10 @@ impl DbArgs {
 /// A URL without its password, for messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
-        (Some(start), Some(at)) if at > start => {
-            let userinfo = &url[start + 3..at];
-            let user = userinfo.split(':').next().unwrap_or_default();
-            format!("{}{user}:***{}", &url[..start + 3], &url[at..])
-        }
+        (Some(start), Some(at)) if at > start => match url[start + 3..at].split_once(':') {
+            Some((user, _password)) => format!("{}{user}:***{}", &url[..start + 3], &url[at..]),
+            None => url.to_owned(),
+        },
         _ => url.to_owned(),
     }
 }
