@@ -166,7 +166,7 @@ pub struct ServeConfig {
     /// Score-test statistic beyond which one voter counts as one-sided for a model.
     #[arg(long, env = "ARENA_ONE_SIDED_Z", default_value_t = 4.5)]
     pub one_sided_z: f64,
-    /// The same for fresh voters pooled (a campaign).
+    /// The same for the voters linked by a shared address, pooled (a campaign).
     #[arg(long, env = "ARENA_CAMPAIGN_Z", default_value_t = 5.0)]
     pub campaign_z: f64,
     /// New voters from one address within an hour beyond which their votes are a burst.

@@ -112,27 +112,25 @@ impl Buckets {
             map.retain(|_, b| self.refilled(Some(*b), now_ms).tokens < capacity);
         }
         let mut bucket = self.refilled(map.get(key).copied(), now_ms);
+        self.available(&bucket)?;
+        bucket.tokens -= 1.0;
+        map.insert(key.to_owned(), bucket);
+        Ok(())
+    }
+
+    /// `Ok` if the bucket holds a whole request, else the milliseconds until it will.
+    fn available(&self, bucket: &Bucket) -> Result<(), i64> {
         if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            map.insert(key.to_owned(), bucket);
-            Ok(())
-        } else {
-            let per_ms = f64::from(self.rate.count) / self.rate.per_ms as f64;
-            let wait = ((1.0 - bucket.tokens) / per_ms).ceil() as i64;
-            Err(wait.max(1))
+            return Ok(());
         }
+        let per_ms = f64::from(self.rate.count) / self.rate.per_ms as f64;
+        Err((((1.0 - bucket.tokens) / per_ms).ceil() as i64).max(1))
     }
 
     /// Whether `key` could take one now, without taking it.
     pub fn would_allow(&self, key: &str, now_ms: i64) -> Result<(), i64> {
         let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        let bucket = self.refilled(map.get(key).copied(), now_ms);
-        if bucket.tokens >= 1.0 {
-            Ok(())
-        } else {
-            let per_ms = f64::from(self.rate.count) / self.rate.per_ms as f64;
-            Err((((1.0 - bucket.tokens) / per_ms).ceil() as i64).max(1))
-        }
+        self.available(&self.refilled(map.get(key).copied(), now_ms))
     }
 
     /// How full `key`'s bucket is, 1.0 when untouched: under half means it is being flooded.

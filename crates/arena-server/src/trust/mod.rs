@@ -7,7 +7,7 @@
 //! - `pow.rs`: proof of work for new voter ids and, under a flood, for every battle;
 //! - [`vote_flags`] here: what makes a stored vote not count (too fast, another voter's battle,
 //!   over the day's caps), and `audit.rs`: what a look back at recent votes finds (one-sided
-//!   voters, campaigns of fresh voters, bursts of new voters from one address).
+//!   voters, campaigns of voters linked by shared addresses, leaning bursts of new voters).
 //!
 //! Nothing is deleted: a flagged vote is kept with its reasons and left out of the leaderboard,
 //! which says how many were left out and why.
@@ -55,7 +55,8 @@ pub mod flag {
     pub const ADDRESS_DAILY_CAP: &str = "address_daily_cap";
     /// The voter favours (or disfavours) one model far beyond what the ratings predict.
     pub const ONE_SIDED: &str = "one_sided";
-    /// Fresh voters together favour (or disfavour) one model far beyond the ratings.
+    /// Voters linked by a shared address together favour (or disfavour) one model far beyond
+    /// the ratings.
     pub const CAMPAIGN: &str = "campaign";
     /// One address brought more new voters in an hour than a school class would.
     pub const NEW_VOTER_BURST: &str = "new_voter_burst";
@@ -101,7 +102,7 @@ pub struct AuditSettings {
     pub one_sided_z: f64,
     /// Fewest battles with a model before a voter is tested on it.
     pub one_sided_min_battles: u32,
-    /// The same test over all fresh voters together.
+    /// The same test over the voters linked by shared addresses, pooled.
     pub campaign_z: f64,
     /// New voters from one address within an hour beyond this are a burst.
     pub new_voter_burst: u32,

@@ -170,6 +170,20 @@ impl TestApp {
         res.json().await.unwrap()
     }
 
+    /// `GET path`, answered 200 with JSON of type `T`.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        let res = self.client.get(self.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        res.json().await.unwrap()
+    }
+
+    /// The overall leaderboard right after one pass of the worker (audit and recomputation),
+    /// for tests that run without the background worker.
+    pub async fn refreshed_leaderboard(&self) -> arena_core::api::LeaderboardResponse {
+        self.state.leaderboards.refresh().await.unwrap();
+        self.get_json("/api/v1/leaderboard").await
+    }
+
     pub async fn post_vote(&self, body: serde_json::Value) -> reqwest::Response {
         self.client
             .post(self.url("/api/v1/vote"))

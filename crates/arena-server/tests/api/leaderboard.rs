@@ -9,14 +9,7 @@ use serde_json::json;
 use crate::helpers::{TestApp, spawn_app};
 
 async fn leaderboard(app: &TestApp, query: &str) -> LeaderboardResponse {
-    let res = app
-        .client
-        .get(app.url(&format!("/api/v1/leaderboard{query}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
+    app.get_json(&format!("/api/v1/leaderboard{query}")).await
 }
 
 async fn wait_for_total(app: &TestApp, query: &str, total: u64) -> LeaderboardResponse {
@@ -79,15 +72,7 @@ async fn votes_move_the_leaderboard_and_counts_are_published() {
         "each vote counts for two models"
     );
 
-    let published: CountsResponse = app
-        .client
-        .get(app.url("/api/v1/leaderboard/counts"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let published: CountsResponse = app.get_json("/api/v1/leaderboard/counts").await;
     assert_eq!(
         published.computed_at_ms, table.computed_at_ms,
         "counts and table belong together"

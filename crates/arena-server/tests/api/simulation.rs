@@ -186,18 +186,6 @@ async fn spawn(clock: &Arc<ManualClock>, database: Option<std::path::PathBuf>) -
     (app, http)
 }
 
-async fn table(app: &TestApp) -> LeaderboardResponse {
-    app.state.leaderboards.refresh().await.unwrap();
-    app.client
-        .get(app.url("/api/v1/leaderboard"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 fn place(table: &LeaderboardResponse, model: &str) -> usize {
     1 + table.models.iter().position(|m| m.id == model).unwrap()
 }
@@ -402,7 +390,7 @@ async fn fifteen_hundred_attack_votes_cannot_buy_a_place() {
     let clock = Arc::new(ManualClock::new(T0));
     let (honest_app, honest_http) = spawn(&clock, None).await;
     let cast = honest_phase(&honest_app, &honest_http, &clock, &mut rng).await;
-    let before = table(&honest_app).await;
+    let before = honest_app.refreshed_leaderboard().await;
     let honest_flagged = before.excluded.total;
     eprintln!(
         "honest phase: {CITIZENS} citizens cast {cast} votes, none refused, {honest_flagged} flagged ({:?})",
@@ -443,10 +431,10 @@ async fn fifteen_hundred_attack_votes_cannot_buy_a_place() {
     ] {
         clock.set(end_of_honest + 60_000);
         let (app, http) = spawn(&clock, Some(snapshot.clone())).await;
-        let start = table(&app).await;
+        let start = app.refreshed_leaderboard().await;
         assert_eq!(place(&start, &target), place(&before, &target));
         let outcome = attack(kind, &app, &http, &clock, &target, &above).await;
-        let after = table(&app).await;
+        let after = app.refreshed_leaderboard().await;
         let start_row = start.models.iter().find(|m| m.id == target).unwrap();
         let after_row = after.models.iter().find(|m| m.id == target).unwrap();
         let moved = place(&start, &target) as i64 - place(&after, &target) as i64;

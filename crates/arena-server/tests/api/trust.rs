@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use arena_core::api::{BattleResponse, ErrorBody, LeaderboardResponse};
+use arena_core::api::{BattleResponse, ErrorBody};
 use arena_core::pow;
 use arena_server::clock::ManualClock;
 use arena_server::trust::pow::PowMode;
@@ -65,18 +65,6 @@ async fn flags(app: &TestApp) -> Vec<String> {
         .unwrap()
 }
 
-async fn leaderboard(app: &TestApp) -> LeaderboardResponse {
-    app.state.leaderboards.refresh().await.unwrap();
-    app.client
-        .get(app.url("/api/v1/leaderboard"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_battle_is_bound_to_its_voter_and_a_cookieless_browser_votes_by_header() {
     let (app, _) = app_with(permissive()).await;
@@ -120,7 +108,7 @@ async fn a_battle_is_bound_to_its_voter_and_a_cookieless_browser_votes_by_header
     let res = vote_as(&app, &cookieless(), Some(&made_up), &third.token, "a").await;
     assert_eq!(res.status(), 200);
     assert_eq!(flags(&app).await, ["", "voter_mismatch", "voter_mismatch"]);
-    let table = leaderboard(&app).await;
+    let table = app.refreshed_leaderboard().await;
     assert_eq!(table.total_votes, 1);
     assert_eq!(table.excluded.total, 2);
     assert_eq!(table.excluded.reasons["voter_mismatch"], 2);
@@ -151,21 +139,13 @@ async fn votes_sooner_than_the_reading_time_are_kept_but_not_counted() {
         200
     );
     assert_eq!(flags(&app).await, ["too_fast", ""]);
-    let table = leaderboard(&app).await;
+    let table = app.refreshed_leaderboard().await;
     assert_eq!(
         (table.total_votes, table.excluded.reasons["too_fast"]),
         (1, 1)
     );
     // The published counts hold exactly the counted votes, and say what was left out.
-    let counts: serde_json::Value = app
-        .client
-        .get(app.url("/api/v1/leaderboard/counts"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let counts: serde_json::Value = app.get_json("/api/v1/leaderboard/counts").await;
     assert_eq!(counts["excluded"]["total"], 1);
     assert_eq!(counts["excluded"]["reasons"]["too_fast"], 1);
 }
