@@ -8,7 +8,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 SAMPLE ?= sample/battle-set.jsonl
 SERVER := target/server/arena-server
 
-.PHONY: run test bootstrap bootstrap-tests web server lint unit wasm-test e2e bench bench-votes clean
+.PHONY: run test bootstrap bootstrap-tests web server lint unit unit-postgres wasm-test e2e bench bench-votes bench-load crash-test clean
 
 run: bootstrap web server
 	@mkdir -p data
@@ -30,15 +30,24 @@ web:
 server:
 	cargo build --profile server -p arena-server
 
-test: bootstrap-tests lint unit wasm-test web e2e
+test: bootstrap-tests lint unit unit-postgres wasm-test web e2e
 
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p kai-arena --target wasm32-unknown-unknown --all-targets -- -D warnings
 
+# Every Rust test; the store contract and the crash test run on SQLite and PostgreSQL (a
+# throw-away cluster the tests start), the API suite on SQLite here and on PostgreSQL below.
 unit:
 	cargo test --workspace
+
+unit-postgres:
+	ARENA_TEST_STORE=postgres cargo test -p arena-server --test api
+
+# kill -9 of the server at random moments while clients vote, on both stores (also in `unit`).
+crash-test: bootstrap-tests
+	cargo test -p arena-server --test crash -- --nocapture
 
 # Component tests of the web app, in headless Chromium through wasm-bindgen-test-runner.
 wasm-test:
@@ -55,6 +64,11 @@ bench:
 # Durable votes per second: SQLite synchronous=FULL against NORMAL, same load, one run.
 bench-votes:
 	scripts/bench-votes.sh
+
+# battles/s and durable votes/s with p50/p99: SQLite and PostgreSQL, one and two servers, on a
+# database of 1M votes (wrk from Debian; figures in BENCHMARKS.md).
+bench-load:
+	scripts/bench-load.sh
 
 clean:
 	rm -rf dist target/server

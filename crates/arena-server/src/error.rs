@@ -67,7 +67,6 @@ impl ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::DuplicateVote => ApiError::AlreadyVoted,
             StoreError::BattleGone => ApiError::BattleGone,
             StoreError::Database(e) => ApiError::Internal(e.into()),
             StoreError::Other(e) => ApiError::Internal(e),

@@ -6,7 +6,8 @@
 //! up votes that other servers sharing the database have stored.
 //!
 //! Votes cannot make the server work harder: however many arrive, the tables are recomputed at
-//! most once per `min_interval`. Each pass also runs the abuse audit (`trust::audit`) against
+//! most once per `min_interval`, and a pass reads the counts' cells (kept in each vote's
+//! transaction), not the votes, so its cost does not grow with them. Each pass also runs the abuse audit (`trust::audit`) against
 //! the current ratings and erases address hashes past their retention; the tables say how many
 //! stored votes they leave out and why, and their counts are exactly the votes they count.
 
@@ -16,14 +17,22 @@ use std::time::Duration;
 
 use arena_core::api::{CountsResponse, Excluded, LeaderboardResponse, LeaderboardRow};
 use arena_core::rating::{self, BattleCounts, RatingOptions};
-use tokio::sync::Notify;
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering as AtomicOrdering;
+use std::time::Instant;
 
 use crate::clock::{Clock, now_ms};
 use crate::store::{DynStore, ExcludedCount, VoteCount};
 use crate::trust::{AuditSettings, audit};
 
-/// Votes stored by other servers show up within this time.
+/// The counts are read again at least this often, whatever else happens.
 const REFRESH: Duration = Duration::from_secs(30);
+
+/// A recomputation may keep the worker busy at most one part in this many of the time: after a
+/// pass that took `d`, the next waits at least `d × (RESTING_SHARE − 1)`. With 200 models in 20
+/// categories a pass takes seconds, so the tables then follow the votes less often, but the
+/// server keeps its cores for battles and votes whatever the size of the arena.
+const RESTING_SHARE: u32 = 10;
 
 /// How often the tables may be recomputed, and what each pass also does.
 #[derive(Clone, Debug)]
@@ -53,7 +62,7 @@ impl Default for RefreshSettings {
 }
 
 /// One computed table and the counts it was computed from, both ready to serve as they are.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     pub response: LeaderboardResponse,
     pub counts: CountsResponse,
@@ -70,12 +79,22 @@ struct Snapshot {
 
 type Source = (Vec<VoteCount>, BTreeMap<String, String>, Vec<ExcludedCount>);
 
+/// What the recomputing server publishes for the others sharing its database.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Published {
+    overall: Arc<Table>,
+    by_category: BTreeMap<String, Arc<Table>>,
+}
+
+/// How long a server's lease on recomputing lasts at least (it renews it on every tick).
+const LEASE: Duration = Duration::from_secs(60);
+
 pub struct Leaderboards {
     store: DynStore,
     options: RatingOptions,
     refresh: RefreshSettings,
     current: RwLock<Arc<Snapshot>>,
-    dirty: Notify,
+    dirty: AtomicBool,
     last_audit_ms: std::sync::atomic::AtomicI64,
 }
 
@@ -86,7 +105,7 @@ impl Leaderboards {
             options,
             refresh,
             current: RwLock::new(Arc::default()),
-            dirty: Notify::new(),
+            dirty: AtomicBool::new(false),
             last_audit_ms: std::sync::atomic::AtomicI64::new(i64::MIN),
         })
     }
@@ -108,6 +127,10 @@ impl Leaderboards {
         self.store
             .forget_addresses(now.saturating_sub(retention))
             .await?;
+        // The caps look back a day; their tallies are kept a day longer.
+        self.store
+            .prune_tallies(now.saturating_sub(2 * 24 * 3600 * 1000))
+            .await?;
         if let Some(settings) = &self.refresh.audit {
             let ratings: std::collections::HashMap<String, f64> = self
                 .table(None)
@@ -128,7 +151,40 @@ impl Leaderboards {
 
     /// Asks the worker to recompute soon. Cheap; call it after every stored vote.
     pub fn mark_dirty(&self) {
-        self.dirty.notify_one();
+        self.dirty.store(true, AtomicOrdering::Relaxed);
+    }
+
+    /// The first tables, before the server answers: those another server sharing the database
+    /// published, or computed here.
+    pub async fn start(&self) -> anyhow::Result<()> {
+        if self.store.shared() && self.follow().await? {
+            return Ok(());
+        }
+        self.recompute().await
+    }
+
+    /// Serves the tables the recomputing server published, if newer than these; true if any.
+    pub async fn follow(&self) -> anyhow::Result<bool> {
+        let after = self
+            .snapshot()
+            .overall
+            .as_ref()
+            .map_or(i64::MIN, |t| t.response.computed_at_ms);
+        let Some((_, body)) = self.store.published_tables(after).await? else {
+            return Ok(false);
+        };
+        let published: Published =
+            tokio::task::spawn_blocking(move || serde_json::from_slice(&body)).await??;
+        let snapshot = Snapshot {
+            overall: Some(published.overall),
+            by_category: published.by_category,
+            source: None,
+        };
+        *self
+            .current
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(snapshot);
+        Ok(true)
     }
 
     /// Reads the counts and recomputes every table now.
@@ -148,29 +204,84 @@ impl Leaderboards {
         }
         let options = self.options.clone();
         let snapshot =
-            tokio::task::spawn_blocking(move || build_snapshot(source, &options)).await?;
-        let mut current = self
+            Arc::new(tokio::task::spawn_blocking(move || build_snapshot(source, &options)).await?);
+        *self
             .current
             .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *current = Arc::new(snapshot);
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::clone(&snapshot);
+        if self.store.shared()
+            && let Some(overall) = &snapshot.overall
+        {
+            let published = Published {
+                overall: Arc::clone(overall),
+                by_category: snapshot.by_category.clone(),
+            };
+            let body =
+                tokio::task::spawn_blocking(move || serde_json::to_vec(&published)).await??;
+            self.store
+                .publish_tables(overall.response.computed_at_ms, &body)
+                .await?;
+        }
         Ok(())
     }
 
-    /// Runs the recomputation loop until the process ends.
+    /// Runs the recomputation loop until the process ends. On a database several servers
+    /// share, the holder of the lease recomputes (and audits) and publishes; the others serve
+    /// what it published, so every server answers with the same table and counts.
     pub fn spawn_worker(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
         let this = Arc::clone(self);
         tokio::spawn(async move {
+            let holder = hex::encode(rand::random::<[u8; 8]>());
+            let mut next_pass = Instant::now();
+            let mut last_pass: Option<Instant> = None;
+            let mut lease = LEASE;
+            let mut latest_vote = i64::MIN;
             loop {
-                if let Err(e) = this.refresh().await {
-                    tracing::error!(error = ?e, "leaderboard recomputation failed");
+                let leads = if this.store.shared() {
+                    let now = this.refresh.clock.now_ms();
+                    let ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
+                    match this.store.lead_recomputation(&holder, now, ms).await {
+                        Ok(leads) => leads,
+                        Err(e) => {
+                            tracing::error!(error = ?e, "cannot renew the recomputation lease");
+                            false
+                        }
+                    }
+                } else {
+                    true
+                };
+                if leads && this.store.shared() {
+                    // Votes other servers stored: the latest vote's time moved.
+                    match this.store.latest_vote_ms().await {
+                        Ok(t) if t != latest_vote => {
+                            latest_vote = t;
+                            this.mark_dirty();
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = ?e, "cannot read the latest vote"),
+                    }
                 }
-                // However many votes arrive, at most one pass per interval.
+                if !leads {
+                    if let Err(e) = this.follow().await {
+                        tracing::error!(error = ?e, "cannot load the published leaderboard");
+                    }
+                } else if Instant::now() >= next_pass
+                    && (this.dirty.swap(false, AtomicOrdering::Relaxed)
+                        || last_pass.is_none_or(|t| t.elapsed() >= REFRESH))
+                {
+                    let started = Instant::now();
+                    if let Err(e) = this.refresh().await {
+                        tracing::error!(error = ?e, "leaderboard recomputation failed");
+                    }
+                    let took = started.elapsed();
+                    // However many votes arrive, never more than a tenth of the time spent
+                    // recomputing; the lease outlasts the longest pass.
+                    next_pass = Instant::now() + took * (RESTING_SHARE - 1);
+                    last_pass = Some(Instant::now());
+                    lease = LEASE.max(took * 3);
+                }
+                // At most one pass per interval, however many votes arrive.
                 tokio::time::sleep(this.refresh.min_interval).await;
-                tokio::select! {
-                    _ = this.dirty.notified() => {}
-                    _ = tokio::time::sleep(REFRESH) => {}
-                }
             }
         })
     }

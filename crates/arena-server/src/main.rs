@@ -254,7 +254,7 @@ async fn serve(args: ServeConfig) -> anyhow::Result<()> {
         rating,
         args.refresh(),
     );
-    state.leaderboards.recompute().await?;
+    state.leaderboards.start().await?;
     state.leaderboards.spawn_worker();
 
     let index = web::IndexPage::load(&args.dist, &args.frame_ancestors)?;
@@ -279,7 +279,11 @@ async fn serve(args: ServeConfig) -> anyhow::Result<()> {
     );
     let limits = args.serve_limits();
     let router = app(state, Some((args.dist, index)));
+    // Ctrl-C or SIGTERM: stop accepting, let the requests in flight finish, then write the
+    // database's log into its file and close it.
     http::serve(listener, router, limits, shutdown_signal()).await?;
+    store.close().await?;
+    eprintln!("stopped; every acknowledged vote is in {db_label}");
     Ok(())
 }
 

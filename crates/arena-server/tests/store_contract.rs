@@ -12,7 +12,7 @@ use arena_core::Choice;
 use arena_core::battle_set;
 use arena_server::store::postgres::PgStore;
 use arena_server::store::sqlite::SqliteStore;
-use arena_server::store::{DynStore, ImportReport, NewVote, StoreError};
+use arena_server::store::{DailyCaps, DynStore, ImportReport, NewVote, Recorded, StoreError};
 
 /// A store and whatever keeps it alive (the SQLite file's folder).
 struct Subject {
@@ -55,6 +55,8 @@ contract!(
     a_vote_is_stored_once_and_can_be_read_back,
     flagged_votes_are_kept_but_not_counted,
     caps_count_counted_votes_by_voter_and_address,
+    racing_votes_of_one_voter_never_pass_the_cap,
+    a_changed_catalogue_is_drawn_from_at_once,
     address_keys_are_one_per_day_and_old_ones_go,
     the_audit_reads_recent_votes_and_first_votes,
     text_is_listed_in_byte_order,
@@ -147,26 +149,29 @@ async fn answers_that_name_their_model_are_held_back_until_allowed(s: Subject) {
 
 async fn a_vote_is_stored_once_and_can_be_read_back(s: Subject) {
     import(&s.store, SET).await;
-    let revealed = s
+    let Recorded::Stored(revealed) = s
         .store
-        .record_vote(&vote("b1", "p1", Choice::A, &[], 1_000_000))
+        .record_vote(&vote("b1", "p1", Choice::A, &[], 1_000_000), None)
         .await
-        .unwrap();
+        .unwrap()
+    else {
+        panic!("a first vote is stored");
+    };
     assert_eq!(
         (revealed.a.name.as_str(), revealed.b.name.as_str()),
         ("모델 가", "모델 나")
     );
     let again = s
         .store
-        .record_vote(&vote("b1", "p1", Choice::B, &[], 1_000_001))
+        .record_vote(&vote("b1", "p1", Choice::B, &[], 1_000_001), None)
         .await;
-    assert!(matches!(again, Err(StoreError::DuplicateVote)));
     let stored = s.store.stored_vote("b1").await.unwrap().unwrap();
-    assert_eq!((stored.choice, stored.models), (Choice::A, revealed));
+    assert_eq!((stored.choice, &stored.models), (Choice::A, &revealed));
+    assert_eq!(again.unwrap(), Recorded::Duplicate(stored));
     assert_eq!(s.store.stored_vote("b2").await.unwrap(), None);
     let gone = s
         .store
-        .record_vote(&vote("b3", "no-such-prompt", Choice::A, &[], 1))
+        .record_vote(&vote("b3", "no-such-prompt", Choice::A, &[], 1), None)
         .await;
     assert!(matches!(gone, Err(StoreError::BattleGone)));
 }
@@ -175,21 +180,24 @@ async fn flagged_votes_are_kept_but_not_counted(s: Subject) {
     import(&s.store, SET).await;
     let t = 1_000_000;
     s.store
-        .record_vote(&vote("b1", "p1", Choice::A, &[], t))
+        .record_vote(&vote("b1", "p1", Choice::A, &[], t), None)
         .await
         .unwrap();
     s.store
-        .record_vote(&vote(
-            "b2",
-            "p1",
-            Choice::B,
-            &["too_fast", "voter_mismatch"],
-            t + 1,
-        ))
+        .record_vote(
+            &vote(
+                "b2",
+                "p1",
+                Choice::B,
+                &["too_fast", "voter_mismatch"],
+                t + 1,
+            ),
+            None,
+        )
         .await
         .unwrap();
     s.store
-        .record_vote(&vote("b3", "p2", Choice::Tie, &[], t + 2))
+        .record_vote(&vote("b3", "p2", Choice::Tie, &[], t + 2), None)
         .await
         .unwrap();
     let counts = s.store.vote_counts().await.unwrap();
@@ -198,6 +206,10 @@ async fn flagged_votes_are_kept_but_not_counted(s: Subject) {
     // Flagging twice with one reason changes a vote once.
     let ids = ["b3".to_owned(), "b3".to_owned(), "missing".to_owned()];
     assert_eq!(s.store.flag_votes(&ids, "one_sided").await.unwrap(), 1);
+    // The counts follow at once: b3 left its cell.
+    let counts = s.store.vote_counts().await.unwrap();
+    assert_eq!(counts.len(), 1);
+    assert_eq!((counts[0].choice, counts[0].count), (Choice::A, 1));
     assert_eq!(s.store.flag_votes(&ids, "one_sided").await.unwrap(), 0);
     assert_eq!(s.store.flag_votes(&ids, "campaign").await.unwrap(), 1);
     let excluded: Vec<(String, String, u64)> = s
@@ -226,34 +238,164 @@ async fn flagged_votes_are_kept_but_not_counted(s: Subject) {
     );
 }
 
+fn caps(voter: u64, address: u64) -> DailyCaps {
+    DailyCaps {
+        voter,
+        address,
+        address_hashes: ["addr-1".into(), "addr-0".into()],
+    }
+}
+
+const HOUR: i64 = 3_600_000;
+
 async fn caps_count_counted_votes_by_voter_and_address(s: Subject) {
     import(&s.store, SET).await;
-    let mut other = vote("b2", "p1", Choice::A, &[], 2_000);
-    other.voter_id = "voter-2".into();
-    other.address_hash = Some("addr-2".into());
-    s.store
-        .record_vote(&vote("b1", "p1", Choice::A, &[], 1_000))
-        .await
-        .unwrap();
-    s.store.record_vote(&other).await.unwrap();
-    s.store
-        .record_vote(&vote("b3", "p1", Choice::A, &["too_fast"], 3_000))
-        .await
-        .unwrap();
-    let hashes = |h: &[&str]| h.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let count = |voter: &'static str, h: Vec<String>, since: i64| {
-        let store = s.store.clone();
-        async move { store.counted_since(voter, &h, since).await.unwrap() }
+    let caps = caps(2, 3);
+    let t = 1_000 * HOUR;
+    let cast = |id: &str, voter: &str, flags: &[&str], at: i64| {
+        let mut v = vote(id, "p1", Choice::A, flags, at);
+        v.voter_id = voter.into();
+        v
     };
-    assert_eq!(count("voter-1", hashes(&["addr-1"]), 0).await, (1, 1));
+    let flags_of = |id: &'static str| {
+        let store = s.store.clone();
+        async move {
+            store
+                .votes_since(0)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|v| v.battle_id == id)
+                .unwrap()
+                .flags
+        }
+    };
+    for (id, voter, flags, at) in [
+        ("b1", "voter-1", &[][..], t),
+        ("b2", "voter-1", &["too_fast"][..], t + 1),
+        ("b3", "voter-1", &[][..], t + 2),
+        ("b4", "voter-1", &[][..], t + 3),
+        ("b5", "voter-2", &[][..], t + 4),
+        ("b6", "voter-3", &[][..], t + 5),
+    ] {
+        s.store
+            .record_vote(&cast(id, voter, flags, at), Some(&caps))
+            .await
+            .unwrap();
+    }
+    // A flagged vote does not count towards a cap; the voter's third counted vote is over it.
+    assert_eq!(flags_of("b3").await, "");
+    assert_eq!(flags_of("b4").await, "voter_daily_cap");
+    // Three counted votes from the address (b1, b3, b5): the next is over its cap.
+    assert_eq!(flags_of("b6").await, "address_daily_cap");
     assert_eq!(
-        count("voter-1", hashes(&["addr-1", "addr-2"]), 0).await,
-        (1, 2)
+        s.store
+            .tallies("voter-1", &caps.address_hashes, t + 5)
+            .await
+            .unwrap(),
+        (2, 3)
     );
-    assert_eq!(count("voter-1", hashes(&[]), 1_500).await, (0, 0));
-    // Erasing address hashes keeps the votes.
-    assert_eq!(s.store.forget_addresses(1_500).await.unwrap(), 1);
-    assert_eq!(count("voter-1", hashes(&["addr-1"]), 0).await, (1, 0));
+    // Yesterday's hash of the same address counts too, for the last 24 hours only.
+    let tomorrow = DailyCaps {
+        address_hashes: ["addr-2".into(), "addr-1".into()],
+        ..caps.clone()
+    };
+    assert_eq!(
+        s.store
+            .tallies("voter-1", &tomorrow.address_hashes, t + 23 * HOUR)
+            .await
+            .unwrap(),
+        (2, 3)
+    );
+    assert_eq!(
+        s.store
+            .tallies("voter-1", &tomorrow.address_hashes, t + 24 * HOUR)
+            .await
+            .unwrap(),
+        (0, 0)
+    );
+    s.store
+        .record_vote(&cast("b7", "voter-1", &[], t + 24 * HOUR), Some(&tomorrow))
+        .await
+        .unwrap();
+    assert_eq!(flags_of("b7").await, "");
+    // A retry of a counted vote counts once.
+    let again = s
+        .store
+        .record_vote(&cast("b7", "voter-1", &[], t + 24 * HOUR), Some(&tomorrow))
+        .await
+        .unwrap();
+    assert!(matches!(again, Recorded::Duplicate(_)));
+    assert_eq!(
+        s.store
+            .tallies("voter-1", &tomorrow.address_hashes, t + 24 * HOUR)
+            .await
+            .unwrap(),
+        (1, 1)
+    );
+    // Old tallies go; erasing address hashes keeps the votes.
+    assert!(s.store.prune_tallies(t + 24 * HOUR).await.unwrap() >= 3);
+    assert_eq!(s.store.forget_addresses(t + 3).await.unwrap(), 3);
+    assert_eq!(s.store.votes_since(0).await.unwrap().len(), 7);
+}
+
+async fn racing_votes_of_one_voter_never_pass_the_cap(s: Subject) {
+    import(&s.store, SET).await;
+    let caps = caps(5, 1_000);
+    let t = 2_000 * HOUR;
+    let mut racing = Vec::new();
+    for i in 0..40 {
+        let store = s.store.clone();
+        let caps = caps.clone();
+        racing.push(tokio::spawn(async move {
+            let v = vote(&format!("r{i}"), "p1", Choice::A, &[], t + i);
+            store.record_vote(&v, Some(&caps)).await.unwrap()
+        }));
+    }
+    for r in racing {
+        assert!(matches!(r.await.unwrap(), Recorded::Stored(_)));
+    }
+    let votes = s.store.votes_since(0).await.unwrap();
+    assert_eq!(votes.len(), 40);
+    assert_eq!(votes.iter().filter(|v| v.flags.is_empty()).count(), 5);
+    let counted: u64 = s
+        .store
+        .vote_counts()
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.count)
+        .sum();
+    assert_eq!(counted, 5);
+}
+
+async fn a_changed_catalogue_is_drawn_from_at_once(s: Subject) {
+    import(&s.store, SET).await;
+    for _ in 0..10 {
+        assert!(
+            s.store
+                .draw_battle(Some("없는 분야"))
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+    let more = SET.replace(
+        "\"p2\", \"category\": \"생활\"",
+        "\"p2\", \"category\": \"없는 분야\"",
+    );
+    import(&s.store, &more).await;
+    let drawn = s
+        .store
+        .draw_battle(Some("없는 분야"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(drawn.prompt.id, "p2");
+    assert_eq!(drawn.prompt.category, "없는 분야");
+    assert_ne!(drawn.model_a, drawn.model_b);
+    let answers = [drawn.answer_a.as_str(), drawn.answer_b.as_str()];
+    assert!(answers.contains(&"14일 안에") && answers.contains(&"정부24에서"));
 }
 
 async fn address_keys_are_one_per_day_and_old_ones_go(s: Subject) {
@@ -269,11 +411,11 @@ async fn address_keys_are_one_per_day_and_old_ones_go(s: Subject) {
 async fn the_audit_reads_recent_votes_and_first_votes(s: Subject) {
     import(&s.store, SET).await;
     s.store
-        .record_vote(&vote("b1", "p1", Choice::A, &[], 1_000))
+        .record_vote(&vote("b1", "p1", Choice::A, &[], 1_000), None)
         .await
         .unwrap();
     s.store
-        .record_vote(&vote("b2", "p2", Choice::B, &["too_fast"], 5_000))
+        .record_vote(&vote("b2", "p2", Choice::B, &["too_fast"], 5_000), None)
         .await
         .unwrap();
     let recent = s.store.votes_since(2_000).await.unwrap();

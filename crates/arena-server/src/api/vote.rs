@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use super::{JsonBody, Peer};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::store::{NewVote, StoreError};
+use crate::store::{NewVote, Recorded, StoredVote};
 use crate::trust::voter::{self, VoterId};
 
 /// A token may claim to come from a little in the future (clock skew between servers), no more.
@@ -40,18 +40,19 @@ pub async fn post_vote(
         return Err(ApiError::TokenExpired);
     }
     let battle_id = claims.battle_id_hex();
-    // A retry (the first answer was lost on the way) is answered as the first time, and costs
-    // nothing from the voter's limit.
-    if let Some(response) = replay(&state, &battle_id, &request).await? {
-        return Ok(response);
-    }
     let voter = voter::from_headers(&headers, &state.keys);
-    trust.admit_vote(&voter.unwrap_or(VoterId(claims.voter)))?;
-    let flags = trust
-        .vote_flags(&state.store, &claims, voter, &address, now)
-        .await?;
+    if let Err(limited) = trust.admit_vote(&voter.unwrap_or(VoterId(claims.voter))) {
+        // A retry (the first answer was lost on the way) is answered as the first time, even
+        // when the voter is out of votes for now.
+        return match state.store.stored_vote(&battle_id).await? {
+            Some(stored) => answer_again(stored, &request),
+            None => Err(limited),
+        };
+    }
+    let flags = trust.vote_flags(&claims, voter, now);
+    let caps = trust.daily_caps(&address);
     let vote = NewVote {
-        battle_id: battle_id.clone(),
+        battle_id,
         prompt_id: claims.prompt_id,
         model_a: claims.model_a,
         model_b: claims.model_b,
@@ -64,31 +65,23 @@ pub async fn post_vote(
         min_read_ms: i64::from(claims.min_read_ms),
         flags,
     };
-    match state.store.record_vote(&vote).await {
-        Ok(models) => {
+    match state.store.record_vote(&vote, caps.as_ref()).await? {
+        Recorded::Stored(models) => {
             state.leaderboards.mark_dirty();
             Ok(Json(VoteResponse { models }))
         }
-        // Two copies of one vote raced: the loser answers like a retry.
-        Err(StoreError::DuplicateVote) => replay(&state, &battle_id, &request)
-            .await?
-            .ok_or(ApiError::AlreadyVoted),
-        Err(e) => Err(e.into()),
+        // A retry, or two copies of one vote that raced: the same answer as the first time.
+        Recorded::Duplicate(stored) => answer_again(stored, &request),
     }
 }
 
-/// The stored answer for a battle already voted: the same reveal for the same choice, 409 for
-/// another choice; `None` when the battle has no vote yet.
-async fn replay(
-    state: &AppState,
-    battle_id: &str,
-    request: &VoteRequest,
-) -> Result<Option<Json<VoteResponse>>, ApiError> {
-    match state.store.stored_vote(battle_id).await? {
-        None => Ok(None),
-        Some(stored) if stored.choice == request.choice => Ok(Some(Json(VoteResponse {
+/// The answer for a battle already voted: the same reveal for the same choice, 409 for another.
+fn answer_again(stored: StoredVote, request: &VoteRequest) -> Result<Json<VoteResponse>, ApiError> {
+    if stored.choice == request.choice {
+        Ok(Json(VoteResponse {
             models: stored.models,
-        }))),
-        Some(_) => Err(ApiError::AlreadyVoted),
+        }))
+    } else {
+        Err(ApiError::AlreadyVoted)
     }
 }

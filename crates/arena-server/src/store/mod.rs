@@ -7,6 +7,7 @@
 //! become the arena's types once, in `rows.rs`. Read `sqlite.rs` next.
 
 pub mod catalogue;
+pub mod draw;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
@@ -22,8 +23,6 @@ pub type DynStore = Arc<dyn Store>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("this battle has already been voted on")]
-    DuplicateVote,
     #[error("the battle's prompt or answers are gone")]
     BattleGone,
     #[error(transparent)]
@@ -65,6 +64,56 @@ pub struct NewVote {
 pub struct StoredVote {
     pub choice: Choice,
     pub models: RevealedModels,
+}
+
+/// The daily caps a vote is held to, checked and counted inside the vote's own transaction (so
+/// two servers cannot both let a voter's 201st vote count).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DailyCaps {
+    /// Counted votes a voter may cast in 24 hours.
+    pub voter: u64,
+    /// Counted votes one address may cast in 24 hours.
+    pub address: u64,
+    /// The address's hash today and yesterday (its key changes daily, so 24 hours span two).
+    pub address_hashes: [String; 2],
+}
+
+/// Hours a daily cap looks back: this hour and the 23 before it.
+pub const CAP_WINDOW_HOURS: i64 = 24;
+
+/// The hour (since the epoch) a vote cast at `ms` is tallied in.
+pub fn tally_hour(ms: i64) -> i64 {
+    ms.div_euclid(3_600_000)
+}
+
+/// The tally key of a voter and of an address hash.
+pub fn voter_key(voter_id: &str) -> String {
+    format!("v:{voter_id}")
+}
+pub fn address_key(hash: &str) -> String {
+    format!("a:{hash}")
+}
+
+/// The cap flags for a vote, given how many counted votes the voter and the address already
+/// have in the window (this vote not included).
+pub fn cap_flags(caps: &DailyCaps, by_voter: u64, by_address: u64) -> Vec<String> {
+    let mut flags = Vec::new();
+    if by_voter >= caps.voter {
+        flags.push(crate::trust::flag::VOTER_DAILY_CAP.to_owned());
+    }
+    if by_address >= caps.address {
+        flags.push(crate::trust::flag::ADDRESS_DAILY_CAP.to_owned());
+    }
+    flags
+}
+
+/// What storing a vote did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// Stored now; the two models, to reveal.
+    Stored(RevealedModels),
+    /// The battle already had a vote (a retry, or a race of copies): that vote.
+    Duplicate(StoredVote),
 }
 
 /// A recent vote as the abuse audit sees it.
@@ -137,21 +186,18 @@ pub trait Store: Send + Sync + 'static {
     /// in random order; `None` when there is none.
     async fn draw_battle(&self, category: Option<&str>) -> Result<Option<DrawnBattle>, StoreError>;
 
-    /// Stores a vote once, durably before it returns. [`StoreError::DuplicateVote`] if the
-    /// battle was voted already, [`StoreError::BattleGone`] if its prompt or answers are gone.
-    async fn record_vote(&self, vote: &NewVote) -> Result<RevealedModels, StoreError>;
+    /// Stores a vote once, durably before it returns, with the daily caps (if any) checked and
+    /// counted in the same transaction: a vote over a cap is stored with its flag. A battle
+    /// already voted is [`Recorded::Duplicate`]; [`StoreError::BattleGone`] if its prompt or
+    /// answers are gone. The leaderboard's cells change in the same transaction.
+    async fn record_vote(
+        &self,
+        vote: &NewVote,
+        caps: Option<&DailyCaps>,
+    ) -> Result<Recorded, StoreError>;
 
     /// The vote stored for a battle, if any (a retry gets the same answer).
     async fn stored_vote(&self, battle_id: &str) -> Result<Option<StoredVote>, StoreError>;
-
-    /// Counted (unflagged) votes since `since_ms` from this voter, and from any of these address
-    /// hashes (one address hashes differently each day, so a 24-hour count asks for two).
-    async fn counted_since(
-        &self,
-        voter_id: &str,
-        address_hashes: &[String],
-        since_ms: i64,
-    ) -> Result<(u64, u64), StoreError>;
 
     /// Every vote cast since `since_ms`, for the abuse audit.
     async fn votes_since(&self, since_ms: i64) -> Result<Vec<AuditVote>, StoreError>;
@@ -176,6 +222,18 @@ pub trait Store: Send + Sync + 'static {
     /// Erases the address hashes of votes cast before `before_ms`; returns how many.
     async fn forget_addresses(&self, before_ms: i64) -> Result<u64, StoreError>;
 
+    /// Deletes the daily caps' tallies of hours before `before_ms` (they are no use after a day).
+    async fn prune_tallies(&self, before_ms: i64) -> Result<u64, StoreError>;
+
+    /// Counted votes of a voter and of an address (both its hashes) in the caps' window ending
+    /// at `now_ms`, as the caps see them.
+    async fn tallies(
+        &self,
+        voter_id: &str,
+        address_hashes: &[String; 2],
+        now_ms: i64,
+    ) -> Result<(u64, u64), StoreError>;
+
     /// Answers that name their model or maker.
     async fn leaked_answers(&self) -> Result<Vec<LeakedAnswer>, StoreError>;
 
@@ -194,9 +252,35 @@ pub trait Store: Send + Sync + 'static {
     /// Categories that have prompts, sorted.
     async fn categories(&self) -> Result<Vec<String>, StoreError>;
 
-    /// Counted votes aggregated by (category, model_a, model_b, choice).
+    /// Counted votes aggregated by (category, model_a, model_b, choice), read from cells kept
+    /// in each vote's transaction: it costs the number of cells, not of votes.
     async fn vote_counts(&self) -> Result<Vec<VoteCount>, StoreError>;
 
     /// Every counted vote for the public data release, oldest first, with nothing personal in it.
     async fn public_battles(&self) -> Result<Vec<PublicBattle>, StoreError>;
+
+    /// Whether several servers may share this database (then one recomputes the leaderboard
+    /// and the others serve what it published).
+    fn shared(&self) -> bool;
+
+    /// Takes or renews, for `holder`, the lease on recomputing the leaderboard until
+    /// `now_ms + lease_ms`; true if `holder` has it now.
+    async fn lead_recomputation(
+        &self,
+        holder: &str,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// The time of the latest vote stored by any server (a cheap sign that the counts changed).
+    async fn latest_vote_ms(&self) -> Result<i64, StoreError>;
+
+    /// Publishes computed tables (serialized) for the other servers.
+    async fn publish_tables(&self, computed_at_ms: i64, body: &[u8]) -> Result<(), StoreError>;
+
+    /// The tables published last, if computed after `after_ms`.
+    async fn published_tables(&self, after_ms: i64) -> Result<Option<(i64, Vec<u8>)>, StoreError>;
+
+    /// Writes what is buffered to the database's own files and closes it (graceful shutdown).
+    async fn close(&self) -> Result<(), StoreError>;
 }

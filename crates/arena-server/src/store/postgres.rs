@@ -7,19 +7,22 @@
 //! survives a crash of the database server too. Text is ordered byte by byte (`COLLATE "C"`), as
 //! SQLite does, so every server and both stores list counts and models in the same order.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use arena_core::api::{ModelRef, PromptView, PublicBattle, RevealedModels};
 use arena_core::battle_set::BattleSet;
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgPool, Row};
+use sqlx::{PgConnection, PgPool, Row};
 
 use super::catalogue::{self, CatalogueTx};
+use super::draw::{DrawIndex, DrawSource, DrawableAnswer};
 use super::rows;
 use super::{
-    AuditVote, DrawnBattle, ExcludedCount, ImportReport, LeakedAnswer, NewVote, Store, StoreError,
-    StoredVote, VoteCount,
+    AuditVote, CAP_WINDOW_HOURS, DailyCaps, DrawnBattle, ExcludedCount, ImportReport, LeakedAnswer,
+    NewVote, Recorded, Store, StoreError, StoredVote, VoteCount, address_key, cap_flags,
+    tally_hour, voter_key,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -30,6 +33,7 @@ const DRAWABLE: &str = "(a.identity_leak IS NULL OR a.leak_allowed)";
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pool: PgPool,
+    draws: Arc<DrawIndex>,
 }
 
 impl PgStore {
@@ -44,7 +48,10 @@ impl PgStore {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            pool,
+            draws: Arc::default(),
+        })
     }
 
     /// The pool, for operator tooling and tests that look at rows directly.
@@ -170,7 +177,13 @@ impl Store for PgStore {
             .execute(&mut *tx.0)
             .await?;
         let report = catalogue::import_into(&mut tx, set).await?;
+        if report.changed_anything() {
+            sqlx::query("UPDATE catalogue_version SET version = version + 1")
+                .execute(&mut *tx.0)
+                .await?;
+        }
         tx.0.commit().await?;
+        self.draws.invalidate();
         Ok(report)
     }
 
@@ -185,143 +198,140 @@ impl Store for PgStore {
     }
 
     async fn draw_battle(&self, category: Option<&str>) -> Result<Option<DrawnBattle>, StoreError> {
-        let prompt = sqlx::query(&format!(
-            "SELECT p.id, p.category, p.text FROM prompts p \
-             WHERE ($1::TEXT IS NULL OR p.category = $1) \
-               AND (SELECT COUNT(*) FROM answers a WHERE a.prompt_id = p.id AND {DRAWABLE}) >= 2 \
-             ORDER BY random() LIMIT 1"
-        ))
-        .bind(category)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(prompt) = prompt else {
-            return Ok(None);
-        };
-        let prompt = PromptView {
-            id: prompt.try_get(0)?,
-            category: prompt.try_get(1)?,
-            text: prompt.try_get(2)?,
-        };
-        let rows = sqlx::query(&format!(
-            "SELECT model_id, text FROM answers a WHERE prompt_id = $1 AND {DRAWABLE} \
-             ORDER BY random() LIMIT 2"
-        ))
-        .bind(&prompt.id)
-        .fetch_all(&self.pool)
-        .await?;
-        let [a, b] = rows.as_slice() else {
-            return Ok(None);
-        };
-        Ok(Some(DrawnBattle {
-            model_a: a.try_get(0)?,
-            answer_a: a.try_get(1)?,
-            model_b: b.try_get(0)?,
-            answer_b: b.try_get(1)?,
-            prompt,
-        }))
+        // The catalogue may change between the pick and the read: then reload and pick again.
+        for _ in 0..3 {
+            let Some((prompt, a, b)) = self.draws.pick(self, category).await? else {
+                return Ok(None);
+            };
+            let row = sqlx::query(
+                "SELECT p.category, p.text, aa.text, ab.text FROM prompts p \
+                 JOIN answers aa ON aa.prompt_id = p.id AND aa.model_id = $2 \
+                 JOIN answers ab ON ab.prompt_id = p.id AND ab.model_id = $3 WHERE p.id = $1",
+            )
+            .bind(&prompt)
+            .bind(&a)
+            .bind(&b)
+            .fetch_optional(&self.pool)
+            .await?;
+            match row {
+                Some(r) => {
+                    return Ok(Some(DrawnBattle {
+                        prompt: PromptView {
+                            id: prompt,
+                            category: r.try_get(0)?,
+                            text: r.try_get(1)?,
+                        },
+                        model_a: a,
+                        model_b: b,
+                        answer_a: r.try_get(2)?,
+                        answer_b: r.try_get(3)?,
+                    }));
+                }
+                None => self.draws.invalidate(),
+            }
+        }
+        Ok(None)
     }
 
-    async fn record_vote(&self, vote: &NewVote) -> Result<RevealedModels, StoreError> {
-        let row = sqlx::query(
-            "SELECT p.category, ma.name, mb.name FROM prompts p \
-             JOIN answers aa ON aa.prompt_id = p.id AND aa.model_id = $2 \
-             JOIN models ma ON ma.id = aa.model_id \
-             JOIN answers ab ON ab.prompt_id = p.id AND ab.model_id = $3 \
-             JOIN models mb ON mb.id = ab.model_id \
-             WHERE p.id = $1",
-        )
-        .bind(&vote.prompt_id)
-        .bind(&vote.model_a)
-        .bind(&vote.model_b)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::BattleGone)?;
-        let category: String = row.try_get(0)?;
-        let inserted = sqlx::query(
-            "INSERT INTO votes (battle_id, prompt_id, category, model_a, model_b, choice, voter_id, \
-                                issued_at_ms, voted_at_ms, elapsed_ms, address_hash, flags, \
-                                min_read_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-             ON CONFLICT (battle_id) DO NOTHING",
-        )
-        .bind(&vote.battle_id)
-        .bind(&vote.prompt_id)
-        .bind(&category)
-        .bind(&vote.model_a)
-        .bind(&vote.model_b)
-        .bind(vote.choice.as_str())
-        .bind(&vote.voter_id)
-        .bind(vote.issued_at_ms)
-        .bind(vote.voted_at_ms)
-        .bind((vote.voted_at_ms - vote.issued_at_ms).max(0))
-        .bind(&vote.address_hash)
-        .bind(vote.flags.join(","))
-        .bind(vote.min_read_ms)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        if inserted == 0 {
-            return Err(StoreError::DuplicateVote);
+    async fn record_vote(
+        &self,
+        vote: &NewVote,
+        caps: Option<&DailyCaps>,
+    ) -> Result<Recorded, StoreError> {
+        // PostgreSQL commits concurrent transactions with one flush of its log (group commit of
+        // its own), so each vote is simply its own transaction.
+        let mut tx = self.pool.begin().await?;
+        let result = write_vote(&mut tx, vote, caps).await;
+        if matches!(result, Ok(Recorded::Stored(_))) {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
         }
-        Ok(RevealedModels {
-            a: ModelRef {
-                id: vote.model_a.clone(),
-                name: row.try_get(1)?,
-            },
-            b: ModelRef {
-                id: vote.model_b.clone(),
-                name: row.try_get(2)?,
-            },
-        })
+        result
     }
 
     async fn stored_vote(&self, battle_id: &str) -> Result<Option<StoredVote>, StoreError> {
-        let row = sqlx::query(
-            "SELECT v.choice, v.model_a, ma.name, v.model_b, mb.name FROM votes v \
-             JOIN models ma ON ma.id = v.model_a JOIN models mb ON mb.id = v.model_b \
-             WHERE v.battle_id = $1",
-        )
-        .bind(battle_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| {
-            Ok(StoredVote {
-                choice: rows::choice(&r.try_get::<String, _>(0)?)?,
-                models: RevealedModels {
-                    a: ModelRef {
-                        id: r.try_get(1)?,
-                        name: r.try_get(2)?,
-                    },
-                    b: ModelRef {
-                        id: r.try_get(3)?,
-                        name: r.try_get(4)?,
-                    },
-                },
-            })
-        })
-        .transpose()
+        let row = sqlx::query(STORED_VOTE)
+            .bind(battle_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rows::stored_vote).transpose()
     }
 
-    async fn counted_since(
+    async fn tallies(
         &self,
         voter_id: &str,
-        address_hashes: &[String],
-        since_ms: i64,
+        address_hashes: &[String; 2],
+        now_ms: i64,
     ) -> Result<(u64, u64), StoreError> {
-        let row = sqlx::query(
-            "SELECT \
-               (SELECT COUNT(*) FROM votes \
-                 WHERE voter_id = $1 AND voted_at_ms >= $3 AND flags = ''), \
-               (SELECT COUNT(*) FROM votes \
-                 WHERE address_hash = ANY($2) AND voted_at_ms >= $3 AND flags = '')",
+        let mut conn = self.pool.acquire().await?;
+        tallied(&mut conn, voter_id, address_hashes, now_ms).await
+    }
+
+    async fn prune_tallies(&self, before_ms: i64) -> Result<u64, StoreError> {
+        Ok(sqlx::query("DELETE FROM vote_tallies WHERE hour < $1")
+            .bind(tally_hour(before_ms))
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+
+    fn shared(&self) -> bool {
+        true
+    }
+
+    async fn lead_recomputation(
+        &self,
+        holder: &str,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE leaderboard_lease SET holder = $1, until_ms = $2 + $3 \
+             WHERE id = 1 AND (holder = $1 OR until_ms < $2)",
         )
-        .bind(voter_id)
-        .bind(address_hashes)
-        .bind(since_ms)
-        .fetch_one(&self.pool)
+        .bind(holder)
+        .bind(now_ms)
+        .bind(lease_ms)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    async fn latest_vote_ms(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(voted_at_ms) FROM votes")
+                .fetch_one(&self.pool)
+                .await?
+                .unwrap_or(0),
+        )
+    }
+
+    async fn publish_tables(&self, computed_at_ms: i64, body: &[u8]) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO leaderboard_published (id, computed_at_ms, body) VALUES (1, $1, $2) \
+             ON CONFLICT (id) DO UPDATE SET computed_at_ms = EXCLUDED.computed_at_ms, body = EXCLUDED.body",
+        )
+        .bind(computed_at_ms)
+        .bind(body)
+        .execute(&self.pool)
         .await?;
-        let (v, a): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
-        Ok((v.max(0) as u64, a.max(0) as u64))
+        Ok(())
+    }
+
+    async fn published_tables(&self, after_ms: i64) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT computed_at_ms, body FROM leaderboard_published WHERE id = 1 AND computed_at_ms > $1",
+        )
+        .bind(after_ms)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn close(&self) -> Result<(), StoreError> {
+        self.pool.close().await;
+        Ok(())
     }
 
     async fn votes_since(&self, since_ms: i64) -> Result<Vec<AuditVote>, StoreError> {
@@ -362,9 +372,8 @@ impl Store for PgStore {
 
     async fn excluded_counts(&self) -> Result<Vec<ExcludedCount>, StoreError> {
         let rows = sqlx::query(
-            "SELECT category, split_part(flags, ',', 1), COUNT(*) \
-             FROM votes WHERE flags <> '' GROUP BY 1, 2 \
-             ORDER BY category COLLATE \"C\", split_part(flags, ',', 1) COLLATE \"C\"",
+            "SELECT category, reason, count FROM excluded_cells WHERE count > 0 \
+             ORDER BY category COLLATE \"C\", reason COLLATE \"C\"",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -427,17 +436,26 @@ impl Store for PgStore {
         model_id: &str,
         allowed: bool,
     ) -> Result<bool, StoreError> {
-        Ok(sqlx::query(
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(
             "UPDATE answers SET leak_allowed = $3 \
              WHERE prompt_id = $1 AND model_id = $2 AND identity_leak IS NOT NULL",
         )
         .bind(prompt_id)
         .bind(model_id)
         .bind(allowed)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected()
-            > 0)
+            > 0;
+        if changed {
+            sqlx::query("UPDATE catalogue_version SET version = version + 1")
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        self.draws.invalidate();
+        Ok(changed)
     }
 
     async fn models(&self) -> Result<Vec<ModelRef>, StoreError> {
@@ -461,8 +479,7 @@ impl Store for PgStore {
 
     async fn vote_counts(&self) -> Result<Vec<VoteCount>, StoreError> {
         let rows = sqlx::query(
-            "SELECT category, model_a, model_b, choice, COUNT(*) FROM votes WHERE flags = '' \
-             GROUP BY category, model_a, model_b, choice \
+            "SELECT category, model_a, model_b, choice, count FROM vote_cells WHERE count > 0 \
              ORDER BY category COLLATE \"C\", model_a COLLATE \"C\", model_b COLLATE \"C\", \
                       choice COLLATE \"C\"",
         )
@@ -480,4 +497,173 @@ impl Store for PgStore {
         .await?;
         rows.iter().map(rows::public_battle).collect()
     }
+}
+
+#[async_trait]
+impl DrawSource for PgStore {
+    async fn catalogue_version(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT version FROM catalogue_version WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn drawable_answers(&self) -> Result<Vec<DrawableAnswer>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT a.prompt_id, p.category, a.model_id FROM answers a \
+             JOIN prompts p ON p.id = a.prompt_id WHERE {DRAWABLE}"
+        ))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+/// The vote stored for a battle, with its models' names.
+const STORED_VOTE: &str = "SELECT v.choice, v.model_a, ma.name, v.model_b, mb.name FROM votes v \
+     JOIN models ma ON ma.id = v.model_a JOIN models mb ON mb.id = v.model_b \
+     WHERE v.battle_id = $1";
+
+/// Counted votes of a voter and of an address's two hashes in the caps' window.
+async fn tallied(
+    conn: &mut PgConnection,
+    voter_id: &str,
+    address_hashes: &[String; 2],
+    now_ms: i64,
+) -> Result<(u64, u64), StoreError> {
+    let since = tally_hour(now_ms) - CAP_WINDOW_HOURS + 1;
+    let (by_voter, by_address): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(count) FILTER (WHERE key = $1), 0)::BIGINT, \
+                COALESCE(SUM(count) FILTER (WHERE key <> $1), 0)::BIGINT \
+         FROM vote_tallies WHERE key IN ($1, $2, $3) AND hour >= $4",
+    )
+    .bind(voter_key(voter_id))
+    .bind(address_key(&address_hashes[0]))
+    .bind(address_key(&address_hashes[1]))
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((by_voter.max(0) as u64, by_address.max(0) as u64))
+}
+
+/// One vote in its own transaction: the battle must still exist; the caps are counted first
+/// (the upsert locks this hour's tally rows, so concurrent votes of one voter or address, on
+/// any server, are checked one after the other), then the vote is stored once and the triggers
+/// move it into its cell. The caller commits only a stored vote.
+async fn write_vote(
+    conn: &mut PgConnection,
+    vote: &NewVote,
+    caps: Option<&DailyCaps>,
+) -> Result<Recorded, StoreError> {
+    let row = sqlx::query(
+        "SELECT p.category, ma.name, mb.name FROM prompts p \
+         JOIN answers aa ON aa.prompt_id = p.id AND aa.model_id = $2 \
+         JOIN models ma ON ma.id = aa.model_id \
+         JOIN answers ab ON ab.prompt_id = p.id AND ab.model_id = $3 \
+         JOIN models mb ON mb.id = ab.model_id WHERE p.id = $1",
+    )
+    .bind(&vote.prompt_id)
+    .bind(&vote.model_a)
+    .bind(&vote.model_b)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return match stored(conn, &vote.battle_id).await? {
+            Some(earlier) => Ok(Recorded::Duplicate(earlier)),
+            None => Err(StoreError::BattleGone),
+        };
+    };
+    let category: String = row.try_get(0)?;
+    let mut flags = vote.flags.clone();
+    if let Some(caps) = caps {
+        let counted = flags.is_empty();
+        if counted {
+            // Lock and count this vote first; take it back below if a cap says no.
+            tally(conn, vote, caps, 1).await?;
+        }
+        let (by_voter, by_address) =
+            tallied(conn, &vote.voter_id, &caps.address_hashes, vote.voted_at_ms).await?;
+        let mine = u64::from(counted);
+        let over = cap_flags(
+            caps,
+            by_voter.saturating_sub(mine),
+            by_address.saturating_sub(mine),
+        );
+        if counted && !over.is_empty() {
+            tally(conn, vote, caps, -1).await?;
+        }
+        flags.extend(over);
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO votes (battle_id, prompt_id, category, model_a, model_b, choice, voter_id, \
+                            issued_at_ms, voted_at_ms, elapsed_ms, address_hash, flags, \
+                            min_read_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         ON CONFLICT (battle_id) DO NOTHING",
+    )
+    .bind(&vote.battle_id)
+    .bind(&vote.prompt_id)
+    .bind(&category)
+    .bind(&vote.model_a)
+    .bind(&vote.model_b)
+    .bind(vote.choice.as_str())
+    .bind(&vote.voter_id)
+    .bind(vote.issued_at_ms)
+    .bind(vote.voted_at_ms)
+    .bind((vote.voted_at_ms - vote.issued_at_ms).max(0))
+    .bind(&vote.address_hash)
+    .bind(flags.join(","))
+    .bind(vote.min_read_ms)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return match stored(conn, &vote.battle_id).await? {
+            Some(earlier) => Ok(Recorded::Duplicate(earlier)),
+            None => Err(StoreError::Other(anyhow::anyhow!(
+                "a vote conflicted and then was not there"
+            ))),
+        };
+    }
+    Ok(Recorded::Stored(RevealedModels {
+        a: ModelRef {
+            id: vote.model_a.clone(),
+            name: row.try_get(1)?,
+        },
+        b: ModelRef {
+            id: vote.model_b.clone(),
+            name: row.try_get(2)?,
+        },
+    }))
+}
+
+/// Adds `delta` to this hour's tallies of the vote's voter and address.
+async fn tally(
+    conn: &mut PgConnection,
+    vote: &NewVote,
+    caps: &DailyCaps,
+    delta: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO vote_tallies (key, hour, count) VALUES ($1, $3, $4), ($2, $3, $4) \
+         ON CONFLICT (key, hour) DO UPDATE SET count = vote_tallies.count + EXCLUDED.count",
+    )
+    .bind(voter_key(&vote.voter_id))
+    .bind(address_key(&caps.address_hashes[0]))
+    .bind(tally_hour(vote.voted_at_ms))
+    .bind(delta)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn stored(
+    conn: &mut PgConnection,
+    battle_id: &str,
+) -> Result<Option<StoredVote>, StoreError> {
+    let row = sqlx::query(STORED_VOTE)
+        .bind(battle_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(rows::stored_vote).transpose()
 }

@@ -92,3 +92,26 @@ where
         count: count(r.try_get(2)?),
     })
 }
+
+/// `choice, model_a, name of a, model_b, name of b`
+pub fn stored_vote<'r, R>(r: &'r R) -> Result<super::StoredVote, StoreError>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    use arena_core::api::{ModelRef, RevealedModels};
+    Ok(super::StoredVote {
+        choice: choice(&r.try_get::<String, _>(0)?)?,
+        models: RevealedModels {
+            a: ModelRef {
+                id: r.try_get(1)?,
+                name: r.try_get(2)?,
+            },
+            b: ModelRef {
+                id: r.try_get(3)?,
+                name: r.try_get(4)?,
+            },
+        },
+    })
+}

@@ -7,19 +7,23 @@
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use arena_core::api::{ModelRef, PromptView, PublicBattle, RevealedModels};
 use arena_core::battle_set::BattleSet;
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::{ConnectOptions, Connection, Executor, Row, SqliteConnection, SqlitePool};
+use tokio::sync::{mpsc, oneshot};
 
 use super::catalogue::{self, CatalogueTx};
+use super::draw::{DrawIndex, DrawSource, DrawableAnswer};
 use super::rows;
 use super::{
-    AuditVote, DrawnBattle, ExcludedCount, ImportReport, LeakedAnswer, NewVote, Store, StoreError,
-    StoredVote, VoteCount,
+    AuditVote, CAP_WINDOW_HOURS, DailyCaps, DrawnBattle, ExcludedCount, ImportReport, LeakedAnswer,
+    NewVote, Recorded, Store, StoreError, StoredVote, VoteCount, address_key, cap_flags,
+    tally_hour, voter_key,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -38,6 +42,19 @@ pub enum Durability {
 pub struct SqliteStore {
     pool: SqlitePool,
     path: Option<PathBuf>,
+    draws: Arc<DrawIndex>,
+    /// The one writer of votes (group commit); `None` for an in-memory database, whose one
+    /// connection is the pool's.
+    votes: Option<mpsc::Sender<VoteJob>>,
+}
+
+/// Votes committed together at most: one fsync for all of them.
+const MAX_BATCH: usize = 256;
+
+struct VoteJob {
+    vote: NewVote,
+    caps: Option<DailyCaps>,
+    reply: oneshot::Sender<Result<Recorded, StoreError>>,
 }
 
 impl SqliteStore {
@@ -74,10 +91,24 @@ impl SqliteStore {
             .min_connections(if path.is_some() { 0 } else { 1 })
             .idle_timeout(path.is_some().then_some(Duration::from_secs(600)))
             .max_lifetime(path.is_some().then_some(Duration::from_secs(3600)))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(SqliteStore { pool, path })
+        let votes = match path {
+            Some(_) => {
+                let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
+                let conn = options.connect().await?;
+                tokio::spawn(vote_writer(conn, options, rx));
+                Some(tx)
+            }
+            None => None,
+        };
+        Ok(SqliteStore {
+            pool,
+            path,
+            draws: Arc::default(),
+            votes,
+        })
     }
 
     /// The pool, for operator tooling and tests that look at rows directly.
@@ -216,7 +247,13 @@ impl Store for SqliteStore {
         // IMMEDIATE takes the write lock up front, so a concurrent vote waits instead of failing.
         let mut tx = SqliteCatalogue(self.pool.begin_with("BEGIN IMMEDIATE").await?);
         let report = catalogue::import_into(&mut tx, set).await?;
+        if report.changed_anything() {
+            sqlx::query("UPDATE catalogue_version SET version = version + 1")
+                .execute(&mut *tx.0)
+                .await?;
+        }
         tx.0.commit().await?;
+        self.draws.invalidate();
         Ok(report)
     }
 
@@ -231,96 +268,65 @@ impl Store for SqliteStore {
     }
 
     async fn draw_battle(&self, category: Option<&str>) -> Result<Option<DrawnBattle>, StoreError> {
-        let prompt = sqlx::query(&format!(
-            "SELECT p.id, p.category, p.text FROM prompts p \
-             WHERE (?1 IS NULL OR p.category = ?1) \
-               AND (SELECT COUNT(*) FROM answers a WHERE a.prompt_id = p.id AND {DRAWABLE}) >= 2 \
-             ORDER BY random() LIMIT 1"
-        ))
-        .bind(category)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(prompt) = prompt else {
-            return Ok(None);
-        };
-        let prompt = PromptView {
-            id: prompt.try_get(0)?,
-            category: prompt.try_get(1)?,
-            text: prompt.try_get(2)?,
-        };
-        // Two different models, in random order: which one is A is decided here.
-        let rows = sqlx::query(&format!(
-            "SELECT model_id, text FROM answers a WHERE prompt_id = ? AND {DRAWABLE} \
-             ORDER BY random() LIMIT 2"
-        ))
-        .bind(&prompt.id)
-        .fetch_all(&self.pool)
-        .await?;
-        let [a, b] = rows.as_slice() else {
-            return Ok(None);
-        };
-        Ok(Some(DrawnBattle {
-            model_a: a.try_get(0)?,
-            answer_a: a.try_get(1)?,
-            model_b: b.try_get(0)?,
-            answer_b: b.try_get(1)?,
-            prompt,
-        }))
-    }
-
-    async fn record_vote(&self, vote: &NewVote) -> Result<RevealedModels, StoreError> {
-        // Reads first, then one INSERT in autocommit: a deferred transaction that reads and then
-        // writes can fail with SQLITE_BUSY when votes race, whatever the busy timeout.
-        let category: Option<String> =
-            sqlx::query_scalar("SELECT category FROM prompts WHERE id = ?")
-                .bind(&vote.prompt_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        let category = category.ok_or(StoreError::BattleGone)?;
-        let mut revealed = Vec::with_capacity(2);
-        for model in [&vote.model_a, &vote.model_b] {
-            let name: Option<String> = sqlx::query_scalar(
-                "SELECT m.name FROM answers a JOIN models m ON m.id = a.model_id \
-                 WHERE a.prompt_id = ? AND a.model_id = ?",
+        // The catalogue may change between the pick and the read: then reload and pick again.
+        for _ in 0..3 {
+            let Some((prompt, a, b)) = self.draws.pick(self, category).await? else {
+                return Ok(None);
+            };
+            let row = sqlx::query(
+                "SELECT p.category, p.text, aa.text, ab.text FROM prompts p \
+                 JOIN answers aa ON aa.prompt_id = p.id AND aa.model_id = ?2 \
+                 JOIN answers ab ON ab.prompt_id = p.id AND ab.model_id = ?3 WHERE p.id = ?1",
             )
-            .bind(&vote.prompt_id)
-            .bind(model)
+            .bind(&prompt)
+            .bind(&a)
+            .bind(&b)
             .fetch_optional(&self.pool)
             .await?;
-            let name = name.ok_or(StoreError::BattleGone)?;
-            revealed.push(ModelRef {
-                id: model.clone(),
-                name,
-            });
+            match row {
+                Some(r) => {
+                    return Ok(Some(DrawnBattle {
+                        prompt: PromptView {
+                            id: prompt,
+                            category: r.try_get(0)?,
+                            text: r.try_get(1)?,
+                        },
+                        model_a: a,
+                        model_b: b,
+                        answer_a: r.try_get(2)?,
+                        answer_b: r.try_get(3)?,
+                    }));
+                }
+                None => self.draws.invalidate(),
+            }
         }
-        let inserted = sqlx::query(
-            "INSERT INTO votes (battle_id, prompt_id, category, model_a, model_b, choice, voter_id, \
-                                issued_at_ms, voted_at_ms, elapsed_ms, address_hash, flags, \
-                                min_read_ms) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (battle_id) DO NOTHING",
-        )
-        .bind(&vote.battle_id)
-        .bind(&vote.prompt_id)
-        .bind(&category)
-        .bind(&vote.model_a)
-        .bind(&vote.model_b)
-        .bind(vote.choice.as_str())
-        .bind(&vote.voter_id)
-        .bind(vote.issued_at_ms)
-        .bind(vote.voted_at_ms)
-        .bind((vote.voted_at_ms - vote.issued_at_ms).max(0))
-        .bind(&vote.address_hash)
-        .bind(vote.flags.join(","))
-        .bind(vote.min_read_ms)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        if inserted == 0 {
-            return Err(StoreError::DuplicateVote);
-        }
-        let b = revealed.pop().ok_or(StoreError::BattleGone)?;
-        let a = revealed.pop().ok_or(StoreError::BattleGone)?;
-        Ok(RevealedModels { a, b })
+        Ok(None)
+    }
+
+    async fn record_vote(
+        &self,
+        vote: &NewVote,
+        caps: Option<&DailyCaps>,
+    ) -> Result<Recorded, StoreError> {
+        let job = VoteJob {
+            vote: vote.clone(),
+            caps: caps.cloned(),
+            reply: oneshot::channel().0,
+        };
+        let Some(writer) = &self.votes else {
+            // In memory: one connection, one vote per transaction.
+            let mut conn = self.pool.acquire().await?;
+            let mut results = write_batch(&mut conn, std::slice::from_ref(&job)).await?;
+            return results.pop().unwrap_or(Err(StoreError::BattleGone));
+        };
+        let (reply, answer) = oneshot::channel();
+        writer
+            .send(VoteJob { reply, ..job })
+            .await
+            .map_err(|_| StoreError::Other(anyhow::anyhow!("the vote writer has stopped")))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Other(anyhow::anyhow!("the vote writer has stopped")))?
     }
 
     async fn models(&self) -> Result<Vec<ModelRef>, StoreError> {
@@ -347,8 +353,8 @@ impl Store for SqliteStore {
 
     async fn vote_counts(&self) -> Result<Vec<VoteCount>, StoreError> {
         let rows = sqlx::query(
-            "SELECT category, model_a, model_b, choice, COUNT(*) FROM votes WHERE flags = '' \
-             GROUP BY category, model_a, model_b, choice ORDER BY 1, 2, 3, 4",
+            "SELECT category, model_a, model_b, choice, count FROM vote_cells WHERE count > 0 \
+             ORDER BY 1, 2, 3, 4",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -366,57 +372,93 @@ impl Store for SqliteStore {
     }
 
     async fn stored_vote(&self, battle_id: &str) -> Result<Option<StoredVote>, StoreError> {
-        let row = sqlx::query(
-            "SELECT v.choice, v.model_a, ma.name, v.model_b, mb.name FROM votes v \
-             JOIN models ma ON ma.id = v.model_a JOIN models mb ON mb.id = v.model_b \
-             WHERE v.battle_id = ?",
-        )
-        .bind(battle_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| {
-            Ok(StoredVote {
-                choice: rows::choice(&r.try_get::<String, _>(0)?)?,
-                models: RevealedModels {
-                    a: ModelRef {
-                        id: r.try_get(1)?,
-                        name: r.try_get(2)?,
-                    },
-                    b: ModelRef {
-                        id: r.try_get(3)?,
-                        name: r.try_get(4)?,
-                    },
-                },
-            })
-        })
-        .transpose()
+        let row = sqlx::query(STORED_VOTE)
+            .bind(battle_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rows::stored_vote).transpose()
     }
 
-    async fn counted_since(
+    async fn tallies(
         &self,
         voter_id: &str,
-        address_hashes: &[String],
-        since_ms: i64,
+        address_hashes: &[String; 2],
+        now_ms: i64,
     ) -> Result<(u64, u64), StoreError> {
-        let by_voter: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM votes WHERE voter_id = ? AND voted_at_ms >= ? AND flags = ''",
+        let mut conn = self.pool.acquire().await?;
+        tallied(&mut conn, voter_id, address_hashes, now_ms).await
+    }
+
+    async fn prune_tallies(&self, before_ms: i64) -> Result<u64, StoreError> {
+        Ok(sqlx::query("DELETE FROM vote_tallies WHERE hour < ?")
+            .bind(tally_hour(before_ms))
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+
+    fn shared(&self) -> bool {
+        false
+    }
+
+    async fn lead_recomputation(
+        &self,
+        holder: &str,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE leaderboard_lease SET holder = ?1, until_ms = ?2 + ?3 \
+             WHERE id = 1 AND (holder = ?1 OR until_ms < ?2)",
         )
-        .bind(voter_id)
-        .bind(since_ms)
-        .fetch_one(&self.pool)
+        .bind(holder)
+        .bind(now_ms)
+        .bind(lease_ms)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    async fn latest_vote_ms(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(voted_at_ms) FROM votes")
+                .fetch_one(&self.pool)
+                .await?
+                .unwrap_or(0),
+        )
+    }
+
+    async fn publish_tables(&self, computed_at_ms: i64, body: &[u8]) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO leaderboard_published (id, computed_at_ms, body) VALUES (1, ?1, ?2) \
+             ON CONFLICT (id) DO UPDATE SET computed_at_ms = EXCLUDED.computed_at_ms, body = EXCLUDED.body",
+        )
+        .bind(computed_at_ms)
+        .bind(body)
+        .execute(&self.pool)
         .await?;
-        let mut by_address: i64 = 0;
-        for hash in address_hashes {
-            by_address += sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(*) FROM votes \
-                 WHERE address_hash = ? AND voted_at_ms >= ? AND flags = ''",
-            )
-            .bind(hash)
-            .bind(since_ms)
-            .fetch_one(&self.pool)
-            .await?;
+        Ok(())
+    }
+
+    async fn published_tables(&self, after_ms: i64) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT computed_at_ms, body FROM leaderboard_published WHERE id = 1 AND computed_at_ms > ?1",
+        )
+        .bind(after_ms)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn close(&self) -> Result<(), StoreError> {
+        if self.path.is_some() {
+            // Everything in the write-ahead log into the database file, and the log emptied.
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await?;
         }
-        Ok((by_voter.max(0) as u64, by_address.max(0) as u64))
+        self.pool.close().await;
+        Ok(())
     }
 
     async fn votes_since(&self, since_ms: i64) -> Result<Vec<AuditVote>, StoreError> {
@@ -466,10 +508,7 @@ impl Store for SqliteStore {
 
     async fn excluded_counts(&self) -> Result<Vec<ExcludedCount>, StoreError> {
         let rows = sqlx::query(
-            "SELECT category, CASE WHEN instr(flags, ',') > 0 \
-                                   THEN substr(flags, 1, instr(flags, ',') - 1) ELSE flags END, \
-                    COUNT(*) \
-             FROM votes WHERE flags <> '' GROUP BY 1, 2 ORDER BY 1, 2",
+            "SELECT category, reason, count FROM excluded_cells WHERE count > 0 ORDER BY 1, 2",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -533,7 +572,7 @@ impl Store for SqliteStore {
         model_id: &str,
         allowed: bool,
     ) -> Result<bool, StoreError> {
-        Ok(sqlx::query(
+        let changed = sqlx::query(
             "UPDATE answers SET leak_allowed = ? \
              WHERE prompt_id = ? AND model_id = ? AND identity_leak IS NOT NULL",
         )
@@ -543,6 +582,244 @@ impl Store for SqliteStore {
         .execute(&self.pool)
         .await?
         .rows_affected()
-            > 0)
+            > 0;
+        if changed {
+            sqlx::query("UPDATE catalogue_version SET version = version + 1")
+                .execute(&self.pool)
+                .await?;
+            self.draws.invalidate();
+        }
+        Ok(changed)
     }
+}
+
+#[async_trait]
+impl DrawSource for SqliteStore {
+    async fn catalogue_version(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT version FROM catalogue_version WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn drawable_answers(&self) -> Result<Vec<DrawableAnswer>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT a.prompt_id, p.category, a.model_id FROM answers a \
+             JOIN prompts p ON p.id = a.prompt_id WHERE {DRAWABLE}"
+        ))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+/// The vote stored for a battle, with its models' names.
+const STORED_VOTE: &str = "SELECT v.choice, v.model_a, ma.name, v.model_b, mb.name FROM votes v \
+     JOIN models ma ON ma.id = v.model_a JOIN models mb ON mb.id = v.model_b \
+     WHERE v.battle_id = ?";
+
+/// Counted votes of a voter and of an address's two hashes in the caps' window.
+async fn tallied(
+    conn: &mut SqliteConnection,
+    voter_id: &str,
+    address_hashes: &[String; 2],
+    now_ms: i64,
+) -> Result<(u64, u64), StoreError> {
+    let since = tally_hour(now_ms) - CAP_WINDOW_HOURS + 1;
+    let by_voter: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(count), 0) FROM vote_tallies WHERE key = ? AND hour >= ?",
+    )
+    .bind(voter_key(voter_id))
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
+    let by_address: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(count), 0) FROM vote_tallies WHERE key IN (?, ?) AND hour >= ?",
+    )
+    .bind(address_key(&address_hashes[0]))
+    .bind(address_key(&address_hashes[1]))
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((by_voter.max(0) as u64, by_address.max(0) as u64))
+}
+
+/// Adds `delta` to this hour's tallies of the vote's voter and address.
+async fn tally(
+    conn: &mut SqliteConnection,
+    vote: &NewVote,
+    caps: &DailyCaps,
+    delta: i64,
+) -> Result<(), StoreError> {
+    for key in [
+        voter_key(&vote.voter_id),
+        address_key(&caps.address_hashes[0]),
+    ] {
+        sqlx::query(
+            "INSERT INTO vote_tallies (key, hour, count) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (key, hour) DO UPDATE SET count = count + ?3",
+        )
+        .bind(key)
+        .bind(tally_hour(vote.voted_at_ms))
+        .bind(delta)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// One vote inside the writer's transaction: the battle must still exist, the caps are checked
+/// and counted, then the vote is stored once (the triggers move it into its cell).
+async fn write_vote(
+    conn: &mut SqliteConnection,
+    vote: &NewVote,
+    caps: Option<&DailyCaps>,
+) -> Result<Recorded, StoreError> {
+    let row = sqlx::query(
+        "SELECT p.category, ma.name, mb.name FROM prompts p \
+         JOIN answers aa ON aa.prompt_id = p.id AND aa.model_id = ?2 \
+         JOIN models ma ON ma.id = aa.model_id \
+         JOIN answers ab ON ab.prompt_id = p.id AND ab.model_id = ?3 \
+         JOIN models mb ON mb.id = ab.model_id WHERE p.id = ?1",
+    )
+    .bind(&vote.prompt_id)
+    .bind(&vote.model_a)
+    .bind(&vote.model_b)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return match stored(conn, &vote.battle_id).await? {
+            Some(earlier) => Ok(Recorded::Duplicate(earlier)),
+            None => Err(StoreError::BattleGone),
+        };
+    };
+    let category: String = row.try_get(0)?;
+    let mut flags = vote.flags.clone();
+    if let Some(caps) = caps {
+        let (by_voter, by_address) =
+            tallied(conn, &vote.voter_id, &caps.address_hashes, vote.voted_at_ms).await?;
+        flags.extend(cap_flags(caps, by_voter, by_address));
+        if flags.is_empty() {
+            tally(conn, vote, caps, 1).await?;
+        }
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO votes (battle_id, prompt_id, category, model_a, model_b, choice, voter_id, \
+                            issued_at_ms, voted_at_ms, elapsed_ms, address_hash, flags, \
+                            min_read_ms) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (battle_id) DO NOTHING",
+    )
+    .bind(&vote.battle_id)
+    .bind(&vote.prompt_id)
+    .bind(&category)
+    .bind(&vote.model_a)
+    .bind(&vote.model_b)
+    .bind(vote.choice.as_str())
+    .bind(&vote.voter_id)
+    .bind(vote.issued_at_ms)
+    .bind(vote.voted_at_ms)
+    .bind((vote.voted_at_ms - vote.issued_at_ms).max(0))
+    .bind(&vote.address_hash)
+    .bind(flags.join(","))
+    .bind(vote.min_read_ms)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        // The caller rolls the tallies back with the rest of this vote.
+        return match stored(conn, &vote.battle_id).await? {
+            Some(earlier) => Ok(Recorded::Duplicate(earlier)),
+            None => Err(StoreError::Other(anyhow::anyhow!(
+                "a vote conflicted and then was not there"
+            ))),
+        };
+    }
+    Ok(Recorded::Stored(RevealedModels {
+        a: ModelRef {
+            id: vote.model_a.clone(),
+            name: row.try_get(1)?,
+        },
+        b: ModelRef {
+            id: vote.model_b.clone(),
+            name: row.try_get(2)?,
+        },
+    }))
+}
+
+async fn stored(
+    conn: &mut SqliteConnection,
+    battle_id: &str,
+) -> Result<Option<StoredVote>, StoreError> {
+    let row = sqlx::query(STORED_VOTE)
+        .bind(battle_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(rows::stored_vote).transpose()
+}
+
+/// Votes in one transaction, each in its own savepoint: a vote that fails (its battle is gone)
+/// or is a duplicate leaves nothing behind, the others commit together with one fsync. `Err`
+/// when the transaction itself failed: then none of them was stored.
+async fn write_batch(
+    conn: &mut SqliteConnection,
+    jobs: &[VoteJob],
+) -> Result<Vec<Result<Recorded, StoreError>>, StoreError> {
+    conn.execute("BEGIN IMMEDIATE").await?;
+    let mut results = Vec::with_capacity(jobs.len());
+    let run = async {
+        for job in jobs {
+            conn.execute("SAVEPOINT vote").await?;
+            let result = write_vote(conn, &job.vote, job.caps.as_ref()).await;
+            if !matches!(result, Ok(Recorded::Stored(_))) {
+                conn.execute("ROLLBACK TO vote").await?;
+            }
+            conn.execute("RELEASE vote").await?;
+            results.push(result);
+        }
+        conn.execute("COMMIT").await?;
+        Ok::<_, sqlx::Error>(())
+    };
+    match run.await {
+        Ok(()) => Ok(results),
+        Err(e) => {
+            let _ = conn.execute("ROLLBACK").await;
+            Err(e.into())
+        }
+    }
+}
+
+/// The vote writer: takes every vote waiting (up to [`MAX_BATCH`]) and commits them together,
+/// so a burst of votes costs one fsync, not one each. A vote is answered only after its
+/// transaction committed.
+async fn vote_writer(
+    mut conn: SqliteConnection,
+    options: SqliteConnectOptions,
+    mut jobs: mpsc::Receiver<VoteJob>,
+) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        match write_batch(&mut conn, &batch).await {
+            Ok(results) => {
+                for (job, result) in batch.drain(..).zip(results) {
+                    let _ = job.reply.send(result);
+                }
+            }
+            Err(e) => {
+                let message = e.to_string();
+                for job in batch.drain(..) {
+                    let _ = job.reply.send(Err(StoreError::Other(anyhow::anyhow!(
+                        "the vote was not stored: {message}"
+                    ))));
+                }
+                // Start again on a new connection, in case this one is broken.
+                match options.connect().await {
+                    Ok(fresh) => conn = fresh,
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot reopen the vote writer's connection")
+                    }
+                }
+            }
+        }
+    }
+    let _ = conn.close().await;
 }

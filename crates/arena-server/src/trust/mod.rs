@@ -5,7 +5,7 @@
 //! - `voter.rs`: voter ids the server signs; a battle is sealed to the voter it was drawn for;
 //! - `limits.rs`: rate limits per voter and per address (refused with 429 and `Retry-After`);
 //! - `pow.rs`: proof of work for new voter ids and, under a flood, for every battle;
-//! - [`vote_flags`] here: what makes a stored vote not count (too fast, another voter's battle,
+//! - [`Trust::vote_flags`] here: what makes a stored vote not count (too fast, another voter's battle,
 //!   over the day's caps), and `audit.rs`: what a look back at recent votes finds (one-sided
 //!   voters, campaigns of voters linked by shared addresses, leaning bursts of new voters).
 //!
@@ -36,7 +36,7 @@ use axum::http::HeaderMap;
 
 use crate::clock::Clock;
 use crate::error::ApiError;
-use crate::store::{DynStore, StoreError};
+use crate::store::{DailyCaps, DynStore};
 use crate::token::{BattleClaims, TokenKeys};
 use address::{AddressHasher, AddressHashes, TrustedProxies};
 use limits::{Buckets, Rate};
@@ -162,8 +162,6 @@ impl Default for TrustSettings {
         }
     }
 }
-
-const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// The state behind the rules: the buckets, the proof-of-work gate, the address hasher.
 #[derive(Debug)]
@@ -303,15 +301,14 @@ impl Trust {
         Self::limited(self.voter_votes.take(&voter.hex(), self.now_ms()))
     }
 
-    /// Why a vote about to be stored would not count (empty: it counts).
-    pub async fn vote_flags(
+    /// Why a vote about to be stored would not count (empty: it counts), apart from the daily
+    /// caps, which the store checks in the vote's own transaction ([`Trust::daily_caps`]).
+    pub fn vote_flags(
         &self,
-        store: &DynStore,
         claims: &BattleClaims,
         voter: Option<VoterId>,
-        address: &AddressHashes,
         now: i64,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Vec<String> {
         let mut flags = Vec::new();
         if now - claims.issued_at_ms < i64::from(claims.min_read_ms) {
             flags.push(flag::TOO_FAST.to_owned());
@@ -319,20 +316,16 @@ impl Trust {
         if voter.map(|v| v.0) != Some(claims.voter) {
             flags.push(flag::VOTER_MISMATCH.to_owned());
         }
-        if self.settings.limits_enabled {
-            let voter_hex = hex::encode(claims.voter);
-            let hashes = [address.today.clone(), address.yesterday.clone()];
-            let (by_voter, by_address) = store
-                .counted_since(&voter_hex, &hashes, now - DAY_MS)
-                .await?;
-            if by_voter >= self.settings.voter_daily_cap {
-                flags.push(flag::VOTER_DAILY_CAP.to_owned());
-            }
-            if by_address >= self.settings.address_daily_cap {
-                flags.push(flag::ADDRESS_DAILY_CAP.to_owned());
-            }
-        }
-        Ok(flags)
+        flags
+    }
+
+    /// The daily caps for a vote from `address` (`None` when limits are off).
+    pub fn daily_caps(&self, address: &AddressHashes) -> Option<DailyCaps> {
+        self.settings.limits_enabled.then(|| DailyCaps {
+            voter: self.settings.voter_daily_cap,
+            address: self.settings.address_daily_cap,
+            address_hashes: [address.today.clone(), address.yesterday.clone()],
+        })
     }
 }
 

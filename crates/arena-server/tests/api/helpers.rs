@@ -1,4 +1,6 @@
-//! `spawn_app()`: an arena on 127.0.0.1:<free port> with its own database file.
+//! `spawn_app()`: an arena on 127.0.0.1:<free port> with a database of its own: a SQLite file,
+//! or with `ARENA_TEST_STORE=postgres` a new database in the throw-away PostgreSQL cluster this
+//! test process starts (`make test` runs the suite both ways).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,12 +12,14 @@ use arena_core::rating::RatingOptions;
 use arena_server::clock::{Clock, ManualClock, SystemClock};
 use arena_server::leaderboard::RefreshSettings;
 use arena_server::serve::{ServeLimits, serve};
+use arena_server::store::DynStore;
+use arena_server::store::postgres::PgStore;
 use arena_server::store::sqlite::SqliteStore;
-use arena_server::store::{DynStore, Store};
 use arena_server::trust::pow::PowMode;
 use arena_server::trust::{MinRead, TrustSettings};
 use arena_server::web::IndexPage;
 use arena_server::{AppState, Settings, app};
+use sqlx::Row;
 
 /// Three models; `p-1` and `p-2` answered by all, `p-3` by one only (never drawn).
 pub const BATTLE_SET: &str = r#"{"models": [{"id": "m-good", "name": "좋은 모델"}, {"id": "m-plain", "name": "평범한 모델"}]}
@@ -28,7 +32,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub store: DynStore,
-    pub sqlite: SqliteStore,
+    pub db: TestDb,
     pub state: AppState,
     pub _dir: tempfile::TempDir,
 }
@@ -47,6 +51,8 @@ pub struct Options {
     pub worker: bool,
     /// Start from a copy of this database instead of a new one with `battle_set`.
     pub database: Option<PathBuf>,
+    /// On PostgreSQL: this database (another test app's) instead of a new one.
+    pub database_url: Option<String>,
 }
 
 /// The rules of "votes the public can trust" switched off: what the tests of plain voting rely
@@ -73,7 +79,24 @@ impl Default for Options {
             bootstrap_rounds: 100,
             worker: true,
             database: None,
+            database_url: None,
         }
+    }
+}
+
+/// The database under a test app, for tests that look at rows directly.
+#[derive(Clone)]
+pub enum TestDb {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// The store the suite runs on: `ARENA_TEST_STORE=postgres` or SQLite (the default).
+pub fn on_postgres() -> bool {
+    match std::env::var("ARENA_TEST_STORE").as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Err(_) => false,
+        Ok(other) => panic!("ARENA_TEST_STORE={other}: use sqlite or postgres"),
     }
 }
 
@@ -83,18 +106,33 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(options: Options) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("arena.db").display());
-    if let Some(source) = &options.database {
-        std::fs::copy(source, dir.path().join("arena.db")).unwrap();
-    }
-    let sqlite = SqliteStore::connect(&url).await.unwrap();
+    let (store, db): (DynStore, TestDb) = if on_postgres() {
+        assert!(
+            options.database.is_none(),
+            "a database file to start from is SQLite's"
+        );
+        let url = match &options.database_url {
+            Some(url) => url.clone(),
+            None => crate::pg::fresh_database().await,
+        };
+        let pg = PgStore::connect(&url).await.unwrap();
+        let db = TestDb::Postgres(pg.pool().clone());
+        (Arc::new(pg), db)
+    } else {
+        let url = format!("sqlite://{}", dir.path().join("arena.db").display());
+        if let Some(source) = &options.database {
+            std::fs::copy(source, dir.path().join("arena.db")).unwrap();
+        }
+        let sqlite = SqliteStore::connect(&url).await.unwrap();
+        let db = TestDb::Sqlite(sqlite.pool().clone());
+        (Arc::new(sqlite), db)
+    };
     if options.database.is_none() {
-        sqlite
+        store
             .import(&battle_set::parse(&options.battle_set).unwrap())
             .await
             .unwrap();
     }
-    let store: DynStore = Arc::new(sqlite.clone());
     let clock: Arc<dyn Clock> = match &options.clock {
         Some(c) => c.clone(),
         None => Arc::new(SystemClock),
@@ -120,7 +158,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             ..RefreshSettings::default()
         },
     );
-    state.leaderboards.recompute().await.unwrap();
+    state.leaderboards.start().await.unwrap();
     if options.worker {
         state.leaderboards.spawn_worker();
     }
@@ -148,7 +186,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .build()
             .unwrap(),
         store,
-        sqlite,
+        db,
         state,
         _dir: dir,
     }
@@ -194,14 +232,98 @@ impl TestApp {
     }
 
     pub async fn vote_count(&self) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM votes")
-            .fetch_one(&self.pool())
-            .await
+        self.rows("SELECT CAST(COUNT(*) AS TEXT) FROM votes").await[0][0]
+            .as_deref()
+            .unwrap()
+            .parse()
             .unwrap()
     }
 
-    pub fn pool(&self) -> sqlx::SqlitePool {
-        self.sqlite.pool().clone()
+    /// The PostgreSQL database's URL (for a second server on it).
+    pub fn database_url(&self) -> Option<String> {
+        match &self.db {
+            TestDb::Sqlite(_) => None,
+            TestDb::Postgres(pool) => {
+                let o = pool.connect_options();
+                Some(format!(
+                    "postgres://{}@{}:{}/{}",
+                    o.get_username(),
+                    o.get_host(),
+                    o.get_port(),
+                    o.get_database().unwrap_or_default()
+                ))
+            }
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self.db, TestDb::Sqlite(_))
+    }
+
+    /// The column that orders votes as they were stored.
+    pub fn insertion_order(&self) -> &'static str {
+        match self.db {
+            TestDb::Sqlite(_) => "rowid",
+            TestDb::Postgres(_) => "seq",
+        }
+    }
+
+    /// Every row of a query written in SQL both stores speak, each column read as text (cast
+    /// the others: `CAST(x AS TEXT)`), NULL as `None`.
+    pub async fn rows(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        fn read<R: Row>(r: &R) -> Vec<Option<String>>
+        where
+            usize: sqlx::ColumnIndex<R>,
+            for<'a> Option<String>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+        {
+            (0..r.len()).map(|i| r.try_get(i).unwrap()).collect()
+        }
+        match &self.db {
+            TestDb::Sqlite(pool) => sqlx::query(sql)
+                .fetch_all(pool)
+                .await
+                .unwrap()
+                .iter()
+                .map(read)
+                .collect(),
+            TestDb::Postgres(pool) => sqlx::query(sql)
+                .fetch_all(pool)
+                .await
+                .unwrap()
+                .iter()
+                .map(read)
+                .collect(),
+        }
+    }
+
+    /// The first column of every row, as text (`None` for NULL).
+    pub async fn column(&self, sql: &str) -> Vec<Option<String>> {
+        self.rows(sql)
+            .await
+            .into_iter()
+            .map(|mut r| r.swap_remove(0))
+            .collect()
+    }
+
+    /// The first column of every row, as text, none of them NULL.
+    pub async fn texts(&self, sql: &str) -> Vec<String> {
+        self.column(sql)
+            .await
+            .into_iter()
+            .map(|v| v.expect("a NULL where text was expected"))
+            .collect()
+    }
+
+    /// Runs a statement both stores speak.
+    pub async fn execute(&self, sql: &str) {
+        match &self.db {
+            TestDb::Sqlite(pool) => {
+                sqlx::query(sql).execute(pool).await.unwrap();
+            }
+            TestDb::Postgres(pool) => {
+                sqlx::query(sql).execute(pool).await.unwrap();
+            }
+        }
     }
 }
 

@@ -6,21 +6,16 @@ use arena_server::import::{ImportError, import_file};
 use crate::helpers::{BATTLE_SET, spawn_app};
 
 async fn counts(app: &crate::helpers::TestApp) -> (i64, i64, i64) {
-    let pool = app.pool();
-    let q = |sql: &'static str| {
-        let pool = pool.clone();
-        async move {
-            sqlx::query_scalar::<_, i64>(sql)
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-        }
-    };
-    (
-        q("SELECT COUNT(*) FROM models").await,
-        q("SELECT COUNT(*) FROM prompts").await,
-        q("SELECT COUNT(*) FROM answers").await,
-    )
+    let row = app
+        .rows(
+            "SELECT CAST((SELECT COUNT(*) FROM models) AS TEXT), \
+                    CAST((SELECT COUNT(*) FROM prompts) AS TEXT), \
+                    CAST((SELECT COUNT(*) FROM answers) AS TEXT)",
+        )
+        .await
+        .remove(0);
+    let n = |i: usize| row[i].as_deref().unwrap().parse().unwrap();
+    (n(0), n(1), n(2))
 }
 
 #[tokio::test]

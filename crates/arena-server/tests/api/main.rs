@@ -1,13 +1,18 @@
-//! API tests: the real router on a real loopback port, a real SQLite file, real HTTP.
+//! API tests: the real router on a real loopback port, real HTTP, and a real database: a SQLite
+//! file, or PostgreSQL with `ARENA_TEST_STORE=postgres` (`make test` runs both).
 //!
 //! `helpers.rs` has `spawn_app()`; one file per resource tells its story.
 #![allow(clippy::unwrap_used)]
+
+#[path = "../support/postgres.rs"]
+mod pg;
 
 mod battle;
 mod helpers;
 mod import;
 mod leaderboard;
 mod serve;
+mod servers;
 mod simulation;
 mod trust;
 mod vote;

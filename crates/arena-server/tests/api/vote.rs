@@ -40,20 +40,29 @@ async fn a_vote_reveals_the_models_that_wrote_each_side() {
     };
     assert_eq!(revealed.models.a.name, name(&revealed.models.a.id));
 
-    let row: (String, String, String, String, i64, i64, i64) = sqlx::query_as(
-        "SELECT prompt_id, model_a, model_b, choice, issued_at_ms, voted_at_ms, elapsed_ms FROM votes",
-    )
-    .fetch_one(&app.pool())
-    .await
-    .unwrap();
-    assert_eq!(row.0, battle.prompt.id);
+    let row: Vec<String> = app
+        .rows(
+            "SELECT prompt_id, model_a, model_b, choice, CAST(issued_at_ms AS TEXT), \
+             CAST(voted_at_ms AS TEXT), CAST(elapsed_ms AS TEXT) FROM votes",
+        )
+        .await
+        .remove(0)
+        .into_iter()
+        .map(Option::unwrap)
+        .collect();
+    assert_eq!(row[0], battle.prompt.id);
     assert_eq!(
-        (row.1.as_str(), row.2.as_str()),
+        (row[1].as_str(), row[2].as_str()),
         (revealed.models.a.id.as_str(), revealed.models.b.id.as_str())
     );
-    assert_eq!(row.3, "a");
-    assert!(row.4 > 0 && row.5 >= row.4);
-    assert_eq!(row.6, row.5 - row.4, "time from battle to vote is stored");
+    assert_eq!(row[3], "a");
+    let [issued, voted, elapsed] = [4, 5, 6].map(|i| row[i].parse::<i64>().unwrap());
+    assert!(issued > 0 && voted >= issued);
+    assert_eq!(
+        elapsed,
+        voted - issued,
+        "time from battle to vote is stored"
+    );
 }
 
 #[tokio::test]
@@ -85,11 +94,7 @@ async fn the_same_battle_is_stored_once_even_when_raced_and_retries_get_the_same
         .await;
     assert_error(again, 409, "already_voted").await;
     assert_eq!(app.vote_count().await, 1);
-    let choice: String = sqlx::query_scalar("SELECT choice FROM votes")
-        .fetch_one(&app.pool())
-        .await
-        .unwrap();
-    assert_eq!(choice, "tie");
+    assert_eq!(app.texts("SELECT choice FROM votes").await, ["tie"]);
 }
 
 #[tokio::test]
@@ -194,11 +199,11 @@ async fn an_expired_token_is_refused() {
 async fn a_battle_whose_answer_was_removed_is_gone_not_an_error() {
     let app = spawn_app().await;
     let battle = app.battle().await;
-    sqlx::query("DELETE FROM answers WHERE prompt_id = ?")
-        .bind(&battle.prompt.id)
-        .execute(&app.pool())
-        .await
-        .unwrap();
+    app.execute(&format!(
+        "DELETE FROM answers WHERE prompt_id = '{}'",
+        battle.prompt.id
+    ))
+    .await;
     let res = app
         .post_vote(json!({"token": battle.token, "choice": "a"}))
         .await;

@@ -1,0 +1,193 @@
+//! Drawing a battle without scanning the catalogue: each server keeps, in memory, which models
+//! may be drawn for which prompt (ids only, no texts), and reloads it only when the catalogue's
+//! version in the database changed (an import or an operator's permission anywhere). A draw
+//! then picks a prompt and two of its models at random in memory and reads just those three
+//! texts by primary key.
+//!
+//! The rule is the arena's, the same for both stores: every prompt with two or more drawable
+//! answers is equally likely (within the category asked for), then any two of its models, in
+//! random order.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+use rand::seq::IndexedRandom;
+
+use super::StoreError;
+
+/// Another server's import is seen within this time.
+const CHECK_EVERY: Duration = Duration::from_secs(1);
+
+/// One drawable answer: (prompt id, category, model id).
+pub type DrawableAnswer = (String, String, String);
+
+#[derive(Debug, Default)]
+struct Index {
+    version: i64,
+    /// Prompts with two or more drawable answers: (prompt id, its models).
+    prompts: Vec<(String, Vec<String>)>,
+    /// Positions in `prompts` per category.
+    by_category: BTreeMap<String, Vec<u32>>,
+}
+
+impl Index {
+    fn build(version: i64, mut rows: Vec<DrawableAnswer>) -> Self {
+        rows.sort_unstable();
+        let mut index = Index {
+            version,
+            ..Index::default()
+        };
+        let mut i = 0;
+        while i < rows.len() {
+            let mut j = i;
+            while j < rows.len() && rows[j].0 == rows[i].0 {
+                j += 1;
+            }
+            if j - i >= 2 {
+                let position = u32::try_from(index.prompts.len()).unwrap_or(u32::MAX);
+                index
+                    .by_category
+                    .entry(rows[i].1.clone())
+                    .or_default()
+                    .push(position);
+                let models = rows[i..j].iter().map(|r| r.2.clone()).collect();
+                index.prompts.push((rows[i].0.clone(), models));
+            }
+            i = j;
+        }
+        index
+    }
+
+    /// A prompt (of `category`, if given) and two different models in random order.
+    fn pick(&self, category: Option<&str>) -> Option<(String, String, String)> {
+        let mut rng = rand::rng();
+        let position = match category {
+            None if self.prompts.is_empty() => return None,
+            None => rng.random_range(0..self.prompts.len()),
+            Some(c) => *self.by_category.get(c)?.choose(&mut rng)? as usize,
+        };
+        let (prompt, models) = self.prompts.get(position)?;
+        let first = rng.random_range(0..models.len());
+        let mut second = rng.random_range(0..models.len() - 1);
+        if second >= first {
+            second += 1;
+        }
+        Some((
+            prompt.clone(),
+            models[first].clone(),
+            models[second].clone(),
+        ))
+    }
+}
+
+/// What a store offers the index: the catalogue's version, and its drawable answers.
+#[async_trait::async_trait]
+pub trait DrawSource: Send + Sync {
+    async fn catalogue_version(&self) -> Result<i64, StoreError>;
+    async fn drawable_answers(&self) -> Result<Vec<DrawableAnswer>, StoreError>;
+}
+
+/// The in-memory index of a store, shared by its clones.
+#[derive(Debug, Default)]
+pub struct DrawIndex {
+    current: RwLock<Option<Arc<Index>>>,
+    checked: Mutex<Option<Instant>>,
+    /// One reload at a time.
+    loading: tokio::sync::Mutex<()>,
+}
+
+impl DrawIndex {
+    /// Forgets the index: the next draw reloads it (after this server changed the catalogue).
+    pub fn invalidate(&self) {
+        *self.checked.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    fn loaded(&self) -> Option<Arc<Index>> {
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    async fn index(&self, source: &dyn DrawSource) -> Result<Arc<Index>, StoreError> {
+        let fresh = self
+            .checked
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some_and(|t| t.elapsed() < CHECK_EVERY);
+        if fresh && let Some(index) = self.loaded() {
+            return Ok(index);
+        }
+        let _one = self.loading.lock().await;
+        // Another request may have reloaded it while this one waited.
+        let fresh = self
+            .checked
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some_and(|t| t.elapsed() < CHECK_EVERY);
+        if fresh && let Some(index) = self.loaded() {
+            return Ok(index);
+        }
+        let version = source.catalogue_version().await?;
+        let index = match self.loaded() {
+            Some(index) if index.version == version => index,
+            _ => {
+                let rows = source.drawable_answers().await?;
+                let index = Arc::new(Index::build(version, rows));
+                *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&index));
+                index
+            }
+        };
+        *self.checked.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
+        Ok(index)
+    }
+
+    /// A prompt id and two models to draw, or `None` when nothing can be drawn.
+    pub async fn pick(
+        &self,
+        source: &dyn DrawSource,
+        category: Option<&str>,
+    ) -> Result<Option<(String, String, String)>, StoreError> {
+        Ok(self.index(source).await?.pick(category))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn row(p: &str, c: &str, m: &str) -> DrawableAnswer {
+        (p.into(), c.into(), m.into())
+    }
+
+    #[test]
+    fn only_prompts_with_two_answers_are_drawn_and_the_two_models_differ() {
+        let index = Index::build(
+            1,
+            vec![
+                row("p1", "역사", "a"),
+                row("p1", "역사", "b"),
+                row("p2", "법률", "a"),
+                row("p3", "법률", "a"),
+                row("p3", "법률", "c"),
+                row("p3", "법률", "b"),
+            ],
+        );
+        assert_eq!(index.prompts.len(), 2);
+        assert!(index.pick(Some("없음")).is_none());
+        let mut seen = std::collections::BTreeSet::new();
+        for _ in 0..500 {
+            let (p, a, b) = index.pick(Some("법률")).unwrap();
+            assert_eq!(p, "p3");
+            assert_ne!(a, b);
+            seen.insert((a, b));
+        }
+        // Every ordered pair of p3's three models turns up.
+        assert_eq!(seen.len(), 6);
+        assert!(Index::build(1, vec![]).pick(None).is_none());
+    }
+}
