@@ -95,6 +95,10 @@ pub struct ServeConfig {
     /// Import this battle set when the database has no battles yet (first start).
     #[arg(long, env = "ARENA_IMPORT_IF_EMPTY")]
     pub import_if_empty: Option<PathBuf>,
+    /// Serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9464), on an address of
+    /// their own that the public cannot reach; no metrics when unset.
+    #[arg(long, env = "ARENA_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// The key of battle tokens, voter ids and challenges (32+ characters); the same on every
     /// server. Unset: generated once into --secret-file.
     #[arg(long, env = "ARENA_SECRET", hide_env_values = true)]

@@ -141,6 +141,10 @@ impl Leaderboards {
                 .collect();
             if !ratings.is_empty() {
                 let flagged = audit::run(&self.store, &ratings, settings, now).await?;
+                for (reason, n) in &flagged {
+                    metrics::counter!("arena_votes_flagged_by_audit_total", "reason" => *reason)
+                        .increment(*n);
+                }
                 if !flagged.is_empty() {
                     self.recompute().await?;
                 }
@@ -203,8 +207,15 @@ impl Leaderboards {
             return Ok(());
         }
         let options = self.options.clone();
+        let started = std::time::Instant::now();
         let snapshot =
             Arc::new(tokio::task::spawn_blocking(move || build_snapshot(source, &options)).await?);
+        metrics::histogram!("arena_leaderboard_recompute_seconds")
+            .record(started.elapsed().as_secs_f64());
+        if let Some(overall) = &snapshot.overall {
+            metrics::gauge!("arena_leaderboard_counted_votes")
+                .set(overall.response.total_votes as f64);
+        }
         *self
             .current
             .write()

@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod import;
 pub mod leaderboard;
+pub mod metrics;
 pub mod secret;
 pub mod serve;
 pub mod store;
@@ -29,7 +30,11 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderValue;
 use axum::http::header::{REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS};
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 
 use crate::leaderboard::Leaderboards;
 use crate::store::DynStore;
@@ -91,6 +96,31 @@ impl AppState {
     }
 }
 
+/// Request ids: a random prefix per process and a counter, short and unique across servers.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: String,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        RequestIds {
+            prefix: hex::encode(rand::random::<[u8; 4]>()),
+            next: Arc::default(),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n:x}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
 /// The whole service: `/healthz`, API v1 and, when `web` is given, the built app.
 pub fn app(state: AppState, web: Option<(std::path::PathBuf, web::IndexPage)>) -> Router {
     let api = api::routes().layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES));
@@ -103,7 +133,28 @@ pub fn app(state: AppState, web: Option<(std::path::PathBuf, web::IndexPage)>) -
     let secure = state.settings.secure_cookies;
     let router = router
         .with_state(state)
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(CompressionLayer::new())
+        // Every request gets an id (or keeps its proxy's `x-request-id`), logged with it and sent
+        // back, so a citizen's report and the server's log meet. Logs carry the method, the
+        // route and the id: no address, no voter.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                let id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!(
+                    "request",
+                    id = %id,
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                )
+            }),
+        )
+        .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
         // No camera, microphone, location or payment for anything on the arena's pages, and a
         // window of its own that a page opened from an answer cannot reach back into.
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -22,6 +22,9 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Log lines as `text` or as `json` (one object per line, with the request's id).
+    #[arg(long, global = true, env = "ARENA_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    log_format: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -38,6 +41,17 @@ enum Command {
     Export(ExportArgs),
     /// Answers that give their model away: list them, allow or forbid drawing one.
     Answers(AnswersArgs),
+    /// Write a consistent copy of the database to FILE while the arena serves (SQLite: a
+    /// database file; PostgreSQL: pg_dump's custom format). README says how to restore it.
+    Backup(BackupArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct BackupArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The new file (never overwritten).
+    file: PathBuf,
 }
 
 #[derive(clap::Args, Debug)]
@@ -80,14 +94,18 @@ struct ImportArgs {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
-        .with_writer(std::io::stderr)
-        .init();
-    let cli = Cli::parse();
+        .with_writer(std::io::stderr);
+    if cli.log_format == "json" {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
     let result = match cli.command {
         Command::Leaderboard(args) => cli::leaderboard::run(&args),
         command => tokio::runtime::Builder::new_multi_thread()
@@ -101,6 +119,7 @@ fn main() -> ExitCode {
                         Command::Import(args) => import(args).await,
                         Command::Export(args) => export(args).await,
                         Command::Answers(args) => answers(args).await,
+                        Command::Backup(args) => backup(args).await,
                         Command::Leaderboard(_) => unreachable!("handled above"),
                     }
                 })
@@ -113,6 +132,13 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn backup(args: BackupArgs) -> anyhow::Result<()> {
+    let (store, label) = args.db.open().await?;
+    store.backup(&args.file).await?;
+    println!("backed up {label} to {}", args.file.display());
+    Ok(())
 }
 
 async fn export(args: ExportArgs) -> anyhow::Result<()> {
@@ -277,6 +303,15 @@ async fn serve(args: ServeConfig) -> anyhow::Result<()> {
         "K-AI Arena is running at http://{addr}  (database: {db_label}, {} prompts ready for battle; Ctrl-C stops it)",
         store.battle_ready_prompts().await?
     );
+    if let Some(metrics_addr) = args.metrics_addr {
+        let handle = arena_server::metrics::install()?;
+        let store = Arc::clone(&store);
+        tokio::spawn(async move {
+            if let Err(e) = arena_server::metrics::serve(metrics_addr, handle, store).await {
+                tracing::error!(error = %e, "metrics stopped");
+            }
+        });
+    }
     let limits = args.serve_limits();
     let router = app(state, Some((args.dist, index)));
     // Ctrl-C or SIGTERM: stop accepting, let the requests in flight finish, then write the

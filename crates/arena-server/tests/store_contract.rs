@@ -149,7 +149,9 @@ async fn answers_that_name_their_model_are_held_back_until_allowed(s: Subject) {
 
 async fn a_vote_is_stored_once_and_can_be_read_back(s: Subject) {
     import(&s.store, SET).await;
-    let Recorded::Stored(revealed) = s
+    let Recorded::Stored {
+        models: revealed, ..
+    } = s
         .store
         .record_vote(&vote("b1", "p1", Choice::A, &[], 1_000_000), None)
         .await
@@ -353,7 +355,7 @@ async fn racing_votes_of_one_voter_never_pass_the_cap(s: Subject) {
         }));
     }
     for r in racing {
-        assert!(matches!(r.await.unwrap(), Recorded::Stored(_)));
+        assert!(matches!(r.await.unwrap(), Recorded::Stored { .. }));
     }
     let votes = s.store.votes_since(0).await.unwrap();
     assert_eq!(votes.len(), 40);

@@ -66,12 +66,17 @@ pub async fn post_vote(
         flags,
     };
     match state.store.record_vote(&vote, caps.as_ref()).await? {
-        Recorded::Stored(models) => {
+        Recorded::Stored { models, counted } => {
+            let outcome = if counted { "counted" } else { "flagged" };
+            metrics::counter!("arena_votes_total", "outcome" => outcome).increment(1);
             state.leaderboards.mark_dirty();
             Ok(Json(VoteResponse { models }))
         }
         // A retry, or two copies of one vote that raced: the same answer as the first time.
-        Recorded::Duplicate(stored) => answer_again(stored, &request),
+        Recorded::Duplicate(stored) => {
+            metrics::counter!("arena_votes_total", "outcome" => "duplicate").increment(1);
+            answer_again(stored, &request)
+        }
     }
 }
 

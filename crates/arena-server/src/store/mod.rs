@@ -110,8 +110,11 @@ pub fn cap_flags(caps: &DailyCaps, by_voter: u64, by_address: u64) -> Vec<String
 /// What storing a vote did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Recorded {
-    /// Stored now; the two models, to reveal.
-    Stored(RevealedModels),
+    /// Stored now: the two models, to reveal, and whether the vote counts (no flags).
+    Stored {
+        models: RevealedModels,
+        counted: bool,
+    },
     /// The battle already had a vote (a retry, or a race of copies): that vote.
     Duplicate(StoredVote),
 }
@@ -280,6 +283,13 @@ pub trait Store: Send + Sync + 'static {
 
     /// The tables published last, if computed after `after_ms`.
     async fn published_tables(&self, after_ms: i64) -> Result<Option<(i64, Vec<u8>)>, StoreError>;
+
+    /// Writes a consistent copy of the whole database to `to` (a new file) while the arena goes
+    /// on serving: SQLite `VACUUM INTO`, PostgreSQL `pg_dump` in its custom format.
+    async fn backup(&self, to: &std::path::Path) -> Result<(), StoreError>;
+
+    /// The connection pool: connections open, and of those idle.
+    fn pool_stats(&self) -> (u32, usize);
 
     /// Writes what is buffered to the database's own files and closes it (graceful shutdown).
     async fn close(&self) -> Result<(), StoreError>;

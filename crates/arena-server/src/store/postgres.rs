@@ -33,6 +33,8 @@ const DRAWABLE: &str = "(a.identity_leak IS NULL OR a.leak_allowed)";
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pool: PgPool,
+    /// For `pg_dump` (backups); never printed.
+    url: String,
     draws: Arc<DrawIndex>,
 }
 
@@ -50,6 +52,7 @@ impl PgStore {
         MIGRATOR.run(&pool).await?;
         Ok(PgStore {
             pool,
+            url: url.to_owned(),
             draws: Arc::default(),
         })
     }
@@ -242,7 +245,7 @@ impl Store for PgStore {
         // its own), so each vote is simply its own transaction.
         let mut tx = self.pool.begin().await?;
         let result = write_vote(&mut tx, vote, caps).await;
-        if matches!(result, Ok(Recorded::Stored(_))) {
+        if matches!(result, Ok(Recorded::Stored { .. })) {
             tx.commit().await?;
         } else {
             tx.rollback().await?;
@@ -327,6 +330,41 @@ impl Store for PgStore {
         .bind(after_ms)
         .fetch_optional(&self.pool)
         .await?)
+    }
+
+    async fn backup(&self, to: &std::path::Path) -> Result<(), StoreError> {
+        if to.exists() {
+            return Err(StoreError::Other(anyhow::anyhow!(
+                "{} exists; a backup never overwrites a file",
+                to.display()
+            )));
+        }
+        // pg_dump reads in one repeatable-read snapshot: consistent while votes go on. Restore
+        // with `pg_restore -d postgres://.../new_database FILE`.
+        let out = tokio::process::Command::new("pg_dump")
+            .arg("--format=custom")
+            .arg("--file")
+            .arg(to)
+            .arg("--dbname")
+            .arg(&self.url)
+            .output()
+            .await
+            .map_err(|e| {
+                StoreError::Other(anyhow::anyhow!(
+                    "cannot run pg_dump (Debian: postgresql-client): {e}"
+                ))
+            })?;
+        if !out.status.success() {
+            return Err(StoreError::Other(anyhow::anyhow!(
+                "pg_dump failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            )));
+        }
+        Ok(())
+    }
+
+    fn pool_stats(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
     }
 
     async fn close(&self) -> Result<(), StoreError> {
@@ -625,16 +663,19 @@ async fn write_vote(
             ))),
         };
     }
-    Ok(Recorded::Stored(RevealedModels {
-        a: ModelRef {
-            id: vote.model_a.clone(),
-            name: row.try_get(1)?,
+    Ok(Recorded::Stored {
+        models: RevealedModels {
+            a: ModelRef {
+                id: vote.model_a.clone(),
+                name: row.try_get(1)?,
+            },
+            b: ModelRef {
+                id: vote.model_b.clone(),
+                name: row.try_get(2)?,
+            },
         },
-        b: ModelRef {
-            id: vote.model_b.clone(),
-            name: row.try_get(2)?,
-        },
-    }))
+        counted: flags.is_empty(),
+    })
 }
 
 /// Adds `delta` to this hour's tallies of the vote's voter and address.

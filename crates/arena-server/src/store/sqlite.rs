@@ -450,6 +450,25 @@ impl Store for SqliteStore {
         .await?)
     }
 
+    async fn backup(&self, to: &Path) -> Result<(), StoreError> {
+        if to.exists() {
+            return Err(StoreError::Other(anyhow::anyhow!(
+                "{} exists; a backup never overwrites a file",
+                to.display()
+            )));
+        }
+        // One read transaction: the copy is the database at one moment, votes go on meanwhile.
+        sqlx::query("VACUUM INTO ?")
+            .bind(to.to_string_lossy().into_owned())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    fn pool_stats(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
     async fn close(&self) -> Result<(), StoreError> {
         if self.path.is_some() {
             // Everything in the write-ahead log into the database file, and the log emptied.
@@ -734,16 +753,19 @@ async fn write_vote(
             ))),
         };
     }
-    Ok(Recorded::Stored(RevealedModels {
-        a: ModelRef {
-            id: vote.model_a.clone(),
-            name: row.try_get(1)?,
+    Ok(Recorded::Stored {
+        models: RevealedModels {
+            a: ModelRef {
+                id: vote.model_a.clone(),
+                name: row.try_get(1)?,
+            },
+            b: ModelRef {
+                id: vote.model_b.clone(),
+                name: row.try_get(2)?,
+            },
         },
-        b: ModelRef {
-            id: vote.model_b.clone(),
-            name: row.try_get(2)?,
-        },
-    }))
+        counted: flags.is_empty(),
+    })
 }
 
 async fn stored(
@@ -770,7 +792,7 @@ async fn write_batch(
         for job in jobs {
             conn.execute("SAVEPOINT vote").await?;
             let result = write_vote(conn, &job.vote, job.caps.as_ref()).await;
-            if !matches!(result, Ok(Recorded::Stored(_))) {
+            if !matches!(result, Ok(Recorded::Stored { .. })) {
                 conn.execute("ROLLBACK TO vote").await?;
             }
             conn.execute("RELEASE vote").await?;
@@ -798,6 +820,7 @@ async fn vote_writer(
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        metrics::histogram!("arena_vote_batch_size").record(batch.len() as f64);
         match write_batch(&mut conn, &batch).await {
             Ok(results) => {
                 for (job, result) in batch.drain(..).zip(results) {
