@@ -4,9 +4,10 @@
 -- the next request votes on a queued token if there is one, else draws a battle. Counts and
 -- latencies are split by kind in done().
 
-local queue = {}
-local voter = nil
-local battles, votes, errors = 0, 0, 0
+-- Globals, not locals: done() reads each thread's counts with thread:get().
+queue = {}
+voter = nil
+battles, votes, errors = 0, 0, 0
 local threads = {}
 
 function setup(thread)

@@ -5,12 +5,15 @@
 # generator is wrk (Debian's package) with bench/load.lua: BENCH_CONNECTIONS connections over 2
 # threads, each connection looping "battle, vote", on the same 2 cores as the servers, so the
 # ratios between the rows matter more than the absolute figures.
-#   scripts/bench-load.sh        (BENCH_CONNECTIONS=32 BENCH_SECONDS=20 BENCH_VOTES=1000000)
+#   scripts/bench-load.sh        (BENCH_CONNECTIONS=32 BENCH_SECONDS=20 BENCH_VOTES=1000000
+#                                 BENCH_STORES="sqlite postgres")
+# The seeded SQLite database is kept in target/bench/ and reused by the next run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 connections=${BENCH_CONNECTIONS:-32}
 seconds=${BENCH_SECONDS:-20}
 seed_votes=${BENCH_VOTES:-1000000}
+stores=${BENCH_STORES:-sqlite postgres}
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package) for the load generator"
@@ -41,8 +44,9 @@ secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
 # Every rule on, as deployed, with limits too high to refuse one load generator: the daily caps'
 # tallies, the voter binding and the address hashing all do their work on every vote.
-serve() { # url port -> pid
-  ARENA_SECRET=$secret ARENA_POW=off ARENA_MIN_READ_MS=0 \
+serve() { # url port -> pid (metrics on port+1... a free port of their own, in $work/metrics-PORT)
+  local mport; mport=$(free_port); echo "$mport" >"$work/metrics-$2"
+  ARENA_METRICS_ADDR=127.0.0.1:$mport ARENA_SECRET=$secret ARENA_POW=off ARENA_MIN_READ_MS=0 \
   ARENA_LIMIT_VOTER_VOTES=100000000/min ARENA_LIMIT_VOTER_BATTLES=100000000/min \
   ARENA_LIMIT_ADDRESS_REQUESTS=100000000/min ARENA_LIMIT_ADDRESS_NEW_VOTERS=100000000/min \
   ARENA_CAP_VOTER_DAY=1000000000 ARENA_CAP_ADDRESS_DAY=1000000000 RUST_LOG=warn \
@@ -83,19 +87,53 @@ run_case() { # label url instances
     pids+=("$(serve "$url" "$port")")
   done
   for port in "${ports[@]}"; do wait_up "$port"; done
+  sleep "${BENCH_WARMUP:-10}"   # the first leaderboard pass and audit after start
   line=$(load "${ports[@]}")
+  # The server's own view: time from the request reaching the router to its answer, from the
+  # Prometheus histograms (bucket bounds, so "≤"); wrk's figures above include the wait for a
+  # core shared with wrk itself.
+  local scraped=()
+  for port in "${ports[@]}"; do
+    curl -fsS "http://127.0.0.1:$(cat "$work/metrics-$port")/metrics" >"$work/metrics-$port.txt"
+    scraped+=("$work/metrics-$port.txt")
+  done
+  server_side=$(python3 - "${scraped[@]}" <<'PY'
+import re, sys
+buckets = {}
+for f in sys.argv[1:]:
+    for line in open(f):
+        m = re.match(r'arena_http_request_duration_seconds_bucket\{route="/api/v1/(vote|battle)",le="([^"]+)"\} (\d+)', line)
+        if m:
+            key = (m.group(1), float("inf") if m.group(2) == "+Inf" else float(m.group(2)))
+            buckets[key] = buckets.get(key, 0) + int(m.group(3))
+out = []
+for route in ("battle", "vote"):
+    rows = sorted((le, n) for (r, le), n in buckets.items() if r == route)
+    total = rows[-1][1]
+    q = lambda p: next(le for le, n in rows if n >= p * total)
+    out.append(f"{route} p50 ≤ {q(0.5)*1000:g} ms, p99 ≤ {q(0.99)*1000:g} ms")
+print("server-side: " + "; ".join(out))
+PY
+)
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
   pids=()
-  echo "$label, $instances instance(s): $line" | tee -a "$out"
+  echo "$label, $instances instance(s): $line | $server_side" | tee -a "$out"
 }
 
-echo "seeding $seed_votes votes into SQLite..."
-"$seed" "sqlite://$work/seed.db" --votes "$seed_votes" --models 100 --categories 8 --prompts 10000 | tee -a "$out"
-for n in 1 2; do
-  cp "$work/seed.db" "$work/run.db"
-  run_case "SQLite (synchronous=FULL, group commit)" "sqlite://$work/run.db" "$n"
-  rm -f "$work"/run.db*
-done
+if [[ " $stores " == *" sqlite "* ]]; then
+  seeded=target/bench/seed-$seed_votes.db
+  if [ ! -f "$seeded" ]; then
+    echo "seeding $seed_votes votes into SQLite..."
+    "$seed" "sqlite://$work/seed.db" --votes "$seed_votes" --models 100 --categories 8 --prompts 10000 | tee -a "$out"
+    cp "$work/seed.db" "$seeded"
+  fi
+  for n in 1 2; do
+    cp "$seeded" "$work/run.db"
+    run_case "SQLite (synchronous=FULL, group commit)" "sqlite://$work/run.db" "$n"
+    rm -f "$work"/run.db*
+  done
+fi
+[[ " $stores " == *" postgres "* ]] || { echo "results in $out"; exit 0; }
 
 pgbin=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
 mkdir -p "$work/pg"; chown postgres:postgres "$work/pg"

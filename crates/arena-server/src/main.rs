@@ -281,6 +281,8 @@ async fn serve(args: ServeConfig) -> anyhow::Result<()> {
         args.refresh(),
     );
     state.leaderboards.start().await?;
+    // Load what battles are drawn from before the first citizen asks for one.
+    store.draw_battle(None).await?;
     state.leaderboards.spawn_worker();
 
     let index = web::IndexPage::load(&args.dist, &args.frame_ancestors)?;

@@ -316,17 +316,12 @@ async fn caps_count_counted_votes_by_voter_and_address(s: Subject) {
             .unwrap(),
         (0, 0)
     );
-    s.store
-        .record_vote(&cast("b7", "voter-1", &[], t + 24 * HOUR), Some(&tomorrow))
-        .await
-        .unwrap();
+    let mut b7 = cast("b7", "voter-1", &[], t + 24 * HOUR);
+    b7.address_hash = Some("addr-2".into());
+    s.store.record_vote(&b7, Some(&tomorrow)).await.unwrap();
     assert_eq!(flags_of("b7").await, "");
     // A retry of a counted vote counts once.
-    let again = s
-        .store
-        .record_vote(&cast("b7", "voter-1", &[], t + 24 * HOUR), Some(&tomorrow))
-        .await
-        .unwrap();
+    let again = s.store.record_vote(&b7, Some(&tomorrow)).await.unwrap();
     assert!(matches!(again, Recorded::Duplicate(_)));
     assert_eq!(
         s.store

@@ -88,6 +88,16 @@ CREATE TABLE vote_tallies (
     PRIMARY KEY (key, hour)
 ) WITHOUT ROWID;
 
+-- A counted vote adds to its hour's tallies in its own statement (a cap decided before the
+-- INSERT, inside the one writer's transaction, so no race passes it).
+CREATE TRIGGER votes_tally AFTER INSERT ON votes WHEN NEW.flags = '' BEGIN
+    INSERT INTO vote_tallies VALUES ('v:' || NEW.voter_id, NEW.voted_at_ms / 3600000, 1)
+        ON CONFLICT (key, hour) DO UPDATE SET count = count + 1;
+    INSERT INTO vote_tallies SELECT 'a:' || NEW.address_hash, NEW.voted_at_ms / 3600000, 1
+        WHERE NEW.address_hash IS NOT NULL
+        ON CONFLICT (key, hour) DO UPDATE SET count = count + 1;
+END;
+
 INSERT INTO vote_tallies
     SELECT 'v:' || voter_id, voted_at_ms / 3600000, COUNT(*) FROM votes
     WHERE flags = '' AND voted_at_ms >= (CAST(strftime('%s', 'now') AS INTEGER) - 2 * 86400) * 1000

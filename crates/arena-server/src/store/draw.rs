@@ -26,6 +26,8 @@ pub type DrawableAnswer = (String, String, String);
 #[derive(Debug, Default)]
 struct Index {
     version: i64,
+    /// Every model's display name, for the reveal.
+    names: std::collections::HashMap<String, String>,
     /// Prompts with two or more drawable answers: (prompt id, its models).
     prompts: Vec<(String, Vec<String>)>,
     /// Positions in `prompts` per category.
@@ -33,10 +35,11 @@ struct Index {
 }
 
 impl Index {
-    fn build(version: i64, mut rows: Vec<DrawableAnswer>) -> Self {
+    fn build(version: i64, mut rows: Vec<DrawableAnswer>, names: Vec<(String, String)>) -> Self {
         rows.sort_unstable();
         let mut index = Index {
             version,
+            names: names.into_iter().collect(),
             ..Index::default()
         };
         let mut i = 0;
@@ -87,6 +90,8 @@ impl Index {
 pub trait DrawSource: Send + Sync {
     async fn catalogue_version(&self) -> Result<i64, StoreError>;
     async fn drawable_answers(&self) -> Result<Vec<DrawableAnswer>, StoreError>;
+    /// Every model id and its display name.
+    async fn model_names(&self) -> Result<Vec<(String, String)>, StoreError>;
 }
 
 /// The in-memory index of a store, shared by its clones.
@@ -113,22 +118,28 @@ impl DrawIndex {
     }
 
     async fn index(&self, source: &dyn DrawSource) -> Result<Arc<Index>, StoreError> {
-        let fresh = self
-            .checked
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_some_and(|t| t.elapsed() < CHECK_EVERY);
-        if fresh && let Some(index) = self.loaded() {
-            return Ok(index);
+        let fresh = || {
+            self.checked
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_some_and(|t| t.elapsed() < CHECK_EVERY)
+        };
+        let loaded = self.loaded();
+        if let Some(index) = &loaded
+            && fresh()
+        {
+            return Ok(Arc::clone(index));
         }
-        let _one = self.loading.lock().await;
-        // Another request may have reloaded it while this one waited.
-        let fresh = self
-            .checked
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_some_and(|t| t.elapsed() < CHECK_EVERY);
-        if fresh && let Some(index) = self.loaded() {
+        // One request checks (and reloads); the others go on drawing from the index they have,
+        // and wait only when there is none yet.
+        let _one = match (self.loading.try_lock(), &loaded) {
+            (Ok(guard), _) => guard,
+            (Err(_), Some(index)) => return Ok(Arc::clone(index)),
+            (Err(_), None) => self.loading.lock().await,
+        };
+        if let Some(index) = self.loaded()
+            && fresh()
+        {
             return Ok(index);
         }
         let version = source.catalogue_version().await?;
@@ -136,13 +147,27 @@ impl DrawIndex {
             Some(index) if index.version == version => index,
             _ => {
                 let rows = source.drawable_answers().await?;
-                let index = Arc::new(Index::build(version, rows));
+                let names = source.model_names().await?;
+                let index = tokio::task::spawn_blocking(move || {
+                    Arc::new(Index::build(version, rows, names))
+                })
+                .await
+                .map_err(|e| StoreError::Other(e.into()))?;
                 *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&index));
                 index
             }
         };
         *self.checked.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
         Ok(index)
+    }
+
+    /// A model's display name as of the catalogue's current version (`None`: no such model).
+    pub async fn name(
+        &self,
+        source: &dyn DrawSource,
+        model: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self.index(source).await?.names.get(model).cloned())
     }
 
     /// A prompt id and two models to draw, or `None` when nothing can be drawn.
@@ -176,6 +201,7 @@ mod tests {
                 row("p3", "법률", "c"),
                 row("p3", "법률", "b"),
             ],
+            vec![],
         );
         assert_eq!(index.prompts.len(), 2);
         assert!(index.pick(Some("없음")).is_none());
@@ -188,6 +214,6 @@ mod tests {
         }
         // Every ordered pair of p3's three models turns up.
         assert_eq!(seen.len(), 6);
-        assert!(Index::build(1, vec![]).pick(None).is_none());
+        assert!(Index::build(1, vec![], vec![]).pick(None).is_none());
     }
 }

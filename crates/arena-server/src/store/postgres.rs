@@ -547,6 +547,12 @@ impl DrawSource for PgStore {
         )
     }
 
+    async fn model_names(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(sqlx::query_as("SELECT id, name FROM models")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     async fn drawable_answers(&self) -> Result<Vec<DrawableAnswer>, StoreError> {
         Ok(sqlx::query_as(&format!(
             "SELECT a.prompt_id, p.category, a.model_id FROM answers a \

@@ -22,8 +22,8 @@ use super::draw::{DrawIndex, DrawSource, DrawableAnswer};
 use super::rows;
 use super::{
     AuditVote, CAP_WINDOW_HOURS, DailyCaps, DrawnBattle, ExcludedCount, ImportReport, LeakedAnswer,
-    NewVote, Recorded, Store, StoreError, StoredVote, VoteCount, address_key, cap_flags,
-    tally_hour, voter_key,
+    NewVote, Recorded, Store, StoreError, StoredVote, VoteCount, address_key, tally_hour,
+    voter_key,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -54,7 +54,13 @@ const MAX_BATCH: usize = 256;
 struct VoteJob {
     vote: NewVote,
     caps: Option<DailyCaps>,
-    reply: oneshot::Sender<Result<Recorded, StoreError>>,
+    reply: oneshot::Sender<Result<Written, StoreError>>,
+}
+
+/// What the writer did with a vote (the caller adds the models' names).
+enum Written {
+    Stored { counted: bool },
+    Duplicate(StoredVote),
 }
 
 impl SqliteStore {
@@ -308,25 +314,48 @@ impl Store for SqliteStore {
         vote: &NewVote,
         caps: Option<&DailyCaps>,
     ) -> Result<Recorded, StoreError> {
+        let (reply, answer) = oneshot::channel();
         let job = VoteJob {
             vote: vote.clone(),
             caps: caps.cloned(),
-            reply: oneshot::channel().0,
+            reply,
         };
-        let Some(writer) = &self.votes else {
-            // In memory: one connection, one vote per transaction.
-            let mut conn = self.pool.acquire().await?;
-            let mut results = write_batch(&mut conn, std::slice::from_ref(&job)).await?;
-            return results.pop().unwrap_or(Err(StoreError::BattleGone));
+        let written = match &self.votes {
+            Some(writer) => {
+                let stopped = || StoreError::Other(anyhow::anyhow!("the vote writer has stopped"));
+                writer.send(job).await.map_err(|_| stopped())?;
+                answer.await.map_err(|_| stopped())??
+            }
+            None => {
+                // In memory: one connection, one vote per transaction.
+                let mut conn = self.pool.acquire().await?;
+                let mut results = write_batch(&mut conn, std::slice::from_ref(&job)).await?;
+                results.pop().unwrap_or(Err(StoreError::BattleGone))?
+            }
         };
-        let (reply, answer) = oneshot::channel();
-        writer
-            .send(VoteJob { reply, ..job })
-            .await
-            .map_err(|_| StoreError::Other(anyhow::anyhow!("the vote writer has stopped")))?;
-        answer
-            .await
-            .map_err(|_| StoreError::Other(anyhow::anyhow!("the vote writer has stopped")))?
+        match written {
+            Written::Duplicate(earlier) => Ok(Recorded::Duplicate(earlier)),
+            Written::Stored { counted } => {
+                let mut models = Vec::with_capacity(2);
+                for id in [&vote.model_a, &vote.model_b] {
+                    let name = self
+                        .draws
+                        .name(self, id)
+                        .await?
+                        .unwrap_or_else(|| id.clone());
+                    models.push(ModelRef {
+                        id: id.clone(),
+                        name,
+                    });
+                }
+                let b = models.pop().ok_or(StoreError::BattleGone)?;
+                let a = models.pop().ok_or(StoreError::BattleGone)?;
+                Ok(Recorded::Stored {
+                    models: RevealedModels { a, b },
+                    counted,
+                })
+            }
+        }
     }
 
     async fn models(&self) -> Result<Vec<ModelRef>, StoreError> {
@@ -622,6 +651,12 @@ impl DrawSource for SqliteStore {
         )
     }
 
+    async fn model_names(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(sqlx::query_as("SELECT id, name FROM models")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     async fn drawable_answers(&self) -> Result<Vec<DrawableAnswer>, StoreError> {
         Ok(sqlx::query_as(&format!(
             "SELECT a.prompt_id, p.category, a.model_id FROM answers a \
@@ -663,74 +698,47 @@ async fn tallied(
     Ok((by_voter.max(0) as u64, by_address.max(0) as u64))
 }
 
-/// Adds `delta` to this hour's tallies of the vote's voter and address.
-async fn tally(
-    conn: &mut SqliteConnection,
-    vote: &NewVote,
-    caps: &DailyCaps,
-    delta: i64,
-) -> Result<(), StoreError> {
-    for key in [
-        voter_key(&vote.voter_id),
-        address_key(&caps.address_hashes[0]),
-    ] {
-        sqlx::query(
-            "INSERT INTO vote_tallies (key, hour, count) VALUES (?1, ?2, ?3) \
-             ON CONFLICT (key, hour) DO UPDATE SET count = count + ?3",
-        )
-        .bind(key)
-        .bind(tally_hour(vote.voted_at_ms))
-        .bind(delta)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
-/// One vote inside the writer's transaction: the battle must still exist, the caps are checked
-/// and counted, then the vote is stored once (the triggers move it into its cell).
+/// One vote in one statement (the writer's hot path: every statement is a round trip to the
+/// connection's thread). The vote is stored if its prompt and both answers still exist, with
+/// the daily caps' flags decided from the tallies inside the writer's transaction; the triggers
+/// then add it to its cell and, when it counts, to this hour's tallies of its voter and address.
+/// Nothing is stored for a duplicate or a battle that is gone; then one more read tells which.
 async fn write_vote(
     conn: &mut SqliteConnection,
     vote: &NewVote,
     caps: Option<&DailyCaps>,
-) -> Result<Recorded, StoreError> {
-    let row = sqlx::query(
-        "SELECT p.category, ma.name, mb.name FROM prompts p \
-         JOIN answers aa ON aa.prompt_id = p.id AND aa.model_id = ?2 \
-         JOIN models ma ON ma.id = aa.model_id \
-         JOIN answers ab ON ab.prompt_id = p.id AND ab.model_id = ?3 \
-         JOIN models mb ON mb.id = ab.model_id WHERE p.id = ?1",
-    )
-    .bind(&vote.prompt_id)
-    .bind(&vote.model_a)
-    .bind(&vote.model_b)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else {
-        return match stored(conn, &vote.battle_id).await? {
-            Some(earlier) => Ok(Recorded::Duplicate(earlier)),
-            None => Err(StoreError::BattleGone),
-        };
+) -> Result<Written, StoreError> {
+    let since = tally_hour(vote.voted_at_ms) - CAP_WINDOW_HOURS + 1;
+    let none = DailyCaps {
+        voter: u64::MAX,
+        address: u64::MAX,
+        address_hashes: [String::new(), String::new()],
     };
-    let category: String = row.try_get(0)?;
-    let mut flags = vote.flags.clone();
-    if let Some(caps) = caps {
-        let (by_voter, by_address) =
-            tallied(conn, &vote.voter_id, &caps.address_hashes, vote.voted_at_ms).await?;
-        flags.extend(cap_flags(caps, by_voter, by_address));
-        if flags.is_empty() {
-            tally(conn, vote, caps, 1).await?;
-        }
-    }
-    let inserted = sqlx::query(
+    let caps_on = caps.is_some();
+    let caps = caps.unwrap_or(&none);
+    let cap = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let flags: Option<String> = sqlx::query_scalar(
         "INSERT INTO votes (battle_id, prompt_id, category, model_a, model_b, choice, voter_id, \
                             issued_at_ms, voted_at_ms, elapsed_ms, address_hash, flags, \
                             min_read_ms) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (battle_id) DO NOTHING",
+         SELECT ?1, p.id, p.category, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
+                ltrim(?11 \
+                  || CASE WHEN ?12 AND (SELECT COALESCE(SUM(count), 0) FROM vote_tallies \
+                                        WHERE key = 'v:' || ?6 AND hour >= ?13) >= ?14 \
+                          THEN ',voter_daily_cap' ELSE '' END \
+                  || CASE WHEN ?12 AND (SELECT COALESCE(SUM(count), 0) FROM vote_tallies \
+                                        WHERE key IN ('a:' || ?15, 'a:' || ?16) AND hour >= ?13) >= ?17 \
+                          THEN ',address_daily_cap' ELSE '' END, ','), \
+                ?18 \
+         FROM prompts p \
+         WHERE p.id = ?2 \
+           AND EXISTS (SELECT 1 FROM answers WHERE prompt_id = ?2 AND model_id = ?3) \
+           AND EXISTS (SELECT 1 FROM answers WHERE prompt_id = ?2 AND model_id = ?4) \
+         ON CONFLICT (battle_id) DO NOTHING \
+         RETURNING flags",
     )
     .bind(&vote.battle_id)
     .bind(&vote.prompt_id)
-    .bind(&category)
     .bind(&vote.model_a)
     .bind(&vote.model_b)
     .bind(vote.choice.as_str())
@@ -739,33 +747,25 @@ async fn write_vote(
     .bind(vote.voted_at_ms)
     .bind((vote.voted_at_ms - vote.issued_at_ms).max(0))
     .bind(&vote.address_hash)
-    .bind(flags.join(","))
+    .bind(vote.flags.join(","))
+    .bind(caps_on)
+    .bind(since)
+    .bind(cap(caps.voter))
+    .bind(&caps.address_hashes[0])
+    .bind(&caps.address_hashes[1])
+    .bind(cap(caps.address))
     .bind(vote.min_read_ms)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
-        // The caller rolls the tallies back with the rest of this vote.
-        return match stored(conn, &vote.battle_id).await? {
-            Some(earlier) => Ok(Recorded::Duplicate(earlier)),
-            None => Err(StoreError::Other(anyhow::anyhow!(
-                "a vote conflicted and then was not there"
-            ))),
-        };
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(flags) = flags {
+        return Ok(Written::Stored {
+            counted: flags.is_empty(),
+        });
     }
-    Ok(Recorded::Stored {
-        models: RevealedModels {
-            a: ModelRef {
-                id: vote.model_a.clone(),
-                name: row.try_get(1)?,
-            },
-            b: ModelRef {
-                id: vote.model_b.clone(),
-                name: row.try_get(2)?,
-            },
-        },
-        counted: flags.is_empty(),
-    })
+    match stored(conn, &vote.battle_id).await? {
+        Some(earlier) => Ok(Written::Duplicate(earlier)),
+        None => Err(StoreError::BattleGone),
+    }
 }
 
 async fn stored(
@@ -779,29 +779,30 @@ async fn stored(
     row.as_ref().map(rows::stored_vote).transpose()
 }
 
-/// Votes in one transaction, each in its own savepoint: a vote that fails (its battle is gone)
-/// or is a duplicate leaves nothing behind, the others commit together with one fsync. `Err`
-/// when the transaction itself failed: then none of them was stored.
+/// Votes in one transaction: each is one statement, atomic on its own (a duplicate or a battle
+/// that is gone leaves nothing behind), and they commit together with one fsync. `Err` when the
+/// transaction itself failed: then none of them was stored.
 async fn write_batch(
     conn: &mut SqliteConnection,
     jobs: &[VoteJob],
-) -> Result<Vec<Result<Recorded, StoreError>>, StoreError> {
+) -> Result<Vec<Result<Written, StoreError>>, StoreError> {
     conn.execute("BEGIN IMMEDIATE").await?;
     let mut results = Vec::with_capacity(jobs.len());
-    let run = async {
-        for job in jobs {
-            conn.execute("SAVEPOINT vote").await?;
-            let result = write_vote(conn, &job.vote, job.caps.as_ref()).await;
-            if !matches!(result, Ok(Recorded::Stored { .. })) {
-                conn.execute("ROLLBACK TO vote").await?;
-            }
-            conn.execute("RELEASE vote").await?;
-            results.push(result);
+    let mut failed = None;
+    for job in jobs {
+        let result = write_vote(conn, &job.vote, job.caps.as_ref()).await;
+        if let Err(StoreError::Database(e)) = &result {
+            // The transaction may be unusable after a database error: give up on all of it.
+            failed = Some(e.to_string());
+            break;
         }
-        conn.execute("COMMIT").await?;
-        Ok::<_, sqlx::Error>(())
+        results.push(result);
+    }
+    let committed = match failed {
+        None => conn.execute("COMMIT").await.map(|_| ()),
+        Some(e) => Err(sqlx::Error::Protocol(e)),
     };
-    match run.await {
+    match committed {
         Ok(()) => Ok(results),
         Err(e) => {
             let _ = conn.execute("ROLLBACK").await;
