@@ -193,6 +193,31 @@ pub struct ServeConfig {
 }
 
 impl ServeConfig {
+    /// Everything `Application::build` needs, the secret loaded (or made once into its file).
+    pub fn config(&self) -> anyhow::Result<crate::application::Config> {
+        Ok(crate::application::Config {
+            database_url: self.db.database_url.clone(),
+            sqlite_synchronous: self.db.sqlite_synchronous,
+            addr: self.addr,
+            web: Some((self.dist.clone(), self.frame_ancestors.clone())),
+            import_if_empty: self.import_if_empty.clone(),
+            metrics_addr: self.metrics_addr,
+            secret: crate::secret::load(self.secret.clone(), &self.secret_file)?,
+            settings: crate::Settings {
+                token_ttl: Duration::from_secs(self.token_ttl_secs),
+                secure_cookies: self.secure_cookies,
+            },
+            trust: self.trust(),
+            rating: arena_core::rating::RatingOptions {
+                bootstrap_rounds: self.bootstrap_rounds,
+                ..arena_core::rating::RatingOptions::default()
+            },
+            refresh: self.refresh(),
+            limits: self.serve_limits(),
+            worker: true,
+        })
+    }
+
     pub fn trust(&self) -> TrustSettings {
         TrustSettings {
             trusted_proxies: self.trusted_proxies.clone(),

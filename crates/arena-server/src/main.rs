@@ -2,15 +2,12 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::time::Duration;
 
-use anyhow::Context;
-use arena_core::rating::RatingOptions;
+use arena_server::application::Application;
+use arena_server::cli;
 use arena_server::config::{DbArgs, ServeConfig};
-use arena_server::import::{ImportError, import_file, import_path};
+use arena_server::import::{ImportError, import_path};
 use arena_server::store::DynStore;
-use arena_server::{AppState, Settings, app, cli, secret, serve as http, web};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
@@ -241,86 +238,18 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
 }
 
 async fn serve(args: ServeConfig) -> anyhow::Result<()> {
-    let (store, db_label) = args.db.open().await?;
-    let secret = secret::load(args.secret.clone(), &args.secret_file)?;
-
-    if let Some(file) = &args.import_if_empty
-        && store.battle_ready_prompts().await? == 0
-    {
-        match import_file(store.as_ref(), file).await {
-            Ok(report) => println!(
-                "imported {}: {} prompts, {} answers",
-                file.display(),
-                report.prompts_added,
-                report.answers_added
-            ),
-            Err(ImportError::Other(e)) => return Err(e),
-            Err(bad) => {
-                for line in bad.report() {
-                    eprintln!("{line}");
-                }
-                anyhow::bail!("{} was not imported: {bad}", file.display());
-            }
-        }
-    }
-
-    let rating = RatingOptions {
-        bootstrap_rounds: args.bootstrap_rounds,
-        ..RatingOptions::default()
-    };
-    let settings = Settings {
-        token_ttl: Duration::from_secs(args.token_ttl_secs),
-        secure_cookies: args.secure_cookies,
-    };
-    let state = AppState::new(
-        Arc::clone(&store),
-        &secret,
-        settings,
-        args.trust(),
-        rating,
-        args.refresh(),
-    );
-    state.leaderboards.start().await?;
-    // Load what battles are drawn from before the first citizen asks for one.
-    store.draw_battle(None).await?;
-    state.leaderboards.spawn_worker();
-
-    let index = web::IndexPage::load(&args.dist, &args.frame_ancestors)?;
-    if !index.is_built() {
-        eprintln!(
-            "warning: {} has no index.html; the API works, the web app is not built (make run builds it)",
-            args.dist.display()
-        );
-    }
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await
-        .with_context(|| {
-            format!(
-                "cannot listen on {} (another program may use it; set ARENA_ADDR)",
-                args.addr
-            )
-        })?;
-    let addr = listener.local_addr()?;
+    let application = Application::build(args.config()?).await?;
     println!(
-        "K-AI Arena is running at http://{addr}  (database: {db_label}, {} prompts ready for battle; Ctrl-C stops it)",
-        store.battle_ready_prompts().await?
+        "K-AI Arena is running at http://{}  (database: {}, {} prompts ready for battle; Ctrl-C stops it)",
+        application.address()?,
+        application.database,
+        application.store.battle_ready_prompts().await?
     );
-    if let Some(metrics_addr) = args.metrics_addr {
-        let handle = arena_server::metrics::install()?;
-        let store = Arc::clone(&store);
-        tokio::spawn(async move {
-            if let Err(e) = arena_server::metrics::serve(metrics_addr, handle, store).await {
-                tracing::error!(error = %e, "metrics stopped");
-            }
-        });
-    }
-    let limits = args.serve_limits();
-    let router = app(state, Some((args.dist, index)));
+    let database = application.database.clone();
     // Ctrl-C or SIGTERM: stop accepting, let the requests in flight finish, then write the
     // database's log into its file and close it.
-    http::serve(listener, router, limits, shutdown_signal()).await?;
-    store.close().await?;
-    eprintln!("stopped; every acknowledged vote is in {db_label}");
+    application.run_until(shutdown_signal()).await?;
+    eprintln!("stopped; every acknowledged vote is in {database}");
     Ok(())
 }
 

@@ -9,16 +9,15 @@ use std::time::Duration;
 use arena_core::api::{BattleResponse, ErrorBody};
 use arena_core::battle_set;
 use arena_core::rating::RatingOptions;
+use arena_server::application::{Application, Config};
 use arena_server::clock::{Clock, ManualClock, SystemClock};
 use arena_server::leaderboard::RefreshSettings;
-use arena_server::serve::{ServeLimits, serve};
+use arena_server::serve::ServeLimits;
 use arena_server::store::DynStore;
-use arena_server::store::postgres::PgStore;
-use arena_server::store::sqlite::SqliteStore;
+use arena_server::store::sqlite::Durability;
 use arena_server::trust::pow::PowMode;
 use arena_server::trust::{MinRead, TrustSettings};
-use arena_server::web::IndexPage;
-use arena_server::{AppState, Settings, app};
+use arena_server::{AppState, Settings};
 use sqlx::Row;
 
 /// Three models; `p-1` and `p-2` answered by all, `p-3` by one only (never drawn).
@@ -104,81 +103,76 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(Options::default()).await
 }
 
+/// Builds the arena exactly as `arena-server serve` does (`Application::build`), from a
+/// `Config` that states what the test relies on, on a database of its own.
 pub async fn spawn_app_with(options: Options) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let (store, db): (DynStore, TestDb) = if on_postgres() {
+    let database_url = if on_postgres() {
         assert!(
             options.database.is_none(),
             "a database file to start from is SQLite's"
         );
-        let url = match &options.database_url {
+        match &options.database_url {
             Some(url) => url.clone(),
             None => crate::pg::fresh_database().await,
-        };
-        let pg = PgStore::connect(&url).await.unwrap();
-        let db = TestDb::Postgres(pg.pool().clone());
-        (Arc::new(pg), db)
-    } else {
-        let url = format!("sqlite://{}", dir.path().join("arena.db").display());
-        if let Some(source) = &options.database {
-            std::fs::copy(source, dir.path().join("arena.db")).unwrap();
         }
-        let sqlite = SqliteStore::connect(&url).await.unwrap();
-        let db = TestDb::Sqlite(sqlite.pool().clone());
-        (Arc::new(sqlite), db)
+    } else {
+        let file = dir.path().join("arena.db");
+        if let Some(source) = &options.database {
+            std::fs::copy(source, &file).unwrap();
+        }
+        format!("sqlite://{}", file.display())
     };
-    if options.database.is_none() {
-        store
-            .import(&battle_set::parse(&options.battle_set).unwrap())
-            .await
-            .unwrap();
-    }
     let clock: Arc<dyn Clock> = match &options.clock {
         Some(c) => c.clone(),
         None => Arc::new(SystemClock),
     };
     let audit = Some(options.trust.audit.clone());
-    let state = AppState::new(
-        Arc::clone(&store),
-        &options.secret,
-        Settings {
+    let application = Application::build(Config {
+        database_url: database_url.clone(),
+        sqlite_synchronous: Durability::Full,
+        addr: "127.0.0.1:0".parse().unwrap(),
+        web: options.dist.map(|d| (d, "'self'".to_owned())),
+        import_if_empty: None,
+        metrics_addr: None,
+        secret: options.secret,
+        settings: Settings {
             token_ttl: options.token_ttl,
             secure_cookies: false,
         },
-        options.trust,
-        RatingOptions {
+        trust: options.trust,
+        rating: RatingOptions {
             bootstrap_rounds: options.bootstrap_rounds,
             ..RatingOptions::default()
         },
-        RefreshSettings {
+        refresh: RefreshSettings {
             min_interval: Duration::from_millis(50),
             audit_every: Duration::ZERO,
             audit,
             clock,
             ..RefreshSettings::default()
         },
-    );
-    state.leaderboards.start().await.unwrap();
-    if options.worker {
-        state.leaderboards.spawn_worker();
+        limits: ServeLimits::default(),
+        worker: options.worker,
+    })
+    .await
+    .unwrap();
+    // Rows are looked at through a pool of the test's own, as an operator's tool would.
+    let db = if on_postgres() {
+        TestDb::Postgres(sqlx::PgPool::connect(&database_url).await.unwrap())
+    } else {
+        TestDb::Sqlite(sqlx::SqlitePool::connect(&database_url).await.unwrap())
+    };
+    let store = Arc::clone(&application.store);
+    if options.database.is_none() && options.database_url.is_none() {
+        store
+            .import(&battle_set::parse(&options.battle_set).unwrap())
+            .await
+            .unwrap();
     }
-    let web = options.dist.map(|d| {
-        let index = IndexPage::load(&d, "'self'").unwrap();
-        (d, index)
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    let router = app(state.clone(), web);
-    tokio::spawn(async move {
-        serve(
-            listener,
-            router,
-            ServeLimits::default(),
-            std::future::pending(),
-        )
-        .await
-        .unwrap()
-    });
+    let address = format!("http://{}", application.address().unwrap());
+    let state = application.state.clone();
+    tokio::spawn(async move { application.run_until(std::future::pending()).await.unwrap() });
     TestApp {
         address,
         client: reqwest::Client::builder()
