@@ -1,12 +1,11 @@
--- wrk script for `make bench-load`: every connection of a thread shares one voter (the id the
--- first battle hands out) and loops "draw a battle, vote on it". wrk does not say which request
--- a response answers, so the response's body does: a battle carries a token, which is queued;
--- the next request votes on a queued token if there is one, else draws a battle. Counts and
--- latencies are split by kind in done().
+-- wrk script for `make bench-load`: citizens arriving through a reverse proxy (the server trusts
+-- 127.0.0.1 for X-Forwarded-For) from some 260,000 addresses; each battle goes to a new visitor,
+-- who votes on it with the voter id the battle handed out. wrk does not say which request a
+-- response answers, so the response's body does: a battle carries a token and a voter, which
+-- are queued; the next request votes on a queued battle if there is one, else draws a battle.
 
 -- Globals, not locals: done() reads each thread's counts with thread:get().
 queue = {}
-voter = nil
 battles, votes, errors = 0, 0, 0
 local threads = {}
 
@@ -14,11 +13,16 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+local function address()
+  return "10." .. math.random(0, 3) .. "." .. math.random(0, 255) .. "." .. math.random(1, 254)
+end
+
 function request()
-  local token = table.remove(queue)
-  local headers = {}
-  if voter then headers["x-arena-voter"] = voter end
-  if token then
+  local item = table.remove(queue)
+  local headers = { ["x-forwarded-for"] = address() }
+  if item then
+    local token = item[1]
+    headers["x-arena-voter"] = item[2]
     headers["content-type"] = "application/json"
     local choices = { "a", "b", "tie", "a", "b" }
     local body = '{"token":"' .. token .. '","choice":"' .. choices[math.random(#choices)] .. '"}'
@@ -35,8 +39,7 @@ function response(status, headers, body)
   local token = body:match('"token":"([^"]+)"')
   if token then
     battles = battles + 1
-    table.insert(queue, token)
-    if not voter then voter = body:match('"voter":"([^"]+)"') end
+    table.insert(queue, { token, body:match('"voter":"([^"]+)"') })
   elseif body:find('"models"', 1, true) then
     votes = votes + 1
   end

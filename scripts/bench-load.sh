@@ -43,10 +43,11 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
 # Every rule on, as deployed, with limits too high to refuse one load generator: the daily caps'
-# tallies, the voter binding and the address hashing all do their work on every vote.
+# tallies, the voter binding and the address hashing all do their work on every vote. The load
+# comes through a "proxy" (wrk sets X-Forwarded-For) from many addresses, as a national vote would.
 serve() { # url port -> pid (metrics on port+1... a free port of their own, in $work/metrics-PORT)
   local mport; mport=$(free_port); echo "$mport" >"$work/metrics-$2"
-  ARENA_METRICS_ADDR=127.0.0.1:$mport ARENA_SECRET=$secret ARENA_POW=off ARENA_MIN_READ_MS=0 \
+  ARENA_METRICS_ADDR=127.0.0.1:$mport ARENA_TRUSTED_PROXIES=127.0.0.1/32 ARENA_SECRET=$secret ARENA_POW=off ARENA_MIN_READ_MS=0 \
   ARENA_LIMIT_VOTER_VOTES=100000000/min ARENA_LIMIT_VOTER_BATTLES=100000000/min \
   ARENA_LIMIT_ADDRESS_REQUESTS=100000000/min ARENA_LIMIT_ADDRESS_NEW_VOTERS=100000000/min \
   ARENA_CAP_VOTER_DAY=1000000000 ARENA_CAP_ADDRESS_DAY=1000000000 RUST_LOG=warn \
