@@ -234,14 +234,21 @@ async fn main() -> anyhow::Result<()> {
     boards.recompute().await?;
     let whole = t.elapsed().as_secs_f64();
     let table = boards.table(None);
+    // What a recomputing server publishes for the others on a shared database (PostgreSQL).
+    let mut published = serde_json::to_vec(&*table)?.len();
+    for category in &table.response.categories {
+        published += serde_json::to_vec(&*boards.table(Some(category)))?.len();
+    }
     println!(
         "refresh: {} counted votes in {} cells, {} models, {} categories; reading the cells {read:.2} s, \
-         whole refresh (read + fit + 1000 bootstrap rounds for {} tables) {whole:.2} s",
+         whole refresh (read + fit + 1000 bootstrap rounds for {} tables) {whole:.2} s; \
+         the tables as published for other servers: {:.1} MB of JSON",
         table.response.total_votes,
         cells.len(),
         table.response.models.len(),
         table.response.categories.len(),
         table.response.categories.len() + 1,
+        published as f64 / 1e6,
     );
     store.close().await?;
     Ok(())

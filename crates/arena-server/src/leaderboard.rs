@@ -167,14 +167,15 @@ impl Leaderboards {
         self.recompute().await
     }
 
-    /// Serves the tables the recomputing server published, if newer than these; true if any.
+    /// Serves the tables the recomputing server published, if they are not these already; true
+    /// if it took new ones.
     pub async fn follow(&self) -> anyhow::Result<bool> {
-        let after = self
+        let served = self
             .snapshot()
             .overall
             .as_ref()
             .map_or(i64::MIN, |t| t.response.computed_at_ms);
-        let Some((_, body)) = self.store.published_tables(after).await? else {
+        let Some((_, body)) = self.store.published_tables(served).await? else {
             return Ok(false);
         };
         let published: Published =

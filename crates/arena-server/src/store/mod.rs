@@ -281,8 +281,9 @@ pub trait Store: Send + Sync + 'static {
     /// Publishes computed tables (serialized) for the other servers.
     async fn publish_tables(&self, computed_at_ms: i64, body: &[u8]) -> Result<(), StoreError>;
 
-    /// The tables published last, if computed after `after_ms`.
-    async fn published_tables(&self, after_ms: i64) -> Result<Option<(i64, Vec<u8>)>, StoreError>;
+    /// The tables published last, unless they are the ones computed at `served_ms` (those this
+    /// server already serves; servers' clocks may disagree, so not "newer than").
+    async fn published_tables(&self, served_ms: i64) -> Result<Option<(i64, Vec<u8>)>, StoreError>;
 
     /// Writes a consistent copy of the whole database to `to` (a new file) while the arena goes
     /// on serving: SQLite `VACUUM INTO`, PostgreSQL `pg_dump` in its custom format.

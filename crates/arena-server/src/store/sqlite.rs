@@ -470,11 +470,11 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn published_tables(&self, after_ms: i64) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
+    async fn published_tables(&self, served_ms: i64) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT computed_at_ms, body FROM leaderboard_published WHERE id = 1 AND computed_at_ms > ?1",
+            "SELECT computed_at_ms, body FROM leaderboard_published WHERE id = 1 AND computed_at_ms <> ?1",
         )
-        .bind(after_ms)
+        .bind(served_ms)
         .fetch_optional(&self.pool)
         .await?)
     }
