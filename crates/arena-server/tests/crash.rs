@@ -6,7 +6,8 @@
 //! cluster itself is stopped the hard way (`pg_ctl -m immediate`, like a crash) while the votes
 //! go on, and restarted. At the end the database must be intact (SQLite's integrity check; on
 //! PostgreSQL, recovery and a full read) and hold every acknowledged vote exactly once, with the
-//! acknowledged choice.
+//! acknowledged choice; the leaderboard's cells, kept by triggers in each vote's transaction,
+//! must equal the votes counted again.
 //! (A power cut is stronger than SIGKILL; `synchronous=FULL` is what covers it, and SIGKILL is
 //! what a test can do.) Settings: rate limits, proof of work and reading time off, so the clients
 //! vote as fast as the server allows.
@@ -120,6 +121,17 @@ async fn every_acknowledged_vote_survives_twenty_kill_9s_on_sqlite() {
         .await
         .unwrap();
     check("SQLite", &acked, stored);
+    let (mut cells, mut recount): (Vec<Cell>, Vec<Cell>) = (
+        sqlx::query_as(CELLS).fetch_all(&pool).await.unwrap(),
+        sqlx::query_as(RECOUNT).fetch_all(&pool).await.unwrap(),
+    );
+    cells.sort();
+    recount.sort();
+    assert!(!cells.is_empty());
+    assert_eq!(
+        cells, recount,
+        "the leaderboard's cells are the votes, counted again"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -133,7 +145,26 @@ async fn every_acknowledged_vote_survives_kill_9s_and_database_crashes_on_postgr
         .await
         .unwrap();
     check("PostgreSQL", &acked, stored);
+    let (mut cells, mut recount): (Vec<Cell>, Vec<Cell>) = (
+        sqlx::query_as(CELLS).fetch_all(&pool).await.unwrap(),
+        sqlx::query_as(RECOUNT).fetch_all(&pool).await.unwrap(),
+    );
+    cells.sort();
+    recount.sort();
+    assert!(!cells.is_empty());
+    assert_eq!(
+        cells, recount,
+        "the leaderboard's cells are the votes, counted again"
+    );
 }
+
+type Cell = (String, String, String, String, i64);
+
+/// The cells the triggers kept through the crashes, and the same counted from the votes.
+const CELLS: &str = "SELECT category, model_a, model_b, choice, count FROM vote_cells \
+     WHERE count > 0";
+const RECOUNT: &str = "SELECT category, model_a, model_b, choice, COUNT(*) FROM votes \
+     WHERE flags = '' GROUP BY 1, 2, 3, 4";
 
 /// Every acknowledged vote is stored once with its choice; more may be stored (a vote the
 /// server wrote but could not answer before it died).
