@@ -1,11 +1,12 @@
 //! The operator's command line, run as a real process: `arena-server import`.
 #![allow(clippy::unwrap_used)]
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn arena_server() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_arena-server"))
-}
+#[path = "support/process.rs"]
+mod process;
+
+use process::arena_server;
 
 /// A folder of its own and the URL of a (not yet created) SQLite database in it.
 fn temp_db() -> (tempfile::TempDir, String) {

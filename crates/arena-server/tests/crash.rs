@@ -15,6 +15,10 @@
 
 #[path = "support/postgres.rs"]
 mod pg;
+#[path = "support/process.rs"]
+mod process;
+
+use process::free_port;
 
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
@@ -28,14 +32,6 @@ use rand::Rng;
 const SECRET: &str = "crash test secret crash test secret!";
 const KILLS: usize = 20;
 const CLIENTS: usize = 8;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn start(db: &str, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_arena-server"))
@@ -121,17 +117,11 @@ async fn every_acknowledged_vote_survives_twenty_kill_9s_on_sqlite() {
         .await
         .unwrap();
     check("SQLite", &acked, stored);
-    let (mut cells, mut recount): (Vec<Cell>, Vec<Cell>) = (
+    let (cells, recount): (Vec<Cell>, Vec<Cell>) = (
         sqlx::query_as(CELLS).fetch_all(&pool).await.unwrap(),
         sqlx::query_as(RECOUNT).fetch_all(&pool).await.unwrap(),
     );
-    cells.sort();
-    recount.sort();
-    assert!(!cells.is_empty());
-    assert_eq!(
-        cells, recount,
-        "the leaderboard's cells are the votes, counted again"
-    );
+    check_cells(cells, recount);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -145,10 +135,16 @@ async fn every_acknowledged_vote_survives_kill_9s_and_database_crashes_on_postgr
         .await
         .unwrap();
     check("PostgreSQL", &acked, stored);
-    let (mut cells, mut recount): (Vec<Cell>, Vec<Cell>) = (
+    let (cells, recount): (Vec<Cell>, Vec<Cell>) = (
         sqlx::query_as(CELLS).fetch_all(&pool).await.unwrap(),
         sqlx::query_as(RECOUNT).fetch_all(&pool).await.unwrap(),
     );
+    check_cells(cells, recount);
+}
+
+type Cell = (String, String, String, String, i64);
+
+fn check_cells(mut cells: Vec<Cell>, mut recount: Vec<Cell>) {
     cells.sort();
     recount.sort();
     assert!(!cells.is_empty());
@@ -157,8 +153,6 @@ async fn every_acknowledged_vote_survives_kill_9s_and_database_crashes_on_postgr
         "the leaderboard's cells are the votes, counted again"
     );
 }
-
-type Cell = (String, String, String, String, i64);
 
 /// The cells the triggers kept through the crashes, and the same counted from the votes.
 const CELLS: &str = "SELECT category, model_a, model_b, choice, count FROM vote_cells \

@@ -5,23 +5,14 @@
 
 #[path = "support/postgres.rs"]
 mod pg;
+#[path = "support/process.rs"]
+mod process;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use arena_core::api::{BattleResponse, VOTER_HEADER};
-
-fn arena_server() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_arena-server"))
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use process::{arena_server, free_port};
 
 fn sample() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample/battle-set.jsonl")

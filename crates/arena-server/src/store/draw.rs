@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 use rand::Rng;
 use rand::seq::IndexedRandom;
 
-use super::StoreError;
+use arena_core::api::{ModelRef, PromptView, RevealedModels};
+
+use super::{DrawnBattle, StoreError};
 
 /// Another server's import is seen within this time.
 const CHECK_EVERY: Duration = Duration::from_secs(1);
@@ -92,6 +94,13 @@ pub trait DrawSource: Send + Sync {
     async fn drawable_answers(&self) -> Result<Vec<DrawableAnswer>, StoreError>;
     /// Every model id and its display name.
     async fn model_names(&self) -> Result<Vec<(String, String)>, StoreError>;
+    /// The prompt's category and text and the two models' answers, if all still exist.
+    async fn battle_texts(
+        &self,
+        prompt: &str,
+        a: &str,
+        b: &str,
+    ) -> Result<Option<(String, String, String, String)>, StoreError>;
 }
 
 /// The in-memory index of a store, shared by its clones.
@@ -161,17 +170,62 @@ impl DrawIndex {
         Ok(index)
     }
 
-    /// A model's display name as of the catalogue's current version (`None`: no such model).
-    pub async fn name(
+    /// The two models of a battle with their display names as of the catalogue's current
+    /// version (a model the index does not know yet keeps its id as its name).
+    pub async fn reveal(
         &self,
         source: &dyn DrawSource,
-        model: &str,
-    ) -> Result<Option<String>, StoreError> {
-        Ok(self.index(source).await?.names.get(model).cloned())
+        a: &str,
+        b: &str,
+    ) -> Result<RevealedModels, StoreError> {
+        let index = self.index(source).await?;
+        let model = |id: &str| ModelRef {
+            id: id.to_owned(),
+            name: index
+                .names
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| id.to_owned()),
+        };
+        Ok(RevealedModels {
+            a: model(a),
+            b: model(b),
+        })
+    }
+
+    /// A battle (of `category`, if given): picked from the index, its three texts read by key.
+    /// The catalogue may change between the pick and the read: then reload and pick again.
+    pub async fn draw(
+        &self,
+        source: &dyn DrawSource,
+        category: Option<&str>,
+    ) -> Result<Option<DrawnBattle>, StoreError> {
+        for _ in 0..3 {
+            let Some((prompt, a, b)) = self.pick(source, category).await? else {
+                return Ok(None);
+            };
+            if let Some((category, text, answer_a, answer_b)) =
+                source.battle_texts(&prompt, &a, &b).await?
+            {
+                return Ok(Some(DrawnBattle {
+                    prompt: PromptView {
+                        id: prompt,
+                        category,
+                        text,
+                    },
+                    model_a: a,
+                    model_b: b,
+                    answer_a,
+                    answer_b,
+                }));
+            }
+            self.invalidate();
+        }
+        Ok(None)
     }
 
     /// A prompt id and two models to draw, or `None` when nothing can be drawn.
-    pub async fn pick(
+    async fn pick(
         &self,
         source: &dyn DrawSource,
         category: Option<&str>,

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use arena_core::api::{ModelRef, PromptView, PublicBattle, RevealedModels};
+use arena_core::api::{ModelRef, PublicBattle, RevealedModels};
 use arena_core::battle_set::BattleSet;
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -201,39 +201,7 @@ impl Store for PgStore {
     }
 
     async fn draw_battle(&self, category: Option<&str>) -> Result<Option<DrawnBattle>, StoreError> {
-        // The catalogue may change between the pick and the read: then reload and pick again.
-        for _ in 0..3 {
-            let Some((prompt, a, b)) = self.draws.pick(self, category).await? else {
-                return Ok(None);
-            };
-            let row = sqlx::query(
-                "SELECT p.category, p.text, aa.text, ab.text FROM prompts p \
-                 JOIN answers aa ON aa.prompt_id = p.id AND aa.model_id = $2 \
-                 JOIN answers ab ON ab.prompt_id = p.id AND ab.model_id = $3 WHERE p.id = $1",
-            )
-            .bind(&prompt)
-            .bind(&a)
-            .bind(&b)
-            .fetch_optional(&self.pool)
-            .await?;
-            match row {
-                Some(r) => {
-                    return Ok(Some(DrawnBattle {
-                        prompt: PromptView {
-                            id: prompt,
-                            category: r.try_get(0)?,
-                            text: r.try_get(1)?,
-                        },
-                        model_a: a,
-                        model_b: b,
-                        answer_a: r.try_get(2)?,
-                        answer_b: r.try_get(3)?,
-                    }));
-                }
-                None => self.draws.invalidate(),
-            }
-        }
-        Ok(None)
+        self.draws.draw(self, category).await
     }
 
     async fn record_vote(
@@ -551,6 +519,24 @@ impl DrawSource for PgStore {
         Ok(sqlx::query_as("SELECT id, name FROM models")
             .fetch_all(&self.pool)
             .await?)
+    }
+
+    async fn battle_texts(
+        &self,
+        prompt: &str,
+        a: &str,
+        b: &str,
+    ) -> Result<Option<(String, String, String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT p.category, p.text, aa.text, ab.text FROM prompts p \
+                 JOIN answers aa ON aa.prompt_id = p.id AND aa.model_id = $2 \
+                 JOIN answers ab ON ab.prompt_id = p.id AND ab.model_id = $3 WHERE p.id = $1",
+        )
+        .bind(prompt)
+        .bind(a)
+        .bind(b)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     async fn drawable_answers(&self) -> Result<Vec<DrawableAnswer>, StoreError> {

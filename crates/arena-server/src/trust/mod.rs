@@ -5,8 +5,9 @@
 //! - `voter.rs`: voter ids the server signs; a battle is sealed to the voter it was drawn for;
 //! - `limits.rs`: rate limits per voter and per address (refused with 429 and `Retry-After`);
 //! - `pow.rs`: proof of work for new voter ids and, under a flood, for every battle;
-//! - [`Trust::vote_flags`] here: what makes a stored vote not count (too fast, another voter's battle,
-//!   over the day's caps), and `audit.rs`: what a look back at recent votes finds (one-sided
+//! - [`Trust::vote_flags`] here: what makes a stored vote not count (too fast, another voter's
+//!   battle); [`Trust::daily_caps`]: the caps the store checks in the vote's own transaction;
+//!   and `audit.rs`: what a look back at recent votes finds (one-sided
 //!   voters, campaigns of voters linked by shared addresses, leaning bursts of new voters).
 //!
 //! Nothing is deleted: a flagged vote is kept with its reasons and left out of the leaderboard,
