@@ -20,12 +20,11 @@ bootstrap:
 bootstrap-tests:
 	@scripts/bootstrap.sh --for-tests
 
-# The web app in release (wasm-opt -Oz), gzip copies beside the files for the server to send.
+# The web app in release (wasm-opt -Oz), gzip and brotli copies beside the files for the server
+# to send (scripts/compress.mjs, with Node's zlib).
 web:
 	trunk build --release
-	@find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' \) \
-		-exec gzip -9 -k -f {} \;
-	@wasm=$$(ls dist/*.wasm); echo "web app: $$wasm $$(stat -c %s $$wasm) bytes, $$(stat -c %s $$wasm.gz) gzipped"
+	@node scripts/compress.mjs dist
 
 server:
 	cargo build --profile server -p arena-server

@@ -4,8 +4,8 @@
 //! first be refused with a proof-of-work challenge (428, see `arena_core::pow`): the app solves it
 //! in small slices, letting the page breathe between them, and asks once more.
 //!
-//! Errors become an [`ApiError`] whose [`ApiError::user_message`] is the Korean sentence the
-//! page shows; the server's `code` decides which.
+//! Errors become an [`ApiError`] whose [`ApiError::user_message`] is the sentence the page shows
+//! in the chosen language; the server's `code` decides which.
 
 use arena_core::Choice;
 use arena_core::api::{
@@ -15,7 +15,9 @@ use arena_core::api::{
 use arena_core::pow::{self, Challenge};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
 
+use crate::i18n::Lang;
 use crate::{format, voter};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -35,47 +37,80 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// What to tell the person in front of the screen.
-    pub fn user_message(&self) -> String {
+    /// What to tell the person in front of the screen, decided by the error's code (the server's
+    /// own message is for developers and stays in English).
+    pub fn user_message(&self, lang: Lang) -> String {
+        let t = |ko: &str, en: &str| lang.pick(ko, en).to_owned();
         match self {
-            ApiError::Network(_) => {
-                "서버에 연결하지 못했습니다. 인터넷 연결을 확인한 뒤 다시 시도해 주세요.".into()
-            }
-            ApiError::Decode(_) => {
-                "서버의 응답을 읽지 못했습니다. 잠시 후 다시 시도해 주세요.".into()
-            }
+            ApiError::Network(_) => t(
+                "서버에 연결하지 못했습니다. 인터넷 연결을 확인한 뒤 다시 시도해 주세요.",
+                "Could not reach the server. Check your internet connection and try again.",
+            ),
+            ApiError::Decode(_) => t(
+                "서버의 응답을 읽지 못했습니다. 잠시 후 다시 시도해 주세요.",
+                "Could not read the server's answer. Please try again in a moment.",
+            ),
             ApiError::Server {
                 code,
                 status,
                 retry_after,
                 ..
             } => match code.as_str() {
-                codes::ALREADY_VOTED => "이 대결에는 이미 투표하셨습니다. 다음 대결로 넘어가 주세요.".into(),
-                codes::TOKEN_EXPIRED => {
-                    "대결을 연 지 너무 오래되어 투표할 수 없습니다. 새 대결을 불러와 주세요.".into()
-                }
-                codes::INVALID_TOKEN | codes::BATTLE_GONE => {
-                    "이 대결은 더 이상 투표할 수 없습니다. 새 대결을 불러와 주세요.".into()
-                }
-                codes::NO_BATTLE => {
-                    "아직 준비된 대결이 없습니다. 운영자가 질문과 답변을 등록하면 시작할 수 있습니다.".into()
-                }
+                codes::ALREADY_VOTED => t(
+                    "이 대결에는 이미 투표하셨습니다. 다음 대결로 넘어가 주세요.",
+                    "You have already voted in this battle. Please go on to the next one.",
+                ),
+                codes::TOKEN_EXPIRED => t(
+                    "대결을 연 지 너무 오래되어 투표할 수 없습니다. 새 대결을 불러와 주세요.",
+                    "This battle was opened too long ago to be voted. Please load a new battle.",
+                ),
+                codes::INVALID_TOKEN | codes::BATTLE_GONE => t(
+                    "이 대결은 더 이상 투표할 수 없습니다. 새 대결을 불러와 주세요.",
+                    "This battle can no longer be voted. Please load a new battle.",
+                ),
+                codes::NO_BATTLE => t(
+                    "아직 준비된 대결이 없습니다. 운영자가 질문과 답변을 등록하면 시작할 수 있습니다.",
+                    "No battles are ready yet. They start once the operators load prompts and answers.",
+                ),
                 // A proxy in front of the arena may refuse with a bare 429 of its own.
                 _ if code == codes::RATE_LIMITED || *status == 429 => match retry_after {
-                    Some(seconds) => format!(
-                        "요청이 너무 많습니다. {} 뒤에 다시 시도해 주세요.",
-                        format::wait((*seconds).max(1))
+                    Some(seconds) => {
+                        let wait = format::wait((*seconds).max(1), lang);
+                        lang.pick(
+                            format!("요청이 너무 많습니다. {wait} 뒤에 다시 시도해 주세요."),
+                            format!("Too many requests. Please try again in {wait}."),
+                        )
+                    }
+                    None => t(
+                        "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.",
+                        "Too many requests. Please try again in a moment.",
                     ),
-                    None => "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.".into(),
                 },
-                codes::POW_REQUIRED => {
-                    "자동 확인을 마치지 못했습니다. 잠시 후 다시 시도해 주세요.".into()
-                }
-                _ if *status >= 500 => {
-                    "서버에 일시적인 문제가 있습니다. 잠시 후 다시 시도해 주세요.".into()
-                }
-                _ => "요청을 처리하지 못했습니다. 새로고침한 뒤 다시 시도해 주세요.".into(),
+                codes::POW_REQUIRED => t(
+                    "자동 확인을 마치지 못했습니다. 잠시 후 다시 시도해 주세요.",
+                    "The automatic check did not finish. Please try again in a moment.",
+                ),
+                _ if *status >= 500 => t(
+                    "서버에 일시적인 문제가 있습니다. 잠시 후 다시 시도해 주세요.",
+                    "The server has a temporary problem. Please try again in a moment.",
+                ),
+                _ => t(
+                    "요청을 처리하지 못했습니다. 새로고침한 뒤 다시 시도해 주세요.",
+                    "The request could not be processed. Please reload the page and try again.",
+                ),
             },
+        }
+    }
+
+    /// Whether sending again later may succeed: no answer, a timeout, or the server (or a proxy
+    /// before it) failing or asking to slow down. A refusal about the vote itself is final.
+    pub fn worth_retrying(&self) -> bool {
+        match self {
+            ApiError::Network(_) => true,
+            ApiError::Decode(_) => false,
+            ApiError::Server { status, code, .. } => {
+                *status >= 500 || *status == 408 || *status == 429 || code == codes::RATE_LIMITED
+            }
         }
     }
 
@@ -187,17 +222,37 @@ pub async fn battle(
     Ok(battle)
 }
 
+/// How long a vote may take before it is given up and kept for later ([`crate::outbox`]).
+pub const VOTE_TIMEOUT_MS: i32 = 15_000;
+
 pub async fn vote(token: &str, choice: Choice) -> Result<VoteResponse, ApiError> {
     let body = VoteRequest {
         token: token.to_owned(),
         choice,
     };
-    let response = as_voter(Request::post(&url("/vote", None)))
+    let controller = web_sys::AbortController::new().ok();
+    let timer = controller.as_ref().and_then(|c| {
+        let abort = wasm_bindgen::closure::Closure::once_into_js({
+            let c = c.clone();
+            move || c.abort()
+        });
+        web_sys::window()?
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                abort.unchecked_ref(),
+                VOTE_TIMEOUT_MS,
+            )
+            .ok()
+    });
+    let sent = as_voter(Request::post(&url("/vote", None)))
+        .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref())
         .json(&body)
         .map_err(|e| ApiError::Decode(e.to_string()))?
         .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+        .await;
+    if let (Some(timer), Some(window)) = (timer, web_sys::window()) {
+        window.clear_timeout_with_handle(timer);
+    }
+    let response = sent.map_err(|e| ApiError::Network(e.to_string()))?;
     read(response).await.map_err(|r| r.error)
 }
 

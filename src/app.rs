@@ -1,40 +1,73 @@
-//! The app shell: skip link, header with navigation, the routed page, footer.
+//! The app shells. The site (`App`): skip link, header with navigation and the language switch,
+//! the routed page, footer. The embed (`EmbedApp`, at `/embed`, framed by other sites): only the
+//! battle, in a box that tells its host page how tall it is (`routes/embed.rs`).
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::site_header::SiteHeader;
+use crate::i18n::{self, tr};
+use crate::outbox::Outbox;
 use crate::routes::{
-    about::AboutPage, battle::BattlePage, leaderboard::LeaderboardPage, privacy::PrivacyPage,
+    about::AboutPage, battle::BattlePage, embed::EmbedPage, leaderboard::LeaderboardPage,
+    privacy::PrivacyPage, webmasters::WebmastersPage,
 };
+
+/// The path of the embedded arena (`public/embed.js` frames it).
+pub const EMBED_PATH: &str = "/embed";
 
 #[component]
 pub fn App() -> impl IntoView {
+    i18n::provide();
+    Outbox::provide();
     view! {
         <Router>
-            <a class="skip-link" href="#main" rel="external">"본문 바로가기"</a>
+            <a class="skip-link" href="#main" rel="external">{tr("본문 바로가기", "Skip to main content")}</a>
             <SiteHeader/>
             <main id="main" tabindex="-1" class="container">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=BattlePage/>
+                    <Route path=path!("/") view=|| view! { <BattlePage/> }/>
                     <Route path=path!("/leaderboard") view=LeaderboardPage/>
                     <Route path=path!("/about") view=AboutPage/>
                     <Route path=path!("/privacy") view=PrivacyPage/>
+                    <Route path=path!("/webmasters") view=WebmastersPage/>
                 </Routes>
             </main>
             <footer class="site-footer">
                 <div class="container">
                     <p>
-                        "K-AI 아레나는 시민이 한국어 맥락의 AI 답변을 직접 비교·평가하는 공개 플랫폼입니다. "
-                        "이름·연락처 같은 개인정보는 수집하지 않습니다. "
-                        <a href="/about">"운영 방식"</a>
+                        {tr(
+                            "K-AI 아레나는 시민이 한국어 맥락의 AI 답변을 직접 비교·평가하는 공개 플랫폼입니다. \
+                             이름·연락처 같은 개인정보는 수집하지 않습니다. ",
+                            "K-AI Arena is a public platform where citizens compare and judge AI answers in \
+                             Korean context. It collects no personal data such as names or contact details. ",
+                        )}
+                        <a href="/about">{tr("운영 방식", "How it works")}</a>
+                        " · "
+                        <a href="/webmasters">{tr("내 사이트에 넣기", "Embed on your site")}</a>
                         " · "
                         // 개인정보 처리방침 작성지침: the privacy link stands out from the other footer links.
-                        <a href="/privacy"><strong>"개인정보 처리방침"</strong></a>
+                        <a href="/privacy"><strong>{tr("개인정보 처리방침", "Privacy policy")}</strong></a>
                     </p>
                 </div>
             </footer>
+        </Router>
+    }
+}
+
+/// The arena inside another site's frame.
+#[component]
+pub fn EmbedApp() -> impl IntoView {
+    i18n::provide();
+    Outbox::provide();
+    view! {
+        <Router>
+            <main id="main" class="embed">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/embed") view=EmbedPage/>
+                </Routes>
+            </main>
         </Router>
     }
 }
@@ -43,8 +76,11 @@ pub fn App() -> impl IntoView {
 fn NotFound() -> impl IntoView {
     view! {
         <section class="page-message">
-            <h1>"페이지를 찾을 수 없습니다"</h1>
-            <p>"주소를 다시 확인해 주세요. "<a href="/">"대결하기로 돌아가기"</a></p>
+            <h1>{tr("페이지를 찾을 수 없습니다", "Page not found")}</h1>
+            <p>
+                {tr("주소를 다시 확인해 주세요. ", "Please check the address. ")}
+                <a href="/">{tr("대결하기로 돌아가기", "Back to the battle")}</a>
+            </p>
         </section>
     }
 }

@@ -1,6 +1,8 @@
-//! Numbers and dates the Korean way (`ko-KR`, Asia/Seoul), via the browser's Intl.
+//! Numbers and dates in the chosen language (dates in Seoul time, via the browser's Intl).
 
 use wasm_bindgen::JsValue;
+
+use crate::i18n::Lang;
 
 /// `1234` → `1,234`.
 pub fn count(n: u64) -> String {
@@ -20,26 +22,39 @@ pub fn rating(r: f64) -> String {
     format!("{:.0}", r)
 }
 
-/// A wait in whole seconds, the Korean way: `45` → `45초`, `90` → `2분`, `5400` → `1시간 30분`.
-/// From a minute on it counts whole minutes, rounded up, so nobody is told to come back too soon.
-pub fn wait(seconds: u64) -> String {
+/// A wait in whole seconds: `45` → `45초` / `45 seconds`, `90` → `2분` / `2 minutes`, `5400` →
+/// `1시간 30분` / `1 h 30 min`. From a minute on it counts whole minutes, rounded up, so nobody
+/// is told to come back too soon.
+pub fn wait(seconds: u64, lang: Lang) -> String {
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     if seconds < 60 {
-        return format!("{seconds}초");
+        return match lang {
+            Lang::Ko => format!("{seconds}초"),
+            Lang::En => plural(seconds, "second", "seconds"),
+        };
     }
     let minutes = seconds.div_ceil(60);
-    match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m}분"),
-        (h, 0) => format!("{h}시간"),
-        (h, m) => format!("{h}시간 {m}분"),
+    match (lang, minutes / 60, minutes % 60) {
+        (Lang::Ko, 0, m) => format!("{m}분"),
+        (Lang::Ko, h, 0) => format!("{h}시간"),
+        (Lang::Ko, h, m) => format!("{h}시간 {m}분"),
+        (Lang::En, 0, m) => plural(m, "minute", "minutes"),
+        (Lang::En, h, 0) => plural(h, "hour", "hours"),
+        (Lang::En, h, m) => format!("{h} h {m} min"),
     }
 }
 
-/// Milliseconds since the epoch → `2026. 11. 22. 오후 7:30:00` in Seoul time.
-pub fn date_time(ms: i64) -> String {
+/// Milliseconds since the epoch → `2026. 11. 22. 오후 7:30:00` / `11/22/2026, 7:30:00 PM` in
+/// Seoul time (KST), where the arena runs.
+pub fn date_time(ms: i64, lang: Lang) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"Asia/Seoul".into());
-    date.to_locale_string("ko-KR", &options).into()
+    let text: String = date.to_locale_string(lang.locale(), &options).into();
+    match lang {
+        Lang::Ko => text,
+        Lang::En => format!("{text} KST"),
+    }
 }
 
 #[cfg(test)]
@@ -57,12 +72,20 @@ mod tests {
 
     #[test]
     fn waits_in_seconds_then_whole_minutes_rounded_up() {
-        assert_eq!(wait(0), "0초");
-        assert_eq!(wait(1), "1초");
-        assert_eq!(wait(59), "59초");
-        assert_eq!(wait(60), "1분");
-        assert_eq!(wait(61), "2분");
-        assert_eq!(wait(3600), "1시간");
-        assert_eq!(wait(5400), "1시간 30분");
+        let ko = |s| wait(s, Lang::Ko);
+        assert_eq!(ko(0), "0초");
+        assert_eq!(ko(1), "1초");
+        assert_eq!(ko(59), "59초");
+        assert_eq!(ko(60), "1분");
+        assert_eq!(ko(61), "2분");
+        assert_eq!(ko(3600), "1시간");
+        assert_eq!(ko(5400), "1시간 30분");
+        let en = |s| wait(s, Lang::En);
+        assert_eq!(en(1), "1 second");
+        assert_eq!(en(45), "45 seconds");
+        assert_eq!(en(60), "1 minute");
+        assert_eq!(en(90), "2 minutes");
+        assert_eq!(en(3600), "1 hour");
+        assert_eq!(en(5400), "1 h 30 min");
     }
 }

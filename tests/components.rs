@@ -175,15 +175,15 @@ fn a_rate_limit_says_how_long_to_wait_in_korean() {
         retry_after,
     };
     assert_eq!(
-        limited(Some(30)).user_message(),
+        limited(Some(30)).user_message(kai_arena::i18n::Lang::Ko),
         "요청이 너무 많습니다. 30초 뒤에 다시 시도해 주세요."
     );
     assert_eq!(
-        limited(Some(61)).user_message(),
+        limited(Some(61)).user_message(kai_arena::i18n::Lang::Ko),
         "요청이 너무 많습니다. 2분 뒤에 다시 시도해 주세요."
     );
     assert_eq!(
-        limited(None).user_message(),
+        limited(None).user_message(kai_arena::i18n::Lang::Ko),
         "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요."
     );
     let from_a_proxy = ApiError::Server {
@@ -193,7 +193,7 @@ fn a_rate_limit_says_how_long_to_wait_in_korean() {
         retry_after: Some(3600),
     };
     assert_eq!(
-        from_a_proxy.user_message(),
+        from_a_proxy.user_message(kai_arena::i18n::Lang::Ko),
         "요청이 너무 많습니다. 1시간 뒤에 다시 시도해 주세요."
     );
 }

@@ -5,6 +5,8 @@ use arena_core::api::ModelRef;
 use arena_core::markdown::render_html;
 use leptos::prelude::*;
 
+use crate::i18n::tr;
+
 /// Which side of the battle a card shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
@@ -47,15 +49,15 @@ pub fn AnswerCard(
             aria-labelledby=labelled_by
         >
             <header class="answer-head">
-                <h2 id=title_id class="answer-title">"답변 "{side.letter()}</h2>
+                <h2 id=title_id class="answer-title">{tr("답변 ", "Answer ")}{side.letter()}</h2>
                 {move || model.get().map(|m| view! {
                     <p class="model-name">
-                        <span class="visually-hidden">"답변한 모델: "</span>
+                        <span class="visually-hidden">{tr("답변한 모델: ", "Model: ")}</span>
                         <span data-testid=format!("model-{key}")>{m.name}</span>
                     </p>
                 })}
                 {move || chosen.get().then(|| view! {
-                    <span class="badge badge-chosen">"내가 고른 답변"</span>
+                    <span class="badge badge-chosen">{tr("내가 고른 답변", "Your choice")}</span>
                 })}
             </header>
             <div class="markdown" data-testid=format!("answer-{key}") inner_html=html></div>

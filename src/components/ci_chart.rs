@@ -5,6 +5,8 @@
 use arena_core::api::LeaderboardRow;
 use leptos::prelude::*;
 
+use crate::i18n::{Lang, tr, use_lang};
+
 const ROW: f64 = 32.0;
 const LABEL: f64 = 170.0;
 const WIDTH: f64 = 820.0;
@@ -31,6 +33,22 @@ fn ticks(low: f64, high: f64) -> Vec<f64> {
     out
 }
 
+/// The chart in words, one model after another (the SVG's `<desc>`).
+fn describe(models: &[LeaderboardRow], lang: Lang) -> String {
+    models
+        .iter()
+        .map(|m| {
+            let (rank, name) = (m.rank, &m.name);
+            let (rating, low, high) = (m.rating, m.ci_low, m.ci_high);
+            lang.pick(
+                format!("{rank}위 {name}: {rating:.0}점, 95% 구간 {low:.0}~{high:.0}"),
+                format!("#{rank} {name}: rating {rating:.0}, 95% interval {low:.0}–{high:.0}"),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[component]
 pub fn CiChart(models: Vec<LeaderboardRow>) -> impl IntoView {
     let low = models
@@ -47,16 +65,10 @@ pub fn CiChart(models: Vec<LeaderboardRow>) -> impl IntoView {
     let x = move |v: f64| LABEL + (v - low) / (high - low) * plot;
     let height = TOP + ROW * models.len() as f64 + AXIS;
     let axis_y = TOP + ROW * models.len() as f64;
-    let description = models
-        .iter()
-        .map(|m| {
-            format!(
-                "{}위 {}: {:.0}점, 95% 구간 {:.0}~{:.0}",
-                m.rank, m.name, m.rating, m.ci_low, m.ci_high
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
+    let lang = use_lang();
+    let description_ko = describe(&models, Lang::Ko);
+    let description_en = describe(&models, Lang::En);
+    let description = move || lang.get().pick(&description_ko, &description_en).clone();
     let rows = models
         .into_iter()
         .enumerate()
@@ -85,7 +97,7 @@ pub fn CiChart(models: Vec<LeaderboardRow>) -> impl IntoView {
     view! {
         <figure class="chart">
             // On a phone the chart keeps a readable size and scrolls sideways in its own box.
-            <div class="chart-scroll" tabindex="0" role="region" aria-label="신뢰구간 그래프 (옆으로 스크롤)">
+            <div class="chart-scroll" tabindex="0" role="region" aria-label=tr("신뢰구간 그래프 (옆으로 스크롤)", "95% interval chart (scrolls sideways)")>
             <svg
                 class="ci-chart"
                 viewBox=format!("0 0 {WIDTH} {height}")
@@ -93,13 +105,19 @@ pub fn CiChart(models: Vec<LeaderboardRow>) -> impl IntoView {
                 aria-labelledby="ci-chart-title ci-chart-desc"
                 data-testid="ci-chart"
             >
-                <title id="ci-chart-title">"모델별 점수와 95% 신뢰구간"</title>
+                <title id="ci-chart-title">{tr("모델별 점수와 95% 신뢰구간", "Rating and 95% interval of each model")}</title>
                 <desc id="ci-chart-desc">{description}</desc>
                 {tick_marks}
                 {rows}
             </svg>
             </div>
-            <figcaption>"점은 점수, 막대는 95% 신뢰구간입니다. 막대가 겹치면 두 모델의 차이를 확신할 수 없습니다."</figcaption>
+            <figcaption>
+                {tr(
+                    "점은 점수, 막대는 95% 신뢰구간입니다. 막대가 겹치면 두 모델의 차이를 확신할 수 없습니다.",
+                    "The dot is the rating, the bar the 95% interval. \
+                     When two bars overlap, we cannot be sure which of the two models is better.",
+                )}
+            </figcaption>
         </figure>
     }
 }

@@ -8,31 +8,53 @@ use arena_core::api::Excluded;
 use leptos::prelude::*;
 
 use crate::format;
+use crate::i18n::{Lang, tr, use_lang};
 
-/// The Korean label of a reason code (the server's `trust::flag`); an unknown code as it is.
-pub fn reason_label(code: &str) -> &str {
+/// The label of a reason code (the server's `trust::flag`) in `lang`; an unknown code as it is.
+pub fn reason_label(code: &str, lang: Lang) -> &str {
     match code {
-        "too_fast" => "너무 빨리 투표됨(읽는 시간 미달)",
-        "voter_mismatch" => "다른 투표자에게 배정된 대결",
-        "voter_daily_cap" => "투표자 하루 한도 초과",
-        "address_daily_cap" => "같은 네트워크의 하루 한도 초과",
-        "one_sided" => "한 모델에 치우친 투표",
-        "campaign" => "새 투표자들의 집단 몰아주기",
-        "new_voter_burst" => "한 네트워크에서 새 투표자 급증",
+        "too_fast" => lang.pick(
+            "너무 빨리 투표됨(읽는 시간 미달)",
+            "Voted too fast (before the reading time)",
+        ),
+        "voter_mismatch" => lang.pick(
+            "다른 투표자에게 배정된 대결",
+            "Battle drawn for another voter",
+        ),
+        "voter_daily_cap" => lang.pick("투표자 하루 한도 초과", "Over the voter's daily limit"),
+        "address_daily_cap" => lang.pick(
+            "같은 네트워크의 하루 한도 초과",
+            "Over the daily limit for one network",
+        ),
+        "one_sided" => lang.pick(
+            "한 모델에 치우친 투표",
+            "Votes leaning heavily to one model",
+        ),
+        "campaign" => lang.pick(
+            "새 투표자들의 집단 몰아주기",
+            "Coordinated push by new voters",
+        ),
+        "new_voter_burst" => lang.pick(
+            "한 네트워크에서 새 투표자 급증",
+            "Sudden rise in new voters on one network",
+        ),
         other => other,
     }
 }
 
-fn total_line(total: u64) -> String {
-    format!("집계에서 제외된 투표 {}건", format::count(total))
+fn total_line(total: u64, lang: Lang) -> String {
+    let total = format::count(total);
+    lang.pick(
+        format!("집계에서 제외된 투표 {total}건"),
+        format!("Votes left out of the count: {total}"),
+    )
 }
 
-fn reason_line(code: &str, n: u64) -> String {
-    format!("{}: {}건", reason_label(code), format::count(n))
+fn reason_line(code: &str, n: u64, lang: Lang) -> String {
+    let label = reason_label(code, lang);
+    let n = format::count(n);
+    lang.pick(format!("{label}: {n}건"), format!("{label}: {n}"))
 }
-
-const KEPT_NOT_DELETED: &str = "제외된 투표도 삭제하지 않고 사유와 함께 보관합니다. \
-     공개된 순위와 집계에는 반영된 투표만 정확히 들어 있습니다.";
 
 /// Nothing when no vote was left out.
 #[component]
@@ -40,6 +62,8 @@ pub fn ExcludedVotes(excluded: Excluded) -> impl IntoView {
     if excluded.total == 0 {
         return ().into_any();
     }
+    let lang = use_lang();
+    let total = excluded.total;
     let mut reasons: Vec<(String, u64)> = excluded
         .reasons
         .into_iter()
@@ -48,14 +72,40 @@ pub fn ExcludedVotes(excluded: Excluded) -> impl IntoView {
     reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     view! {
         <div class="excluded" data-testid="excluded-votes">
-            <p class="excluded-total">{total_line(excluded.total)}</p>
+            <p class="excluded-total">{move || total_line(total, lang.get())}</p>
             <ul class="excluded-reasons">
-                {reasons.into_iter().map(|(code, n)| view! {
-                    <li data-reason=code.clone()>{reason_line(&code, n)}</li>
+                {reasons.into_iter().map(|(code, n)| {
+                    let reason = code.clone();
+                    view! { <li data-reason=code>{move || reason_line(&reason, n, lang.get())}</li> }
                 }).collect_view()}
             </ul>
-            <p class="excluded-note">{KEPT_NOT_DELETED}</p>
+            <p class="excluded-note">
+                {tr(
+                    "제외된 투표도 삭제하지 않고 사유와 함께 보관합니다. \
+                     공개된 순위와 집계에는 반영된 투표만 정확히 들어 있습니다.",
+                    "Votes left out are not deleted: they are kept with their reason. \
+                     The published ranking and counts hold exactly the counted votes.",
+                )}
+            </p>
         </div>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_are_named_in_both_languages() {
+        assert_eq!(
+            reason_label("too_fast", Lang::Ko),
+            "너무 빨리 투표됨(읽는 시간 미달)"
+        );
+        assert_eq!(
+            reason_label("too_fast", Lang::En),
+            "Voted too fast (before the reading time)"
+        );
+        assert_eq!(reason_label("something_new", Lang::En), "something_new");
+    }
 }

@@ -3,6 +3,7 @@
 pub mod answer_card;
 pub mod ci_chart;
 pub mod excluded_votes;
+pub mod lang_switch;
 pub mod site_header;
 pub mod vote_bar;
 pub mod win_rate_heatmap;

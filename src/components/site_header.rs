@@ -1,7 +1,10 @@
-//! The header on every page: the arena's name and the main navigation.
+//! The header on every page: the arena's name, the main navigation and the language switch.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+
+use crate::components::lang_switch::LangSwitch;
+use crate::i18n::tr;
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
@@ -10,15 +13,16 @@ pub fn SiteHeader() -> impl IntoView {
             <div class="container header-inner">
                 <a class="brand" href="/">
                     <span class="brand-mark" aria-hidden="true">"K"</span>
-                    <span>"K-AI 아레나"</span>
+                    <span>{tr("K-AI 아레나", "K-AI Arena")}</span>
                 </a>
-                <nav aria-label="주 메뉴">
+                <nav aria-label=tr("주 메뉴", "Main menu")>
                     <ul class="nav-list">
-                        <li><A href="/" exact=true>"대결하기"</A></li>
-                        <li><A href="/leaderboard">"리더보드"</A></li>
-                        <li><A href="/about">"소개"</A></li>
+                        <li><A href="/" exact=true>{tr("대결하기", "Battle")}</A></li>
+                        <li><A href="/leaderboard">{tr("리더보드", "Leaderboard")}</A></li>
+                        <li><A href="/about">{tr("소개", "About")}</A></li>
                     </ul>
                 </nav>
+                <LangSwitch/>
             </div>
         </header>
     }

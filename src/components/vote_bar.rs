@@ -1,4 +1,5 @@
-//! The four vote buttons. Nothing is sent until a button is pressed (click, Enter or Space);
+//! The four vote buttons, each with its shortcut key (1–4) shown. Nothing is sent until a button
+//! or its key is pressed (click, Enter, Space or the digit);
 //! the buttons are disabled while a vote is on its way and after it is stored.
 //!
 //! Before that they may sleep for the battle's reading time (a vote sooner than that is kept but
@@ -11,18 +12,27 @@
 use arena_core::Choice;
 use leptos::prelude::*;
 
+use crate::i18n::{Lang, tr, use_lang};
+
 /// The button text for each choice.
-pub fn label(choice: Choice) -> &'static str {
+pub fn label(choice: Choice, lang: Lang) -> &'static str {
     match choice {
-        Choice::A => "A가 더 좋아요",
-        Choice::B => "B가 더 좋아요",
-        Choice::Tie => "비슷해요",
-        Choice::BothBad => "둘 다 별로예요",
+        Choice::A => lang.pick("A가 더 좋아요", "A is better"),
+        Choice::B => lang.pick("B가 더 좋아요", "B is better"),
+        Choice::Tie => lang.pick("비슷해요", "About the same"),
+        Choice::BothBad => lang.pick("둘 다 별로예요", "Both are bad"),
     }
 }
 
-const QUESTION: &str = "어느 답변이 더 좋은가요?";
-const READ_FIRST: &str = "두 답변을 읽어 주세요. 잠시 후 투표할 수 있습니다.";
+/// The shortcut key of each choice (`routes/battle.rs` listens for it).
+pub fn key(choice: Choice) -> &'static str {
+    match choice {
+        Choice::A => "1",
+        Choice::B => "2",
+        Choice::Tie => "3",
+        Choice::BothBad => "4",
+    }
+}
 
 fn test_id(choice: Choice) -> &'static str {
     match choice {
@@ -46,11 +56,12 @@ pub fn VoteBar(
     reading_ms: Signal<Option<u64>>,
     on_vote: Callback<Choice>,
 ) -> impl IntoView {
+    let lang = use_lang();
     let asleep = Memo::new(move |_| reading_ms.with(Option::is_some));
     let reading_time = reading_ms.get_untracked();
     view! {
         <div class="vote-bar" role="group" aria-labelledby="vote-question">
-            <h2 id="vote-question" class="vote-question">{QUESTION}</h2>
+            <h2 id="vote-question" class="vote-question">{tr("어느 답변이 더 좋은가요?", "Which answer is better?")}</h2>
             <div class="vote-buttons">
                 {Choice::ALL.into_iter().map(|choice| view! {
                     <button
@@ -62,6 +73,7 @@ pub fn VoteBar(
                         aria-pressed=move || (selected.get() == Some(choice)).to_string()
                         aria-disabled=move || asleep.get().to_string()
                         aria-describedby=move || asleep.get().then_some("vote-wait")
+                        aria-keyshortcuts=key(choice)
                         disabled=move || disabled.get()
                         on:click=move |_| {
                             if !asleep.get_untracked() {
@@ -69,10 +81,14 @@ pub fn VoteBar(
                             }
                         }
                     >
-                        {label(choice)}
+                        <kbd class="shortcut" aria-hidden="true">{key(choice)}</kbd>
+                        <span>{move || label(choice, lang.get())}</span>
                     </button>
                 }).collect_view()}
             </div>
+            <p class="shortcut-hint" aria-hidden="true">
+                {tr("키보드: 1–4 키로도 투표할 수 있습니다.", "Keyboard: keys 1–4 vote too.")}
+            </p>
             {reading_time.map(|ms| view! {
                 <div
                     class="reading-time"
@@ -82,7 +98,9 @@ pub fn VoteBar(
                     <div class="reading-track" aria-hidden="true">
                         <div class="reading-fill" style:animation-duration=format!("{ms}ms")></div>
                     </div>
-                    <p id="vote-wait" class="reading-text">{READ_FIRST}</p>
+                    <p id="vote-wait" class="reading-text">
+                        {tr("두 답변을 읽어 주세요. 잠시 후 투표할 수 있습니다.", "Please read both answers. You can vote in a moment.")}
+                    </p>
                 </div>
             })}
         </div>

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::{tr, use_lang};
+
 /// Light enough behind dark text for ≥ 4.5:1 contrast at both ends.
 fn cell_colour(rate: f64) -> String {
     let r = rate.clamp(0.0, 1.0);
@@ -28,6 +30,7 @@ pub fn WinRateHeatmap(
     win_rate: Vec<Vec<Option<f64>>>,
     battle_count: Vec<Vec<u64>>,
 ) -> impl IntoView {
+    let lang = use_lang();
     let header = names
         .iter()
         .map(|n| view! { <th scope="col">{n.clone()}</th> })
@@ -46,17 +49,24 @@ pub fn WinRateHeatmap(
                         .unwrap_or(0);
                     match (i == j, rate) {
                         (true, _) => {
-                            view! { <td class="heat-self" aria-label="자기 자신">"—"</td> }
+                            view! { <td class="heat-self" aria-label=tr("자기 자신", "Same model")>"—"</td> }
                                 .into_any()
                         }
                         (false, Some(rate)) => view! {
-                            <td style=cell_colour(rate) title=format!("{}전", n)>
+                            <td style=cell_colour(rate) title=move || {
+                                lang.get().pick(
+                                    format!("{n}전"),
+                                    format!("{n} {}", if n == 1 { "battle" } else { "battles" }),
+                                )
+                            }>
                                 {format!("{:.0}%", rate * 100.0)}
                                 <span class="heat-n">{format!(" ({n})")}</span>
                             </td>
                         }
                         .into_any(),
-                        (false, None) => view! { <td class="heat-none">"없음"</td> }.into_any(),
+                        (false, None) => {
+                            view! { <td class="heat-none">{tr("없음", "None")}</td> }.into_any()
+                        }
                     }
                 })
                 .collect_view();
@@ -67,9 +77,13 @@ pub fn WinRateHeatmap(
         <div class="table-scroll" tabindex="0" role="region" aria-labelledby="heatmap-caption">
             <table class="data-table heatmap" data-testid="win-rate-heatmap">
                 <caption id="heatmap-caption">
-                    "승률표: 행의 모델이 열의 모델을 이긴 비율(비김 제외)과 대결 수"
+                    {tr(
+                        "승률표: 행의 모델이 열의 모델을 이긴 비율(비김 제외)과 대결 수",
+                        "Win rates: how often the row's model beat the column's model (ties left out), \
+                         and the number of battles",
+                    )}
                 </caption>
-                <thead><tr><th scope="col">"모델"</th>{header}</tr></thead>
+                <thead><tr><th scope="col">{tr("모델", "Model")}</th>{header}</tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>

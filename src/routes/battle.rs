@@ -4,7 +4,8 @@
 //! The flow is a small state machine ([`Status`]); the battle itself is kept apart so the
 //! answers are not re-rendered (and the reader's place not lost) when the status changes.
 //! A new battle first gives its reader time: the vote buttons sleep for the battle's
-//! `min_read_ms` (a vote sooner than that would not count), then wake up.
+//! `min_read_ms` (a vote sooner than that would not count), then wake up. Keys 1–4 vote like the
+//! buttons. A vote the network loses waits in the browser's outbox (`outbox.rs`) and is sent again.
 
 use std::time::Duration;
 
@@ -14,17 +15,19 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::answer_card::{AnswerCard, Side};
 use crate::components::vote_bar::{VoteBar, label};
 use crate::format;
+use crate::i18n::{Lang, tr, use_lang};
+use crate::outbox::use_outbox;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
     Loading,
     /// The server asked this browser for proof of work; it is solving it (a fraction of a second).
     Checking,
-    LoadFailed(String),
+    LoadFailed(ApiError),
     /// The battle is shown; the vote buttons sleep until its reading time has passed.
     Reading {
         wait_ms: u64,
@@ -34,8 +37,11 @@ pub enum Status {
         after_reading: bool,
     },
     Voting(Choice),
+    /// The vote could not be sent (offline, timeout, server error): it is kept in this browser
+    /// and sent again ([`crate::outbox`]); the reveal follows when it arrives.
+    Pending(Choice),
     VoteFailed {
-        message: String,
+        error: ApiError,
         needs_new_battle: bool,
     },
     Voted {
@@ -88,40 +94,60 @@ impl Status {
 
     fn choice(&self) -> Option<Choice> {
         match self {
-            Status::Voting(c) | Status::Voted { choice: c, .. } => Some(*c),
+            Status::Voting(c) | Status::Pending(c) | Status::Voted { choice: c, .. } => Some(*c),
             _ => None,
         }
     }
 
     /// What the live region announces to screen readers.
-    fn announcement(&self) -> String {
+    fn announcement(&self, lang: Lang) -> String {
+        let t = |ko: &str, en: &str| lang.pick(ko, en).to_owned();
         match self {
             // Checking is quick and needs nothing from anyone: it stays a quiet "loading".
-            Status::Loading | Status::Checking => "새 대결을 불러오는 중입니다.".into(),
-            Status::LoadFailed(m) | Status::VoteFailed { message: m, .. } => m.clone(),
-            Status::Reading { wait_ms } => format!(
-                "새 대결이 준비되었습니다. 두 답변을 읽어 주세요. {} 뒤에 투표할 수 있습니다.",
-                format::wait(wait_ms.div_ceil(1000))
-            ),
+            Status::Loading | Status::Checking => {
+                t("새 대결을 불러오는 중입니다.", "Loading a new battle.")
+            }
+            Status::LoadFailed(e) | Status::VoteFailed { error: e, .. } => e.user_message(lang),
+            Status::Reading { wait_ms } => {
+                let wait = format::wait(wait_ms.div_ceil(1000), lang);
+                lang.pick(
+                    format!("새 대결이 준비되었습니다. 두 답변을 읽어 주세요. {wait} 뒤에 투표할 수 있습니다."),
+                    format!("A new battle is ready. Please read both answers. You can vote in {wait}."),
+                )
+            }
             Status::Ready {
                 after_reading: true,
-            } => "이제 투표할 수 있습니다.".into(),
+            } => t("이제 투표할 수 있습니다.", "You can vote now."),
             Status::Ready {
                 after_reading: false,
-            } => "새 대결이 준비되었습니다. 두 답변을 읽고 투표해 주세요.".into(),
-            Status::Voting(_) => "투표를 저장하는 중입니다.".into(),
-            Status::Voted { choice, models } => format!(
-                "투표가 저장되었습니다. 선택: {}. 답변 A는 {}, 답변 B는 {}입니다.",
-                label(*choice),
-                models.a.name,
-                models.b.name
+            } => t(
+                "새 대결이 준비되었습니다. 두 답변을 읽고 투표해 주세요.",
+                "A new battle is ready. Please read both answers and vote.",
             ),
+            Status::Voting(_) => t("투표를 저장하는 중입니다.", "Saving your vote."),
+            Status::Pending(_) => t(PENDING_KO, PENDING_EN),
+            Status::Voted { choice, models } => {
+                let choice = label(*choice, lang);
+                let (a, b) = (&models.a.name, &models.b.name);
+                lang.pick(
+                    format!("투표가 저장되었습니다. 선택: {choice}. 답변 A는 {a}, 답변 B는 {b}입니다."),
+                    format!("Your vote is saved. Your choice: {choice}. Answer A was {a}, answer B was {b}."),
+                )
+            }
         }
     }
 }
 
+const PENDING_KO: &str =
+    "연결이 끊겨 투표를 이 브라우저에 저장해 두었습니다. 연결되면 자동으로 보냅니다.";
+const PENDING_EN: &str = "The connection failed, so your vote is saved in this browser. It will be sent automatically once you are back online.";
+
+/// `embedded`: inside another site's frame (`/embed`): links to the rest of the arena open in a
+/// new tab, so the host page stays where it is.
 #[component]
-pub fn BattlePage() -> impl IntoView {
+pub fn BattlePage(#[prop(optional)] embedded: bool) -> impl IntoView {
+    let lang = use_lang();
+    let outbox = use_outbox();
     let query = use_query_map();
     let category = move || {
         query
@@ -167,12 +193,17 @@ pub fn BattlePage() -> impl IntoView {
                     }
                 }
                 Err(e) => {
-                    status.try_set(Status::LoadFailed(e.user_message()));
+                    status.try_set(Status::LoadFailed(e));
                 }
             }
         });
     };
     load(false);
+
+    let revealed = move |choice: Choice, models: RevealedModels| {
+        status.try_set(Status::Voted { choice, models });
+        focus_later(move || next_button.try_get_untracked().flatten().map(|b| b.into()));
+    };
 
     let on_vote = Callback::new(move |choice: Choice| {
         if !status.with_untracked(Status::can_vote) {
@@ -183,20 +214,16 @@ pub fn BattlePage() -> impl IntoView {
         };
         status.set(Status::Voting(choice));
         spawn_local(async move {
-            match api::vote(&token, choice).await {
-                Ok(response) => {
-                    status.try_set(Status::Voted {
-                        choice,
-                        models: response.models,
-                    });
-                    focus_later(move || {
-                        next_button.try_get_untracked().flatten().map(|b| b.into())
-                    });
+            match outbox.send(token, choice).await {
+                Ok(response) => revealed(choice, response.models),
+                Err(e) if e.worth_retrying() => {
+                    status.try_set(Status::Pending(choice));
+                    focus_later(move || problem.try_get_untracked().flatten().map(|p| p.into()));
                 }
                 Err(e) => {
                     status.try_set(Status::VoteFailed {
-                        message: e.user_message(),
                         needs_new_battle: e.needs_new_battle(),
+                        error: e,
                     });
                     // The pressed button was disabled while sending; put focus on the message.
                     focus_later(move || problem.try_get_untracked().flatten().map(|p| p.into()));
@@ -204,6 +231,41 @@ pub fn BattlePage() -> impl IntoView {
             }
         });
     });
+
+    // A pending vote of this battle that the outbox delivered later: show its reveal.
+    Effect::new(move |_| {
+        let Some(delivered) = outbox.delivered.get() else {
+            return;
+        };
+        let ours =
+            battle.with_untracked(|b| b.as_ref().is_some_and(|b| b.token == delivered.token));
+        if ours && status.with_untracked(|s| matches!(s, Status::Pending(_))) {
+            revealed(delivered.choice, delivered.models);
+        }
+    });
+
+    // Keys 1–4 vote like the buttons, while the buttons take votes. Not while typing in a field,
+    // nor while an input method composes Hangul (its keys are not meant for the page).
+    let keys = window_event_listener(leptos::ev::keydown, move |event| {
+        if event.is_composing()
+            || event.key_code() == 229
+            || event.repeat()
+            || event.ctrl_key()
+            || event.alt_key()
+            || event.meta_key()
+            || typing_in_a_field(&event)
+        {
+            return;
+        }
+        let Some(choice) = shortcut(&event.key()) else {
+            return;
+        };
+        if status.with_untracked(|s| s.can_vote()) {
+            event.prevent_default();
+            on_vote.run(choice);
+        }
+    });
+    on_cleanup(move || keys.remove());
 
     let model = move |side: Side| {
         Signal::derive(move || {
@@ -240,35 +302,39 @@ pub fn BattlePage() -> impl IntoView {
     let selected = Signal::derive(move || status.with(Status::choice));
     let disabled = Signal::derive(move || status.with(Status::locked));
     let reading_ms = Signal::derive(move || status.with(Status::reading_ms));
+    let new_tab = embedded.then_some("_blank");
 
     view! {
         <section class="battle-page" aria-labelledby="battle-heading">
             <h1 id="battle-heading" class="page-title" tabindex="-1" node_ref=heading>
-                "어느 AI가 더 잘 답했을까요?"
+                {tr("어느 AI가 더 잘 답했을까요?", "Which AI answered better?")}
             </h1>
             <p class="lead">
-                "질문과 두 답변을 읽고 더 나은 쪽에 투표해 주세요. "
-                "어떤 모델이 답했는지는 투표한 뒤에 공개됩니다."
+                {tr(
+                    "질문과 두 답변을 읽고 더 나은 쪽에 투표해 주세요. 어떤 모델이 답했는지는 투표한 뒤에 공개됩니다.",
+                    "Read the question and both answers, then vote for the better one. \
+                     Which models wrote them is revealed after your vote.",
+                )}
             </p>
             <p class="visually-hidden" role="status" aria-live="polite" data-testid="announcement">
-                {move || status.with(Status::announcement)}
+                {move || status.with(|s| s.announcement(lang.get()))}
             </p>
             {move || match status.get() {
                 Status::Loading => view! {
                     <div class="notice notice-info loading" aria-hidden="true">
-                        <span class="spinner"></span>"대결을 불러오는 중입니다…"
+                        <span class="spinner"></span>{tr("대결을 불러오는 중입니다…", "Loading the battle…")}
                     </div>
                 }.into_any(),
                 Status::Checking => view! {
                     <div class="notice notice-info loading" aria-hidden="true" data-testid="checking">
-                        <span class="spinner"></span>"잠시 확인하는 중입니다…"
+                        <span class="spinner"></span>{tr("잠시 확인하는 중입니다…", "Checking for a moment…")}
                     </div>
                 }.into_any(),
-                Status::LoadFailed(message) => view! {
+                Status::LoadFailed(error) => view! {
                     <div class="notice notice-danger">
-                        <p>{message}</p>
+                        <p>{move || error.user_message(lang.get())}</p>
                         <button type="button" class="btn btn-secondary" on:click=move |_| load(true)>
-                            "다시 시도"
+                            {tr("다시 시도", "Try again")}
                         </button>
                     </div>
                 }.into_any(),
@@ -278,7 +344,7 @@ pub fn BattlePage() -> impl IntoView {
                 <div class="prompt-box">
                     <p class="prompt-meta">
                         <span class="badge badge-category">{b.prompt.category.clone()}</span>
-                        <span class="visually-hidden">" 분야의 질문"</span>
+                        <span class="visually-hidden">{tr(" 분야의 질문", " — the question's field")}</span>
                     </p>
                     <p class="prompt-text" data-testid="prompt">{b.prompt.text.clone()}</p>
                 </div>
@@ -290,25 +356,33 @@ pub fn BattlePage() -> impl IntoView {
             })}
             {move || match status.get() {
                 Status::Voting(_) => view! {
-                    <p class="notice notice-info" aria-hidden="true">"투표를 저장하는 중입니다…"</p>
+                    <p class="notice notice-info" aria-hidden="true">{tr("투표를 저장하는 중입니다…", "Saving your vote…")}</p>
                 }.into_any(),
-                Status::VoteFailed { message, needs_new_battle } => view! {
+                Status::Pending(_) => view! {
+                    <div class="notice notice-warning" tabindex="-1" node_ref=problem data-testid="vote-pending">
+                        <p>{tr(PENDING_KO, PENDING_EN)}</p>
+                        <button type="button" class="btn btn-secondary" on:click=move |_| outbox.flush()>
+                            {tr("지금 다시 보내기", "Send now")}
+                        </button>
+                    </div>
+                }.into_any(),
+                Status::VoteFailed { error, needs_new_battle } => view! {
                     <div class="notice notice-danger" tabindex="-1" node_ref=problem>
-                        <p>{message}</p>
+                        <p>{move || error.user_message(lang.get())}</p>
                         {needs_new_battle.then(|| view! {
                             <button type="button" class="btn btn-primary" on:click=move |_| load(true)>
-                                "새 대결 불러오기"
+                                {tr("새 대결 불러오기", "Load a new battle")}
                             </button>
                         })}
                     </div>
                 }.into_any(),
                 Status::Voted { choice, models } => view! {
                     <div class="result-box">
-                        <p class="result-title">"투표해 주셔서 감사합니다!"</p>
+                        <p class="result-title">{tr("투표해 주셔서 감사합니다!", "Thank you for voting!")}</p>
                         <p>
-                            "선택: "<strong>{label(choice)}</strong>" · 답변 A: "
-                            <strong>{models.a.name.clone()}</strong>" · 답변 B: "
-                            <strong>{models.b.name.clone()}</strong>
+                            {tr("선택: ", "Your choice: ")}<strong>{move || label(choice, lang.get())}</strong>
+                            {tr(" · 답변 A: ", " · Answer A: ")}<strong>{models.a.name.clone()}</strong>
+                            {tr(" · 답변 B: ", " · Answer B: ")}<strong>{models.b.name.clone()}</strong>
                         </p>
                         <div class="result-actions">
                             <button
@@ -318,9 +392,14 @@ pub fn BattlePage() -> impl IntoView {
                                 node_ref=next_button
                                 on:click=move |_| load(true)
                             >
-                                "다음 대결"
+                                {tr("다음 대결", "Next battle")}
                             </button>
-                            <a class="btn btn-tertiary" href="/leaderboard">"리더보드 보기"</a>
+                            <a class="btn btn-tertiary" href="/leaderboard" target=new_tab rel=new_tab.map(|_| "noopener")>
+                                {tr("리더보드 보기", "See the leaderboard")}
+                                {embedded.then(|| view! {
+                                    <span class="visually-hidden">{tr(" (새 창)", " (opens in a new tab)")}</span>
+                                })}
+                            </a>
                         </div>
                     </div>
                 }.into_any(),
@@ -328,6 +407,30 @@ pub fn BattlePage() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// The vote of a shortcut key: 1 A, 2 B, 3 tie, 4 both bad (also on the number pad).
+pub fn shortcut(key: &str) -> Option<Choice> {
+    match key {
+        "1" => Some(Choice::A),
+        "2" => Some(Choice::B),
+        "3" => Some(Choice::Tie),
+        "4" => Some(Choice::BothBad),
+        _ => None,
+    }
+}
+
+/// Whether the key went to something that takes text (a field, an editable region).
+fn typing_in_a_field(event: &web_sys::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(element) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return false;
+    };
+    matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+        || element.is_content_editable()
 }
 
 /// Wakes the vote buttons once the reading time has passed, unless the page has moved on.

@@ -9,14 +9,16 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::ci_chart::CiChart;
 use crate::components::excluded_votes::ExcludedVotes;
 use crate::components::win_rate_heatmap::WinRateHeatmap;
 use crate::format;
+use crate::i18n::{Lang, tr, use_lang};
 
 #[component]
 pub fn LeaderboardPage() -> impl IntoView {
+    let lang = use_lang();
     let query = use_query_map();
     let category = Memo::new(move |_| {
         query
@@ -30,19 +32,28 @@ pub fn LeaderboardPage() -> impl IntoView {
     });
     view! {
         <section class="leaderboard-page" aria-labelledby="leaderboard-heading">
-            <h1 id="leaderboard-heading" class="page-title">"리더보드"</h1>
+            <h1 id="leaderboard-heading" class="page-title">{tr("리더보드", "Leaderboard")}</h1>
             <p class="lead">
-                "시민 투표를 브래들리–테리(Bradley–Terry) 모형으로 계산한 점수입니다. "
-                "95% 신뢰구간이 겹치는 모델은 순위가 같을 수 있습니다."
+                {tr(
+                    "시민 투표를 브래들리–테리(Bradley–Terry) 모형으로 계산한 점수입니다. \
+                     95% 신뢰구간이 겹치는 모델은 순위가 같을 수 있습니다.",
+                    "Ratings computed from citizens' votes with the Bradley–Terry model. \
+                     Models whose 95% intervals overlap may share a rank.",
+                )}
             </p>
             {move || match data.get() {
                 None => view! {
-                    <div class="notice notice-info"><span class="spinner" aria-hidden="true"></span>"순위를 불러오는 중입니다…"</div>
+                    <div class="notice notice-info">
+                        <span class="spinner" aria-hidden="true"></span>
+                        {tr("순위를 불러오는 중입니다…", "Loading the rankings…")}
+                    </div>
                 }.into_any(),
                 Some(Err(e)) => view! {
                     <div class="notice notice-danger">
-                        <p>{e.user_message()}</p>
-                        <button type="button" class="btn btn-secondary" on:click=move |_| data.refetch()>"다시 시도"</button>
+                        <p>{move || e.user_message(lang.get())}</p>
+                        <button type="button" class="btn btn-secondary" on:click=move |_| data.refetch()>
+                            {tr("다시 시도", "Try again")}
+                        </button>
                     </div>
                 }.into_any(),
                 Some(Ok(table)) => view! {
@@ -55,53 +66,100 @@ pub fn LeaderboardPage() -> impl IntoView {
     }
 }
 
+fn chip(label: impl IntoView + 'static, href: String, active: bool) -> impl IntoView {
+    view! {
+        <li>
+            <a href=href class="chip" aria-current=active.then_some("page")>{label}</a>
+        </li>
+    }
+}
+
 #[component]
 fn CategoryNav(categories: Vec<String>, current: Option<String>) -> impl IntoView {
     if categories.is_empty() {
         return ().into_any();
     }
-    let link = |label: String, href: String, active: bool| {
-        view! {
-            <li>
-                <a href=href class="chip" aria-current=active.then_some("page")>{label}</a>
-            </li>
-        }
-    };
-    let all = link("전체".into(), "/leaderboard".into(), current.is_none());
+    let all = chip(tr("전체", "All"), "/leaderboard".into(), current.is_none());
     let each = categories
         .into_iter()
         .map(|c| {
             let href = format!("/leaderboard?category={}", js_sys::encode_uri_component(&c));
             let active = current.as_deref() == Some(c.as_str());
-            link(c, href, active)
+            chip(c, href, active)
         })
         .collect_view();
     view! {
-        <nav aria-label="분야별 순위" class="category-nav">
+        <nav aria-label=tr("분야별 순위", "Rankings by category") class="category-nav">
             <ul class="chip-list">{all}{each}</ul>
         </nav>
     }
     .into_any()
 }
 
+/// What the line above the table says: scope, votes, models and when the table was computed.
+#[derive(Clone)]
+struct Summary {
+    category: Option<String>,
+    total_votes: u64,
+    models: usize,
+    computed_at_ms: i64,
+}
+
+impl Summary {
+    fn of(table: &LeaderboardResponse) -> Self {
+        Summary {
+            category: table.category.clone(),
+            total_votes: table.total_votes,
+            models: table.models.len(),
+            computed_at_ms: table.computed_at_ms,
+        }
+    }
+
+    fn line(&self, lang: Lang) -> String {
+        let scope = match &self.category {
+            Some(c) => c.as_str(),
+            None => lang.pick("전체", "All"),
+        };
+        let votes = format::count(self.total_votes);
+        let models = self.models;
+        let computed =
+            (self.computed_at_ms > 0).then(|| format::date_time(self.computed_at_ms, lang));
+        match lang {
+            Lang::Ko => format!(
+                "{scope} · 총 {votes}표 · 모델 {models}개{}",
+                computed.map(|c| format!(" · {c} 기준")).unwrap_or_default()
+            ),
+            Lang::En => format!(
+                "{scope} · {votes} {} · {models} {}{}",
+                if self.total_votes == 1 {
+                    "vote"
+                } else {
+                    "votes"
+                },
+                if models == 1 { "model" } else { "models" },
+                computed
+                    .map(|c| format!(" · as of {c}"))
+                    .unwrap_or_default()
+            ),
+        }
+    }
+}
+
 #[component]
 fn RatingTableView(table: LeaderboardResponse) -> impl IntoView {
-    let computed = (table.computed_at_ms > 0).then(|| format::date_time(table.computed_at_ms));
-    let scope = table.category.clone().unwrap_or_else(|| "전체".into());
-    let summary = format!(
-        "{scope} · 총 {}표 · 모델 {}개{}",
-        format::count(table.total_votes),
-        table.models.len(),
-        computed.map(|c| format!(" · {c} 기준")).unwrap_or_default()
-    );
+    let lang = use_lang();
+    let summary = {
+        let summary = Summary::of(&table);
+        move || summary.line(lang.get())
+    };
     let excluded = table.excluded.clone();
     if table.models.is_empty() {
         return view! {
             <p class="summary" data-testid="leaderboard-summary">{summary}</p>
             <ExcludedVotes excluded=excluded/>
             <div class="notice notice-info">
-                <p>"아직 투표가 없습니다. 첫 투표를 해 주세요!"</p>
-                <a class="btn btn-primary" href="/">"대결하러 가기"</a>
+                <p>{tr("아직 투표가 없습니다. 첫 투표를 해 주세요!", "No votes yet. Be the first to vote!")}</p>
+                <a class="btn btn-primary" href="/">{tr("대결하러 가기", "Go to the battle")}</a>
             </div>
         }
         .into_any();
@@ -116,7 +174,17 @@ fn RatingTableView(table: LeaderboardResponse) -> impl IntoView {
                     <td class="num">{m.rank}</td>
                     <th scope="row" class="model-cell">
                         {m.name}
-                        {m.provisional.then(|| view! { <span class="badge badge-provisional" title="투표 수가 적어 점수가 크게 바뀔 수 있습니다">"잠정"</span> })}
+                        {m.provisional.then(|| view! {
+                            <span
+                                class="badge badge-provisional"
+                                title=tr(
+                                    "투표 수가 적어 점수가 크게 바뀔 수 있습니다",
+                                    "Few votes so far: the rating may still change a lot",
+                                )
+                            >
+                                {tr("잠정", "Provisional")}
+                            </span>
+                        })}
                     </th>
                     <td class="num">{format::rating(m.rating)}</td>
                     <td class="num ci">
@@ -135,20 +203,22 @@ fn RatingTableView(table: LeaderboardResponse) -> impl IntoView {
         <ExcludedVotes excluded=excluded/>
         <div class="table-scroll" tabindex="0" role="region" aria-labelledby="leaderboard-caption">
             <table class="data-table" data-testid="leaderboard-table">
-                <caption id="leaderboard-caption">"모델별 순위와 점수(95% 신뢰구간)"</caption>
+                <caption id="leaderboard-caption">
+                    {tr("모델별 순위와 점수(95% 신뢰구간)", "Rank and rating of each model (95% interval)")}
+                </caption>
                 <thead>
                     <tr>
-                        <th scope="col" class="num">"순위"</th>
-                        <th scope="col">"모델"</th>
-                        <th scope="col" class="num">"점수"</th>
-                        <th scope="col" class="num">"95% 신뢰구간"</th>
-                        <th scope="col" class="num">"투표 수"</th>
+                        <th scope="col" class="num">{tr("순위", "Rank")}</th>
+                        <th scope="col">{tr("모델", "Model")}</th>
+                        <th scope="col" class="num">{tr("점수", "Rating")}</th>
+                        <th scope="col" class="num">{tr("95% 신뢰구간", "95% interval")}</th>
+                        <th scope="col" class="num">{tr("투표 수", "Votes")}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <h2 class="section-title">"신뢰구간 그래프"</h2>
+        <h2 class="section-title">{tr("신뢰구간 그래프", "95% interval chart")}</h2>
         <CiChart models=table.models/>
     }
     .into_any()
@@ -159,7 +229,7 @@ enum Check {
     Running,
     /// The counts belong to a newer table than the one shown.
     Stale,
-    Failed(String),
+    Failed(ApiError),
     Done {
         local: RatingTable,
         differences: Vec<Difference>,
@@ -169,11 +239,12 @@ enum Check {
 /// Recomputes the table in this browser from the published counts and compares.
 #[component]
 fn Verification(table: LeaderboardResponse) -> impl IntoView {
+    let lang = use_lang();
     let check = RwSignal::new(Check::Running);
     let published = table.clone();
     spawn_local(async move {
         let outcome = match api::leaderboard_counts(published.category.as_deref()).await {
-            Err(e) => Check::Failed(e.user_message()),
+            Err(e) => Check::Failed(e),
             Ok(counts) if counts.computed_at_ms != published.computed_at_ms => Check::Stale,
             Ok(counts) => {
                 let (local, differences) = verify(&published, &counts.counts);
@@ -197,27 +268,57 @@ fn Verification(table: LeaderboardResponse) -> impl IntoView {
     };
     view! {
         <section class="verify" aria-labelledby="verify-heading">
-            <h2 id="verify-heading" class="section-title">"직접 검증하기"</h2>
+            <h2 id="verify-heading" class="section-title">{tr("직접 검증하기", "Check it yourself")}</h2>
             <p>
-                "이 브라우저가 공개된 투표 집계("<a href=counts_href(&table)>"원자료"</a>")를 내려받아 "
-                "서버와 같은 코드로 순위를 다시 계산해 비교합니다."
+                {tr("이 브라우저가 공개된 투표 집계(", "This browser downloads the published vote counts (")}
+                <a href=counts_href(&table)>{tr("원자료", "raw data")}</a>
+                {tr(
+                    ")를 내려받아 서버와 같은 코드로 순위를 다시 계산해 비교합니다.",
+                    "), recomputes the ranking with the same code as the server, and compares the two.",
+                )}
             </p>
             <div role="status" data-testid="verification">
                 {move || match check.get() {
                     Check::Running => view! {
-                        <p class="notice notice-info"><span class="spinner" aria-hidden="true"></span>"다시 계산하는 중입니다…"</p>
+                        <p class="notice notice-info">
+                            <span class="spinner" aria-hidden="true"></span>
+                            {tr("다시 계산하는 중입니다…", "Recomputing…")}
+                        </p>
                     }.into_any(),
                     Check::Stale => view! {
-                        <p class="notice notice-info">"그사이 새 투표가 반영되었습니다. 새로고침한 뒤 다시 검증해 주세요."</p>
+                        <p class="notice notice-info">
+                            {tr(
+                                "그사이 새 투표가 반영되었습니다. 새로고침한 뒤 다시 검증해 주세요.",
+                                "New votes have been counted in the meantime. Please reload the page and check again.",
+                            )}
+                        </p>
                     }.into_any(),
-                    Check::Failed(message) => view! { <p class="notice notice-danger">{message}</p> }.into_any(),
+                    Check::Failed(error) => view! {
+                        <p class="notice notice-danger">{move || error.user_message(lang.get())}</p>
+                    }.into_any(),
                     Check::Done { differences, .. } if differences.is_empty() => view! {
-                        <p class="notice notice-success"><strong>"검증됨"</strong>" — 공개 집계로 다시 계산한 결과가 서버의 순위표와 정확히 일치합니다."</p>
+                        <p class="notice notice-success">
+                            <strong>{tr("검증됨", "Verified")}</strong>
+                            {tr(
+                                " — 공개 집계로 다시 계산한 결과가 서버의 순위표와 정확히 일치합니다.",
+                                " — the ranking recomputed from the published counts matches the server's table exactly.",
+                            )}
+                        </p>
                     }.into_any(),
                     Check::Done { differences, .. } => view! {
                         <div class="notice notice-danger">
-                            <p><strong>"불일치"</strong>" — 다시 계산한 결과가 서버의 순위표와 다릅니다:"</p>
-                            <ul>{differences.into_iter().map(|d| view! { <li>{describe(&d)}</li> }).collect_view()}</ul>
+                            <p>
+                                <strong>{tr("불일치", "Mismatch")}</strong>
+                                {tr(
+                                    " — 다시 계산한 결과가 서버의 순위표와 다릅니다:",
+                                    " — the recomputed ranking differs from the server's table:",
+                                )}
+                            </p>
+                            <ul>
+                                {differences.into_iter().map(|d| view! {
+                                    <li>{move || describe(&d, lang.get())}</li>
+                                }).collect_view()}
+                            </ul>
                         </div>
                     }.into_any(),
                 }}
@@ -226,7 +327,7 @@ fn Verification(table: LeaderboardResponse) -> impl IntoView {
                 Check::Done { local, .. } if local.models.len() > 1 => {
                     let names: Vec<String> = local.models.iter().map(|m| name_of(&m.id)).collect();
                     view! {
-                        <h2 class="section-title">"모델 간 승률"</h2>
+                        <h2 class="section-title">{tr("모델 간 승률", "Win rates between models")}</h2>
                         <WinRateHeatmap names=names win_rate=local.win_rate battle_count=local.battle_count/>
                     }.into_any()
                 }
@@ -246,24 +347,30 @@ fn counts_href(table: &LeaderboardResponse) -> String {
     }
 }
 
-fn describe(d: &Difference) -> String {
+fn describe(d: &Difference, lang: Lang) -> String {
     let what = match d.field {
-        "total_votes" => "총 투표 수",
-        "models" => "모델 수",
-        "order" => "순서",
-        "rating" => "점수",
-        "ci_low" => "신뢰구간 하한",
-        "ci_high" => "신뢰구간 상한",
-        "votes" => "투표 수",
-        "rank" => "순위",
-        "provisional" => "잠정 표시",
+        "total_votes" => lang.pick("총 투표 수", "total votes"),
+        "models" => lang.pick("모델 수", "number of models"),
+        "order" => lang.pick("순서", "order"),
+        "rating" => lang.pick("점수", "rating"),
+        "ci_low" => lang.pick("신뢰구간 하한", "lower end of the interval"),
+        "ci_high" => lang.pick("신뢰구간 상한", "upper end of the interval"),
+        "votes" => lang.pick("투표 수", "votes"),
+        "rank" => lang.pick("순위", "rank"),
+        "provisional" => lang.pick("잠정 표시", "provisional mark"),
         other => other,
     };
-    match &d.model {
-        Some(m) => format!(
-            "{m}의 {what}: 서버 {} / 다시 계산 {}",
-            d.published, d.recomputed
-        ),
-        None => format!("{what}: 서버 {} / 다시 계산 {}", d.published, d.recomputed),
+    let (server, again) = (&d.published, &d.recomputed);
+    match (&d.model, lang) {
+        (Some(m), Lang::Ko) => format!("{m}의 {what}: 서버 {server} / 다시 계산 {again}"),
+        (Some(m), Lang::En) => format!("{m}, {what}: server {server} / recomputed {again}"),
+        (None, Lang::Ko) => format!("{what}: 서버 {server} / 다시 계산 {again}"),
+        (None, Lang::En) => {
+            let mut what = what.to_owned();
+            if let Some(first) = what.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            format!("{what}: server {server} / recomputed {again}")
+        }
     }
 }

@@ -2,5 +2,7 @@
 
 pub mod about;
 pub mod battle;
+pub mod embed;
 pub mod leaderboard;
 pub mod privacy;
+pub mod webmasters;

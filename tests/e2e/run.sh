@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests: the built web app (dist/) served by real arena-servers on free loopback ports
 # with fresh SQLite databases, driven by Playwright in Debian's headless Chromium.
-#   tests/e2e/run.sh [path/to/arena-server]
+#   tests/e2e/run.sh [path/to/arena-server [spec ...]]   (every spec when none is named)
 #
 # Two servers, each with every setting the specs rely on written out here:
 # - the arena (ARENA_URL): no proof of work, a short fixed reading time, the rate limits on but
@@ -11,6 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 server=${1:-target/debug/arena-server}
+shift || true
+specs=("$@")
+(( ${#specs[@]} )) || specs=(tests/e2e/*.spec.mjs)
 [[ -f dist/index.html ]] || { echo "e2e: dist/ is not built (make web)" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -55,15 +58,20 @@ serve() {
   exit 1
 }
 
+# embed.spec.mjs serves a portal's page on these ports, on "localhost": another origin than the
+# arena's 127.0.0.1. Only the first is allowed to embed the arena.
+embed_host_port=$(free_port)
+embed_denied_port=$(free_port)
 port=$(free_port)
-serve arena "$port" ARENA_POW=off
+serve arena "$port" ARENA_POW=off ARENA_EMBED_ORIGINS="http://localhost:$embed_host_port"
 pow_port=$(free_port)
 serve pow "$pow_port" ARENA_POW=on ARENA_POW_BITS=15
 
 mkdir -p test-results
 status=0
 ARENA_URL="http://127.0.0.1:$port" ARENA_POW_URL="http://127.0.0.1:$pow_port" \
-  node --test --test-concurrency=1 tests/e2e/*.spec.mjs || status=$?
+  EMBED_HOST_PORT=$embed_host_port EMBED_DENIED_PORT=$embed_denied_port \
+  node --test --test-concurrency=1 "${specs[@]}" || status=$?
 if (( status != 0 )); then
   for name in arena pow; do
     echo "--- $name server log ---" >&2

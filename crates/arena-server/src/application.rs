@@ -30,7 +30,7 @@ pub struct Config {
     /// Where to listen (`127.0.0.1:0`: any free port; [`Application::address`] says which).
     pub addr: SocketAddr,
     /// The built web app and who may frame it; `None`: the API only.
-    pub web: Option<(PathBuf, String)>,
+    pub web: Option<(PathBuf, web::Framing)>,
     /// Import this battle set when no prompt is ready for battle (the first start).
     pub import_if_empty: Option<PathBuf>,
     /// Prometheus metrics on an address of their own.
@@ -101,8 +101,8 @@ impl Application {
         store.draw_battle(None).await?;
 
         let web = match config.web {
-            Some((dist, frame_ancestors)) => {
-                let index = web::IndexPage::load(&dist, &frame_ancestors)?;
+            Some((dist, framing)) => {
+                let index = web::IndexPage::load(&dist, &framing)?;
                 if !index.is_built() {
                     eprintln!(
                         "warning: {} has no index.html; the API works, the web app is not built (make run builds it)",

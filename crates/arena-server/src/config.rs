@@ -115,6 +115,10 @@ pub struct ServeConfig {
     /// Who may frame the app (CSP frame-ancestors), e.g. "'self' https://www.example.go.kr".
     #[arg(long, env = "ARENA_FRAME_ANCESTORS", default_value = "'self'")]
     pub frame_ancestors: String,
+    /// Sites (origins, comma-separated) whose pages may embed the arena at /embed with
+    /// public/embed.js, e.g. "https://www.gov.kr,https://www.seoul.go.kr". No other site can.
+    #[arg(long, env = "ARENA_EMBED_ORIGINS", default_value = "")]
+    pub embed_origins: String,
     /// Bootstrap rounds for the leaderboard's intervals (at most 10,000).
     #[arg(long, env = "ARENA_BOOTSTRAP_ROUNDS", default_value_t = 1000,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_BOOTSTRAP_ROUNDS as u64))]
@@ -199,7 +203,10 @@ impl ServeConfig {
             database_url: self.db.database_url.clone(),
             sqlite_synchronous: self.db.sqlite_synchronous,
             addr: self.addr,
-            web: Some((self.dist.clone(), self.frame_ancestors.clone())),
+            web: Some((
+                self.dist.clone(),
+                crate::web::Framing::new(&self.frame_ancestors, &self.embed_origins)?,
+            )),
             import_if_empty: self.import_if_empty.clone(),
             metrics_addr: self.metrics_addr,
             secret: crate::secret::load(self.secret.clone(), &self.secret_file)?,

@@ -1,6 +1,6 @@
 //! Serves the built web app from `dist/`: hashed assets cached for a year, `index.html` for
-//! every app route (so `/leaderboard` can be reloaded or shared), gzip files made at build
-//! time where they exist, and a Content-Security-Policy that allows exactly the app's own
+//! every app route (so `/leaderboard` can be reloaded or shared), brotli and gzip files made at
+//! build time where they exist, and a Content-Security-Policy that allows exactly the app's own
 //! scripts: the answers are inserted as HTML, and this is the second line of defence.
 
 use std::path::{Path, PathBuf};
@@ -17,27 +17,88 @@ use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
 
-/// `index.html` and the policy that goes with it, read once at start.
+/// Who may put the arena in a frame: the whole site (`ARENA_FRAME_ANCESTORS`, a CSP source list,
+/// `'self'` by default) and the embed at `/embed` (`'self'` and the origins of
+/// `ARENA_EMBED_ORIGINS`, the portals allowed to embed it). Any other site gets no arena.
 #[derive(Clone, Debug)]
-pub struct IndexPage {
-    html: Option<Arc<str>>,
-    csp: HeaderValue,
+pub struct Framing {
+    site: String,
+    embed: String,
 }
 
-impl IndexPage {
-    /// `frame_ancestors` is the CSP source list of who may embed the app, e.g.
-    /// `'self' https://www.example.go.kr`.
-    pub fn load(dist: &Path, frame_ancestors: &str) -> anyhow::Result<Self> {
+impl Framing {
+    /// `site`: CSP sources such as `'self' https://www.example.go.kr`; `embed_origins`: origins
+    /// such as `https://www.gov.kr, https://www.seoul.go.kr` (commas or spaces between).
+    pub fn new(site: &str, embed_origins: &str) -> anyhow::Result<Self> {
         let valid_source = |s: &str| {
             !s.is_empty()
                 && s.chars()
                     .all(|c| c.is_ascii_graphic() && !matches!(c, ';' | ',' | '"'))
         };
         anyhow::ensure!(
-            frame_ancestors.split_ascii_whitespace().all(valid_source)
-                && !frame_ancestors.trim().is_empty(),
-            "ARENA_FRAME_ANCESTORS must be a list of CSP sources such as \"'self' https://www.example.go.kr\", got {frame_ancestors:?}"
+            site.split(' ').filter(|s| !s.is_empty()).all(valid_source) && !site.trim().is_empty(),
+            "ARENA_FRAME_ANCESTORS must be a list of CSP sources such as \"'self' https://www.example.go.kr\", got {site:?}"
         );
+        let mut embed = vec!["'self'".to_owned()];
+        for origin in embed_origins
+            .split(|c: char| c == ',' || c.is_ascii_whitespace())
+            .filter(|o| !o.is_empty())
+        {
+            embed.push(parse_origin(origin).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "ARENA_EMBED_ORIGINS must list origins such as \"https://www.gov.kr, http://localhost:8000\" \
+                     (scheme and host, no path), got {origin:?}"
+                )
+            })?);
+        }
+        Ok(Framing {
+            site: site.trim().to_owned(),
+            embed: embed.join(" "),
+        })
+    }
+}
+
+impl Default for Framing {
+    fn default() -> Self {
+        Framing {
+            site: "'self'".into(),
+            embed: "'self'".into(),
+        }
+    }
+}
+
+/// `https://host[:port]` (a trailing `/` allowed), lower-cased; nothing else.
+fn parse_origin(origin: &str) -> Option<String> {
+    let origin = origin
+        .strip_suffix('/')
+        .unwrap_or(origin)
+        .to_ascii_lowercase();
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))?;
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(']') || rest.starts_with('[') => (host, Some(port)),
+        _ => (rest, None),
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'[' | b']' | b':'));
+    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|p| p > 0));
+    (host_ok && port_ok).then_some(origin)
+}
+
+/// `index.html` and the policies that go with it, read once at start: one for the site and one,
+/// differing only in who may frame it, for the embed.
+#[derive(Clone, Debug)]
+pub struct IndexPage {
+    html: Option<Arc<str>>,
+    csp: HeaderValue,
+    embed_csp: HeaderValue,
+}
+
+impl IndexPage {
+    pub fn load(dist: &Path, framing: &Framing) -> anyhow::Result<Self> {
         let html = std::fs::read_to_string(dist.join("index.html")).ok();
         let script_hashes: Vec<String> = html
             .as_deref()
@@ -46,15 +107,18 @@ impl IndexPage {
             .into_iter()
             .map(|s| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(s.as_bytes()))))
             .collect();
-        let csp = format!(
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self' 'unsafe-inline'; \
-             img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-             form-action 'self'; frame-ancestors {frame_ancestors}",
-            script_hashes.join(" ")
-        );
+        let csp = |frame_ancestors: &str| {
+            HeaderValue::from_str(&format!(
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self' 'unsafe-inline'; \
+                 img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+                 form-action 'self'; frame-ancestors {frame_ancestors}",
+                script_hashes.join(" ")
+            ))
+        };
         Ok(IndexPage {
             html: html.map(Arc::from),
-            csp: HeaderValue::from_str(&csp)?,
+            csp: csp(&framing.site)?,
+            embed_csp: csp(&framing.embed)?,
         })
     }
 
@@ -63,6 +127,10 @@ impl IndexPage {
     }
 
     fn response(&self) -> Response {
+        self.response_with(&self.csp)
+    }
+
+    fn response_with(&self, csp: &HeaderValue) -> Response {
         match &self.html {
             Some(html) => (
                 [
@@ -71,7 +139,7 @@ impl IndexPage {
                         HeaderValue::from_static("text/html; charset=utf-8"),
                     ),
                     (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-                    (CONTENT_SECURITY_POLICY, self.csp.clone()),
+                    (CONTENT_SECURITY_POLICY, csp.clone()),
                 ],
                 html.to_string(),
             )
@@ -155,16 +223,24 @@ pub fn routes<S: Clone + Send + Sync + 'static>(dist: PathBuf, index: IndexPage)
         }
     });
     let files = ServeDir::new(dist)
+        .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(false)
         .fallback(spa_fallback);
+    let for_embed = for_root.clone();
     let root = axum::routing::get(move || {
         let index = for_root.clone();
         async move { index.response() }
     });
+    let embed = axum::routing::get(move || {
+        let index = for_embed.clone();
+        async move { index.response_with(&index.embed_csp) }
+    });
     Router::new()
         .route("/", root.clone())
         .route("/index.html", root)
+        .route("/embed", embed.clone())
+        .route("/embed/", embed)
         .fallback_service(files)
         .layer(middleware::from_fn(cache_headers))
 }
@@ -183,6 +259,31 @@ mod tests {
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/favicon.svg"));
         assert!(!is_hashed_asset("/leaderboard"));
+    }
+
+    #[test]
+    fn embed_origins_are_origins_only() {
+        let framing = Framing::new(
+            "'self'",
+            "https://www.gov.kr, http://localhost:8000/ HTTPS://Seoul.go.kr",
+        )
+        .expect("valid origins");
+        assert_eq!(
+            framing.embed,
+            "'self' https://www.gov.kr http://localhost:8000 https://seoul.go.kr"
+        );
+        assert_eq!(Framing::new("'self'", "").expect("none").embed, "'self'");
+        for bad in [
+            "*",
+            "www.gov.kr",
+            "https://www.gov.kr/path",
+            "https://a.kr;script-src",
+            "javascript:alert(1)",
+            "https://a.kr:99999",
+            "https://",
+        ] {
+            assert!(Framing::new("'self'", bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub struct Options {
     pub token_ttl: Duration,
     pub secret: Vec<u8>,
     pub dist: Option<PathBuf>,
+    /// Who may frame the app and its embed (only `'self'` by default).
+    pub framing: arena_server::web::Framing,
     pub trust: TrustSettings,
     /// A clock the test moves by hand; the real clock when `None`.
     pub clock: Option<Arc<ManualClock>>,
@@ -72,6 +74,7 @@ impl Default for Options {
             token_ttl: Duration::from_secs(3600),
             secret: b"test secret test secret test secret".to_vec(),
             dist: None,
+            framing: arena_server::web::Framing::default(),
             trust: permissive(),
             clock: None,
             battle_set: BATTLE_SET.to_owned(),
@@ -132,7 +135,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         database_url: database_url.clone(),
         sqlite_synchronous: Durability::Full,
         addr: "127.0.0.1:0".parse().unwrap(),
-        web: options.dist.map(|d| (d, "'self'".to_owned())),
+        web: options.dist.map(|d| (d, options.framing.clone())),
         import_if_empty: None,
         metrics_addr: None,
         secret: options.secret,

@@ -1,6 +1,6 @@
 //! Serving the built app: app routes get index.html with a CSP, hashed files a long cache.
 
-use arena_server::web::IndexPage;
+use arena_server::web::{Framing, IndexPage};
 
 use crate::helpers::{Options, spawn_app_with};
 
@@ -47,9 +47,48 @@ async fn app_routes_get_the_index_with_a_pinned_script_policy() {
 #[test]
 fn a_frame_ancestors_value_that_would_break_the_policy_is_refused() {
     let dist = fake_dist();
-    assert!(IndexPage::load(dist.path(), "'self' https://www.gov.kr").is_ok());
+    let framing = Framing::new("'self' https://www.gov.kr", "").unwrap();
+    assert!(IndexPage::load(dist.path(), &framing).is_ok());
     for bad in ["", "'self'; script-src *", "a\nb", "\"x\""] {
-        assert!(IndexPage::load(dist.path(), bad).is_err(), "{bad:?}");
+        assert!(Framing::new(bad, "").is_err(), "{bad:?}");
+    }
+}
+
+/// Portals on the allowlist may frame `/embed`, and only `/embed`: the rest of the site keeps
+/// its own (stricter) frame-ancestors, and a site not on the list gets no arena in its frame.
+#[tokio::test]
+async fn only_the_embed_route_may_be_framed_by_the_allowed_portals() {
+    let dist = fake_dist();
+    let app = spawn_app_with(Options {
+        dist: Some(dist.path().to_path_buf()),
+        framing: Framing::new("'self'", "https://www.gov.kr,http://localhost:8000").unwrap(),
+        ..Options::default()
+    })
+    .await;
+    let csp = |path: &'static str| {
+        let client = app.client.clone();
+        let url = app.url(path);
+        async move {
+            let res = client.get(url).send().await.unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            res.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    for path in ["/embed", "/embed?lang=en&category=x"] {
+        let policy = csp(path).await;
+        assert!(
+            policy.ends_with("frame-ancestors 'self' https://www.gov.kr http://localhost:8000"),
+            "{policy}"
+        );
+    }
+    for path in ["/", "/leaderboard", "/webmasters"] {
+        assert!(
+            csp(path).await.ends_with("frame-ancestors 'self'"),
+            "{path}"
+        );
     }
 }
 

@@ -1,0 +1,67 @@
+/* K-AI Arena embed: a webmaster pastes
+ *   <div data-kai-arena data-category="법률·행정" data-lang="ko"></div>
+ *   <script src="https://ARENA/embed.js" async></script>
+ * and each such element gets a frame with the arena's battle (/embed), titled in the page's
+ * language and as tall as its content. The frame tells its height by postMessage to this page's
+ * origin only; this script believes a message only from the arena's origin and that frame's own
+ * window. The frame needs no cookie: the arena keeps its voter id in the frame's own storage.
+ * Pages that draw new placeholders later call KaiArena.scan(). */
+(function () {
+  'use strict';
+  var script = document.currentScript;
+  if (!script || !script.src) return;
+  var arena = new URL(script.src).origin;
+  var frames = [];
+  var TITLES = {
+    ko: 'K-AI 아레나: 두 AI 답변을 비교하고 투표하기',
+    en: 'K-AI Arena: compare two AI answers and vote'
+  };
+
+  function language(el) {
+    var asked = (el.getAttribute('data-lang') || document.documentElement.lang || 'ko').toLowerCase();
+    return asked.indexOf('en') === 0 ? 'en' : 'ko';
+  }
+
+  function mount(el) {
+    if (el.getAttribute('data-kai-arena-mounted') !== null) return;
+    el.setAttribute('data-kai-arena-mounted', '');
+    var lang = language(el);
+    var query = new URLSearchParams({ lang: lang, parent: location.origin });
+    var category = el.getAttribute('data-category');
+    if (category) query.set('category', category);
+    var frame = document.createElement('iframe');
+    frame.src = arena + '/embed?' + query.toString();
+    frame.title = TITLES[lang];
+    frame.setAttribute('data-kai-arena-frame', '');
+    frame.style.cssText = 'display:block;width:100%;min-width:280px;height:640px;border:0;';
+    el.appendChild(frame);
+    frames.push(frame);
+  }
+
+  function scan() {
+    var found = document.querySelectorAll('[data-kai-arena]');
+    for (var i = 0; i < found.length; i++) mount(found[i]);
+  }
+
+  window.addEventListener('message', function (event) {
+    if (event.origin !== arena) return;
+    var data = event.data;
+    if (!data || data.type !== 'kai-arena:height') return;
+    var height = Number(data.height);
+    if (!isFinite(height) || height < 100 || height > 20000) return;
+    for (var i = 0; i < frames.length; i++) {
+      if (frames[i].contentWindow === event.source) {
+        var px = Math.ceil(height) + 'px';
+        if (frames[i].style.height !== px) frames[i].style.height = px;
+      }
+    }
+  });
+
+  window.KaiArena = window.KaiArena || {};
+  window.KaiArena.scan = scan;
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', scan);
+  } else {
+    scan();
+  }
+})();
