@@ -47,6 +47,48 @@ test('the skip link is the first stop and takes keyboard focus to the main conte
   await context.close();
 });
 
+test('keys 1–4 vote once the buttons are awake; not while asleep, typing or composing Hangul', async () => {
+  const { page, problems, context } = await openPage(browser);
+  const votes = [];
+  page.on('request', (r) => { if (r.url().endsWith('/api/v1/vote')) votes.push(JSON.parse(r.postData()).choice); });
+  const battle = new BattlePage(page);
+  await battle.open();
+  assert.equal(await battle.voteButton('b').getAttribute('aria-keyshortcuts'), '2');
+  // Asleep for the reading time (run.sh: 1.5 s): the key does nothing.
+  assert.equal((await battle.sleeping()).b, 'true');
+  await page.keyboard.press('2');
+  await battle.waitAwake();
+  // An input method composing Hangul sends its keys with isComposing / keyCode 229: not votes.
+  await page.evaluate(() => {
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: '1', bubbles: true, isComposing: true }));
+    const legacy = new KeyboardEvent('keydown', { key: '1', bubbles: true });
+    Object.defineProperty(legacy, 'keyCode', { get: () => 229 });
+    document.body.dispatchEvent(legacy);
+  });
+  // Typing in a field is typing, not voting.
+  await page.evaluate(() => {
+    const field = document.createElement('input');
+    field.id = 'typing-test';
+    field.setAttribute('aria-label', 'test field');
+    document.querySelector('main').append(field);
+  });
+  await page.focus('#typing-test');
+  await page.keyboard.type('1234');
+  await page.evaluate(() => document.getElementById('typing-test').remove());
+  await page.waitForTimeout(300);
+  assert.deepEqual(votes, [], 'no vote yet');
+
+  await page.keyboard.press('2');
+  await battle.modelName('b').waitFor();
+  assert.deepEqual(votes, ['b'], 'key 2 voted B, once');
+  assert.equal(await battle.voteButton('b').getAttribute('aria-pressed'), 'true');
+  await page.keyboard.press('1');
+  await page.waitForTimeout(300);
+  assert.deepEqual(votes, ['b'], 'after the vote the keys do nothing');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 async function axeViolations(page) {
   const require = createRequire(import.meta.url);
   const source = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');

@@ -70,7 +70,7 @@ serve pow "$pow_port" ARENA_POW=on ARENA_POW_BITS=15
 mkdir -p test-results
 status=0
 ARENA_URL="http://127.0.0.1:$port" ARENA_POW_URL="http://127.0.0.1:$pow_port" \
-  EMBED_HOST_PORT=$embed_host_port EMBED_DENIED_PORT=$embed_denied_port \
+  EMBED_HOST_PORT=$embed_host_port EMBED_DENIED_PORT=$embed_denied_port ARENA_SERVER_BIN="$server" \
   node --test --test-concurrency=1 "${specs[@]}" || status=$?
 if (( status != 0 )); then
   for name in arena pow; do
