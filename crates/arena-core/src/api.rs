@@ -57,6 +57,22 @@ pub struct VoteRequest {
     pub choice: Choice,
 }
 
+/// `POST /api/v1/vote/reasons` request body: why this vote's choice was made (all of them,
+/// replacing what was given before; empty clears). Allowed for a while after the vote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonsRequest {
+    pub token: String,
+    pub reasons: Vec<crate::reason::Reason>,
+}
+
+/// `POST /api/v1/vote/reasons` response: the reasons now stored, and until when they may change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReasonsResponse {
+    pub reasons: Vec<crate::reason::Reason>,
+    pub editable_until_ms: i64,
+}
+
 /// A model as it is revealed after the vote.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModelRef {
@@ -133,6 +149,10 @@ pub struct LeaderboardResponse {
     /// Votes kept but left out of this table, and why.
     #[serde(default)]
     pub excluded: Excluded,
+    /// Per model id, how often each reason (its code) was given for it in counted votes: when it
+    /// was chosen, or in a tie for both.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub reasons: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
 }
 
 /// Votes that are stored but not counted (too fast, over a cap, one-sided, ...), by reason. A vote
@@ -206,6 +226,10 @@ pub mod codes {
     /// Solve the proof-of-work challenge in the body, then ask again (HTTP 428).
     pub const POW_REQUIRED: &str = "pow_required";
     pub const INTERNAL: &str = "internal";
+    /// Reasons for a battle that has no vote (HTTP 404).
+    pub const NO_VOTE: &str = "no_vote";
+    /// The reasons of this vote can no longer change (HTTP 409).
+    pub const REASONS_CLOSED: &str = "reasons_closed";
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod identity_leak;
 pub mod markdown;
 pub mod pow;
 pub mod rating;
+pub mod reason;
 pub mod verify;
 
 pub use choice::Choice;

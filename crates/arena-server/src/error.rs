@@ -26,6 +26,10 @@ pub enum ApiError {
     NoBattle(String),
     #[error("there is nothing at this address")]
     NotFound,
+    #[error("this battle has no vote to give reasons for")]
+    NoVote,
+    #[error("the reasons of this vote can no longer change")]
+    ReasonsClosed,
     #[error("this method is not allowed here")]
     MethodNotAllowed,
     #[error("the API answers the arena's own pages only")]
@@ -55,6 +59,8 @@ impl ApiError {
             ApiError::BattleGone => (StatusCode::GONE, codes::BATTLE_GONE),
             ApiError::NoBattle(_) => (StatusCode::NOT_FOUND, codes::NO_BATTLE),
             ApiError::NotFound => (StatusCode::NOT_FOUND, codes::NOT_FOUND),
+            ApiError::NoVote => (StatusCode::NOT_FOUND, codes::NO_VOTE),
+            ApiError::ReasonsClosed => (StatusCode::CONFLICT, codes::REASONS_CLOSED),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, codes::BAD_REQUEST),
             ApiError::CrossSite => (StatusCode::FORBIDDEN, codes::CROSS_SITE),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, codes::RATE_LIMITED),

@@ -15,14 +15,16 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use arena_core::Choice;
 use arena_core::api::{CountsResponse, Excluded, LeaderboardResponse, LeaderboardRow};
 use arena_core::rating::{self, BattleCounts, RatingOptions};
+use arena_core::reason::Reason;
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering as AtomicOrdering;
 use std::time::Instant;
 
 use crate::clock::{Clock, now_ms};
-use crate::store::{DynStore, ExcludedCount, VoteCount};
+use crate::store::{DynStore, ExcludedCount, ReasonCount, VoteCount};
 use crate::trust::{AuditSettings, audit};
 
 /// The counts are read again at least this often, whatever else happens.
@@ -77,7 +79,12 @@ struct Snapshot {
     source: Option<Source>,
 }
 
-type Source = (Vec<VoteCount>, BTreeMap<String, String>, Vec<ExcludedCount>);
+type Source = (
+    Vec<VoteCount>,
+    BTreeMap<String, String>,
+    Vec<ExcludedCount>,
+    Vec<ReasonCount>,
+);
 
 /// What the recomputing server publishes for the others sharing its database.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -203,7 +210,8 @@ impl Leaderboards {
             .map(|m| (m.id, m.name))
             .collect();
         let excluded = self.store.excluded_counts().await?;
-        let source = (counts, names, excluded);
+        let reasons = self.store.reason_counts().await?;
+        let source = (counts, names, excluded, reasons);
         if self.snapshot().source.as_ref() == Some(&source) {
             return Ok(());
         }
@@ -323,7 +331,7 @@ impl Leaderboards {
                 category.map(str::to_owned),
                 categories,
                 &BTreeMap::new(),
-                Excluded::default(),
+                (Excluded::default(), BTreeMap::new()),
                 &self.options,
                 0,
             ))
@@ -343,8 +351,35 @@ fn excluded_for(excluded: &[ExcludedCount], category: Option<&str>) -> Excluded 
     out
 }
 
+/// Per model, how often each reason was given for it: for the chosen model, for both in a tie
+/// ("both bad" praises neither).
+fn reasons_for(
+    reasons: &[ReasonCount],
+    category: Option<&str>,
+) -> BTreeMap<String, BTreeMap<String, u64>> {
+    let mut out: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for r in reasons
+        .iter()
+        .filter(|r| category.is_none_or(|c| c == r.category))
+    {
+        let credited: &[&String] = match r.choice {
+            Choice::A => &[&r.model_a],
+            Choice::B => &[&r.model_b],
+            Choice::Tie => &[&r.model_a, &r.model_b],
+            Choice::BothBad => &[],
+        };
+        for model in credited {
+            let per_reason = out.entry((*model).clone()).or_default();
+            for reason in Reason::from_mask(r.reasons) {
+                *per_reason.entry(reason.code().to_owned()).or_default() += r.count;
+            }
+        }
+    }
+    out
+}
+
 fn build_snapshot(source: Source, options: &RatingOptions) -> Snapshot {
-    let (counts, names, excluded) = &source;
+    let (counts, names, excluded, reasons) = &source;
     let mut overall = BattleCounts::default();
     let mut by_category: BTreeMap<String, BattleCounts> = BTreeMap::new();
     for c in counts {
@@ -359,12 +394,13 @@ fn build_snapshot(source: Source, options: &RatingOptions) -> Snapshot {
     let table = |counts: BattleCounts, category: Option<String>| {
         let categories = categories.clone();
         let excluded = excluded_for(excluded, category.as_deref());
+        let reasons = reasons_for(reasons, category.as_deref());
         Arc::new(build_table(
             counts,
             category,
             categories,
             names,
-            excluded,
+            (excluded, reasons),
             options,
             computed_at_ms,
         ))
@@ -384,7 +420,7 @@ fn build_table(
     category: Option<String>,
     categories: Vec<String>,
     names: &BTreeMap<String, String>,
-    excluded: Excluded,
+    (excluded, reasons): (Excluded, BTreeMap<String, BTreeMap<String, u64>>),
     options: &RatingOptions,
     computed_at_ms: i64,
 ) -> Table {
@@ -409,6 +445,7 @@ fn build_table(
             min_votes: options.min_votes,
             categories,
             excluded: excluded.clone(),
+            reasons,
         },
         counts: CountsResponse {
             computed_at_ms,

@@ -5,6 +5,7 @@
 
 mod battle;
 mod leaderboard;
+pub mod reasons;
 mod vote;
 
 use axum::Router;
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/battle", get(battle::get_battle))
         .route("/vote", post(vote::post_vote))
+        .route("/vote/reasons", post(reasons::post_reasons))
         .route("/leaderboard", get(leaderboard::get_leaderboard))
         .route("/leaderboard/counts", get(leaderboard::get_counts))
         .fallback(|| async { ApiError::NotFound })

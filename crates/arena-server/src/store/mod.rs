@@ -160,6 +160,29 @@ pub struct VoteCount {
     pub count: u64,
 }
 
+/// Counted votes that gave reasons, aggregated: `count` votes of this cell gave exactly the set
+/// `reasons` (an [`arena_core::reason::Reason`] bit set).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReasonCount {
+    pub category: String,
+    pub model_a: String,
+    pub model_b: String,
+    pub choice: Choice,
+    pub reasons: i64,
+    pub count: u64,
+}
+
+/// What became of a request to set a vote's reasons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReasonsUpdate {
+    /// Stored; the vote was cast at `voted_at_ms`.
+    Saved { voted_at_ms: i64 },
+    /// The battle has no vote.
+    NoVote,
+    /// The vote was cast at `voted_at_ms`, before the window for reasons.
+    Closed { voted_at_ms: i64 },
+}
+
 /// What an import changed. Importing the same file twice changes nothing the second time.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ImportReport {
@@ -201,6 +224,18 @@ pub trait Store: Send + Sync + 'static {
 
     /// The vote stored for a battle, if any (a retry gets the same answer).
     async fn stored_vote(&self, battle_id: &str) -> Result<Option<StoredVote>, StoreError>;
+
+    /// Replaces the reasons of the vote of `battle_id` if it was cast at or after
+    /// `voted_since_ms`. Counts nothing anew: reasons do not change the ratings.
+    async fn set_reasons(
+        &self,
+        battle_id: &str,
+        reasons: i64,
+        voted_since_ms: i64,
+    ) -> Result<ReasonsUpdate, StoreError>;
+
+    /// The reasons of counted votes, aggregated per cell and reason set.
+    async fn reason_counts(&self) -> Result<Vec<ReasonCount>, StoreError>;
 
     /// Every vote cast since `since_ms`, for the abuse audit.
     async fn votes_since(&self, since_ms: i64) -> Result<Vec<AuditVote>, StoreError>;

@@ -21,8 +21,8 @@ use super::draw::{DrawIndex, DrawSource, DrawableAnswer};
 use super::rows;
 use super::{
     AuditVote, CAP_WINDOW_HOURS, DailyCaps, DrawnBattle, ExcludedCount, ImportReport, LeakedAnswer,
-    NewVote, Recorded, Store, StoreError, StoredVote, VoteCount, address_key, cap_flags,
-    tally_hour, voter_key,
+    NewVote, ReasonCount, ReasonsUpdate, Recorded, Store, StoreError, StoredVote, VoteCount,
+    address_key, cap_flags, tally_hour, voter_key,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -227,6 +227,46 @@ impl Store for PgStore {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(rows::stored_vote).transpose()
+    }
+
+    async fn set_reasons(
+        &self,
+        battle_id: &str,
+        reasons: i64,
+        voted_since_ms: i64,
+    ) -> Result<ReasonsUpdate, StoreError> {
+        let updated: Option<i64> = sqlx::query_scalar(
+            "UPDATE votes SET reasons = $1 WHERE battle_id = $2 AND voted_at_ms >= $3 \
+             RETURNING voted_at_ms",
+        )
+        .bind(reasons as i32)
+        .bind(battle_id)
+        .bind(voted_since_ms)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(voted_at_ms) = updated {
+            return Ok(ReasonsUpdate::Saved { voted_at_ms });
+        }
+        let voted: Option<i64> =
+            sqlx::query_scalar("SELECT voted_at_ms FROM votes WHERE battle_id = $1")
+                .bind(battle_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match voted {
+            Some(voted_at_ms) => ReasonsUpdate::Closed { voted_at_ms },
+            None => ReasonsUpdate::NoVote,
+        })
+    }
+
+    async fn reason_counts(&self) -> Result<Vec<ReasonCount>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT category, model_a, model_b, choice, reasons::BIGINT, COUNT(*)::BIGINT FROM votes \
+             WHERE reasons <> 0 AND flags = '' GROUP BY category, model_a, model_b, choice, reasons \
+             ORDER BY category COLLATE \"C\", model_a COLLATE \"C\", model_b COLLATE \"C\", choice COLLATE \"C\", reasons",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::reason_count).collect()
     }
 
     async fn tallies(

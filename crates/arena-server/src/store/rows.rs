@@ -8,7 +8,7 @@ use arena_core::Choice;
 use arena_core::api::PublicBattle;
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
-use super::{AuditVote, ExcludedCount, StoreError, VoteCount};
+use super::{AuditVote, ExcludedCount, ReasonCount, StoreError, VoteCount};
 
 pub fn choice(text: &str) -> Result<Choice, StoreError> {
     Choice::from_str(text).map_err(|e| StoreError::Other(e.into()))
@@ -19,6 +19,23 @@ fn count(n: i64) -> u64 {
 }
 
 /// `category, model_a, model_b, choice, COUNT(*)`
+pub fn reason_count<'r, R>(r: &'r R) -> Result<ReasonCount, StoreError>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(ReasonCount {
+        category: r.try_get(0)?,
+        model_a: r.try_get(1)?,
+        model_b: r.try_get(2)?,
+        choice: choice(&r.try_get::<String, _>(3)?)?,
+        reasons: r.try_get(4)?,
+        count: count(r.try_get(5)?),
+    })
+}
+
 pub fn vote_count<'r, R>(r: &'r R) -> Result<VoteCount, StoreError>
 where
     R: Row,

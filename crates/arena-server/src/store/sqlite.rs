@@ -22,8 +22,8 @@ use super::draw::{DrawIndex, DrawSource, DrawableAnswer};
 use super::rows;
 use super::{
     AuditVote, CAP_WINDOW_HOURS, DailyCaps, DrawnBattle, ExcludedCount, ImportReport, LeakedAnswer,
-    NewVote, Recorded, Store, StoreError, StoredVote, VoteCount, address_key, tally_hour,
-    voter_key,
+    NewVote, ReasonCount, ReasonsUpdate, Recorded, Store, StoreError, StoredVote, VoteCount,
+    address_key, tally_hour, voter_key,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -361,6 +361,46 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(rows::stored_vote).transpose()
+    }
+
+    async fn set_reasons(
+        &self,
+        battle_id: &str,
+        reasons: i64,
+        voted_since_ms: i64,
+    ) -> Result<ReasonsUpdate, StoreError> {
+        let updated: Option<i64> = sqlx::query_scalar(
+            "UPDATE votes SET reasons = ? WHERE battle_id = ? AND voted_at_ms >= ? \
+             RETURNING voted_at_ms",
+        )
+        .bind(reasons)
+        .bind(battle_id)
+        .bind(voted_since_ms)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(voted_at_ms) = updated {
+            return Ok(ReasonsUpdate::Saved { voted_at_ms });
+        }
+        let voted: Option<i64> =
+            sqlx::query_scalar("SELECT voted_at_ms FROM votes WHERE battle_id = ?")
+                .bind(battle_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match voted {
+            Some(voted_at_ms) => ReasonsUpdate::Closed { voted_at_ms },
+            None => ReasonsUpdate::NoVote,
+        })
+    }
+
+    async fn reason_counts(&self) -> Result<Vec<ReasonCount>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT category, model_a, model_b, choice, reasons, COUNT(*) FROM votes \
+             WHERE reasons <> 0 AND flags = '' GROUP BY category, model_a, model_b, choice, reasons \
+             ORDER BY 1, 2, 3, 4, 5",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::reason_count).collect()
     }
 
     async fn tallies(

@@ -11,6 +11,7 @@ mod battle;
 mod helpers;
 mod import;
 mod leaderboard;
+mod reasons;
 mod serve;
 mod servers;
 mod simulation;
