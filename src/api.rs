@@ -9,10 +9,11 @@
 
 use arena_core::Choice;
 use arena_core::api::{
-    API_PREFIX, BattleResponse, CountsResponse, ErrorBody, LeaderboardResponse, VOTER_HEADER,
-    VoteRequest, VoteResponse, codes,
+    API_PREFIX, BattleResponse, CountsResponse, ErrorBody, LeaderboardResponse, ReasonsRequest,
+    ReasonsResponse, VOTER_HEADER, VoteRequest, VoteResponse, codes,
 };
 use arena_core::pow::{self, Challenge};
+use arena_core::reason::Reason;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
@@ -86,6 +87,14 @@ impl ApiError {
                         "Too many requests. Please try again in a moment.",
                     ),
                 },
+                codes::REASONS_CLOSED => t(
+                    "이유를 바꿀 수 있는 시간이 지났습니다.",
+                    "The time to change the reasons has passed.",
+                ),
+                codes::NO_VOTE => t(
+                    "이 대결의 투표를 찾지 못했습니다.",
+                    "The vote of this battle was not found.",
+                ),
                 codes::POW_REQUIRED => t(
                     "자동 확인을 마치지 못했습니다. 잠시 후 다시 시도해 주세요.",
                     "The automatic check did not finish. Please try again in a moment.",
@@ -253,6 +262,21 @@ pub async fn vote(token: &str, choice: Choice) -> Result<VoteResponse, ApiError>
         window.clear_timeout_with_handle(timer);
     }
     let response = sent.map_err(|e| ApiError::Network(e.to_string()))?;
+    read(response).await.map_err(|r| r.error)
+}
+
+/// Sets why this vote's choice was made (replacing what was given before).
+pub async fn reasons(token: &str, reasons: Vec<Reason>) -> Result<ReasonsResponse, ApiError> {
+    let body = ReasonsRequest {
+        token: token.to_owned(),
+        reasons,
+    };
+    let response = as_voter(Request::post(&url("/vote/reasons", None)))
+        .json(&body)
+        .map_err(|e| ApiError::Decode(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
     read(response).await.map_err(|r| r.error)
 }
 

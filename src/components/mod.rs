@@ -4,6 +4,8 @@ pub mod answer_card;
 pub mod ci_chart;
 pub mod excluded_votes;
 pub mod lang_switch;
+pub mod reason_picker;
+pub mod reason_table;
 pub mod site_header;
 pub mod vote_bar;
 pub mod win_rate_heatmap;

@@ -17,6 +17,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, ApiError};
 use crate::components::answer_card::{AnswerCard, Side};
+use crate::components::reason_picker::ReasonPicker;
 use crate::components::vote_bar::{VoteBar, label};
 use crate::format;
 use crate::i18n::{Lang, tr, use_lang};
@@ -384,6 +385,9 @@ pub fn BattlePage(#[prop(optional)] embedded: bool) -> impl IntoView {
                             {tr(" · 답변 A: ", " · Answer A: ")}<strong>{models.a.name.clone()}</strong>
                             {tr(" · 답변 B: ", " · Answer B: ")}<strong>{models.b.name.clone()}</strong>
                         </p>
+                        {(choice != Choice::BothBad).then(|| battle.with_untracked(|b| b.as_ref().map(|b| b.token.clone())))
+                            .flatten()
+                            .map(|token| view! { <ReasonPicker token=token choice=choice/> })}
                         <div class="result-actions">
                             <button
                                 type="button"

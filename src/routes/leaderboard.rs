@@ -12,6 +12,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::{self, ApiError};
 use crate::components::ci_chart::CiChart;
 use crate::components::excluded_votes::ExcludedVotes;
+use crate::components::reason_table::ReasonTable;
 use crate::components::win_rate_heatmap::WinRateHeatmap;
 use crate::format;
 use crate::i18n::{Lang, tr, use_lang};
@@ -219,7 +220,8 @@ fn RatingTableView(table: LeaderboardResponse) -> impl IntoView {
             </table>
         </div>
         <h2 class="section-title">{tr("신뢰구간 그래프", "95% interval chart")}</h2>
-        <CiChart models=table.models/>
+        <CiChart models=table.models.clone()/>
+        <ReasonTable models=table.models reasons=table.reasons/>
     }
     .into_any()
 }
