@@ -21,6 +21,7 @@ pub fn render_html(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     let mut link_stack: Vec<bool> = Vec::new();
     let mut in_image = false;
+    let mut headings = HeadingLevels::default();
     let events = Parser::new_ext(markdown, options()).filter_map(|event| match event {
         // Raw HTML, block or inline, is shown as the text it is.
         Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
@@ -31,12 +32,12 @@ pub fn render_html(markdown: &str) -> String {
             classes,
             attrs,
         }) => Some(Event::Start(Tag::Heading {
-            level: demoted(level),
+            level: headings.open(level),
             id,
             classes,
             attrs,
         })),
-        Event::End(TagEnd::Heading(level)) => Some(Event::End(TagEnd::Heading(demoted(level)))),
+        Event::End(TagEnd::Heading(_)) => Some(Event::End(TagEnd::Heading(headings.current))),
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -98,12 +99,32 @@ pub fn render_html(markdown: &str) -> String {
 
 const LINK_OPEN: &str = "<a target=\"_blank\" rel=\"noopener noreferrer nofollow\" href=\"";
 
-fn demoted(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 => HeadingLevel::H3,
-        HeadingLevel::H2 => HeadingLevel::H4,
-        HeadingLevel::H3 => HeadingLevel::H5,
-        _ => HeadingLevel::H6,
+/// An answer's headings in the page's outline: `#` is h3, `##` h4, and so on down to h6, but
+/// never more than one level below the heading before it (the answer card's h2 at first), so a
+/// screen reader's list of headings has no holes (`#####` right after the card is an h3).
+struct HeadingLevels {
+    current: HeadingLevel,
+}
+
+impl Default for HeadingLevels {
+    fn default() -> Self {
+        HeadingLevels {
+            current: HeadingLevel::H2,
+        }
+    }
+}
+
+impl HeadingLevels {
+    fn open(&mut self, level: HeadingLevel) -> HeadingLevel {
+        let wanted = (level as usize + 2).min(6);
+        let allowed = (self.current as usize + 1).min(6);
+        self.current = match wanted.min(allowed) {
+            3 => HeadingLevel::H3,
+            4 => HeadingLevel::H4,
+            5 => HeadingLevel::H5,
+            _ => HeadingLevel::H6,
+        };
+        self.current
     }
 }
 
@@ -215,10 +236,22 @@ mod tests {
 
     #[test]
     fn answer_headings_sit_below_the_page_headings() {
-        let html = render_html("# 큰 제목\n\n## 작은 제목\n\n#### 아주 작은 제목\n");
+        let html =
+            render_html("# 큰 제목\n\n## 작은 제목\n\n### 더 작은 제목\n\n#### 아주 작은 제목\n");
         assert!(html.contains("<h3>큰 제목</h3>"), "{html}");
         assert!(html.contains("<h4>작은 제목</h4>"), "{html}");
+        assert!(html.contains("<h5>더 작은 제목</h5>"), "{html}");
         assert!(html.contains("<h6>아주 작은 제목</h6>"), "{html}");
+    }
+
+    #[test]
+    fn answer_headings_never_skip_a_level() {
+        // The card's title is h2: a first `#####` is h3, and `####` after `#` is h4.
+        let html = render_html("##### 처음\n\n# 하나\n\n#### 넷\n\n## 둘\n");
+        assert!(html.contains("<h3>처음</h3>"), "{html}");
+        assert!(html.contains("<h3>하나</h3>"), "{html}");
+        assert!(html.contains("<h4>넷</h4>"), "{html}");
+        assert!(html.contains("<h4>둘</h4>"), "{html}");
     }
 
     #[test]

@@ -147,6 +147,7 @@ mod tests {
             min_votes: options.min_votes,
             categories: vec![],
             excluded: Default::default(),
+            reasons: Default::default(),
         }
     }
 
