@@ -8,7 +8,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 SAMPLE ?= sample/battle-set.jsonl
 SERVER := target/server/arena-server
 
-.PHONY: run test bootstrap bootstrap-tests web server lint unit unit-postgres wasm-test e2e bench bench-votes bench-load crash-test clean
+.PHONY: run test bootstrap bootstrap-tests web server lint unit unit-postgres wasm-test e2e bench bench-votes bench-load bench-web crash-test clean
 
 run: bootstrap web server
 	@mkdir -p data
@@ -68,6 +68,11 @@ bench-votes:
 # database of 1M votes (wrk from Debian; figures in BENCHMARKS.md).
 bench-load:
 	scripts/bench-load.sh
+
+# Lighthouse's mobile performance run (npm, bench/web) in Debian's Chromium against the release
+# web app as `make run` serves it: score, LCP, FCP, TBT, CLS and bytes by type, 3 runs and median.
+bench-web: bootstrap web server
+	scripts/bench-web.sh $(SERVER)
 
 clean:
 	rm -rf dist target/server

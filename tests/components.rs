@@ -5,6 +5,7 @@
 
 use arena_core::Choice;
 use arena_core::api::ModelRef;
+use arena_core::markdown::render_html;
 use kai_arena::components::answer_card::{AnswerCard, Side};
 use kai_arena::components::vote_bar::VoteBar;
 use leptos::prelude::*;
@@ -29,7 +30,7 @@ async fn answer_card_renders_markdown_and_shows_raw_html_as_text() {
     let root = container();
     let markdown = "**굵게** 쓴 답\n\n| 항목 | 값 |\n|---|---|\n| 가 | 1 |\n\n<script>window.__ran = 1</script>\n\n[링크](javascript:alert(1))".to_string();
     mount_to(root.clone(), move || {
-        view! { <AnswerCard side=Side::A markdown=markdown model=Signal::stored(None::<ModelRef>) chosen=Signal::stored(false)/> }
+        view! { <AnswerCard side=Side::A html=render_html(&markdown) model=Signal::stored(None::<ModelRef>) chosen=Signal::stored(false)/> }
     })
     .forget();
 
@@ -61,7 +62,7 @@ async fn answer_card_reveals_its_model_when_told() {
     let root = container();
     let model = RwSignal::new(None::<ModelRef>);
     mount_to(root.clone(), move || {
-        view! { <AnswerCard side=Side::B markdown="답".to_string() model=model chosen=Signal::stored(true)/> }
+        view! { <AnswerCard side=Side::B html=render_html("답") model=model chosen=Signal::stored(true)/> }
     })
     .forget();
     assert!(find(&root, "[data-testid=model-b]").is_none());

@@ -1,8 +1,7 @@
-//! One anonymous answer: "답변 A" or "답변 B", its Markdown rendered safely, and after the vote
-//! the model that wrote it.
+//! One anonymous answer: "답변 A" or "답변 B", its Markdown as the server rendered it, and after
+//! the vote the model that wrote it.
 
 use arena_core::api::ModelRef;
-use arena_core::markdown::render_html;
 use leptos::prelude::*;
 
 use crate::i18n::tr;
@@ -34,11 +33,11 @@ impl Side {
 #[component]
 pub fn AnswerCard(
     side: Side,
-    markdown: String,
+    /// The answer as safe HTML (the server rendered its Markdown: `BattleResponse::answers_html`).
+    html: String,
     #[prop(into)] model: Signal<Option<ModelRef>>,
     #[prop(into)] chosen: Signal<bool>,
 ) -> impl IntoView {
-    let html = render_html(&markdown);
     let key = side.key();
     let title_id = format!("answer-{key}-title");
     let labelled_by = title_id.clone();

@@ -350,8 +350,8 @@ pub fn BattlePage(#[prop(optional)] embedded: bool) -> impl IntoView {
                     <p class="prompt-text" data-testid="prompt">{b.prompt.text.clone()}</p>
                 </div>
                 <div class="answers">
-                    <AnswerCard side=Side::A markdown=b.answers.a.clone() model=model(Side::A) chosen=chosen(Side::A)/>
-                    <AnswerCard side=Side::B markdown=b.answers.b.clone() model=model(Side::B) chosen=chosen(Side::B)/>
+                    <AnswerCard side=Side::A html=b.answers_html.a.clone() model=model(Side::A) chosen=chosen(Side::A)/>
+                    <AnswerCard side=Side::B html=b.answers_html.b.clone() model=model(Side::B) chosen=chosen(Side::B)/>
                 </div>
                 <VoteBar selected=selected disabled=disabled reading_ms=reading_ms on_vote=on_vote/>
             })}

@@ -20,9 +20,9 @@ pub struct PromptView {
 }
 
 /// The two anonymous answers, in the order shown: `a` left (or first), `b` right (or second).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answers {
-    /// Markdown; render with [`crate::markdown::render_html`].
+    /// Markdown in [`BattleResponse::answers`], HTML in [`BattleResponse::answers_html`].
     pub a: String,
     pub b: String,
 }
@@ -35,6 +35,10 @@ pub struct BattleResponse {
     pub token: String,
     pub prompt: PromptView,
     pub answers: Answers,
+    /// The same answers as safe HTML, rendered by the server with
+    /// [`crate::markdown::render_html`]: the app shows these and carries no Markdown parser.
+    #[serde(default)]
+    pub answers_html: Answers,
     /// The voter this battle was drawn for: a server-signed id. The app keeps it and sends it
     /// back in the [`VOTER_HEADER`], so a browser without (third-party) cookies still votes as
     /// one voter; a vote from another voter than the battle's does not count.

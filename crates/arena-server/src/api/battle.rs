@@ -2,6 +2,7 @@
 //! drawn for.
 
 use arena_core::api::{Answers, BattleResponse};
+use arena_core::markdown::render_html;
 use axum::Json;
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
@@ -50,6 +51,10 @@ pub async fn get_battle(
     let body = BattleResponse {
         token: state.keys.seal(&claims, rand::random()),
         prompt: drawn.prompt,
+        answers_html: Answers {
+            a: render_html(&drawn.answer_a),
+            b: render_html(&drawn.answer_b),
+        },
         answers: Answers {
             a: drawn.answer_a,
             b: drawn.answer_b,
