@@ -20,10 +20,15 @@ bootstrap:
 bootstrap-tests:
 	@scripts/bootstrap.sh --for-tests
 
-# The web app in release (wasm-opt -Oz), gzip and brotli copies beside the files for the server
-# to send (scripts/compress.mjs, with Node's zlib).
+# The web apps in release (wasm-opt -Oz): the light battle app (battle.html, served at / and
+# /embed) and the full app (index.html, every other page), then gzip and brotli copies beside the
+# files for the server to send (scripts/compress.mjs, with Node's zlib). Trunk names every
+# build's page index.html and replaces its dist/, so the battle app is built aside and copied in.
 web:
+	trunk build --release --dist target/web-battle battle.html
 	trunk build --release
+	@cp target/web-battle/index.html dist/battle.html
+	@cp target/web-battle/kai-arena-battle-* dist/
 	@node scripts/compress.mjs dist
 
 server:

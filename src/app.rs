@@ -1,9 +1,14 @@
-//! The app shells. The site (`App`): skip link, header with navigation and the language switch,
-//! the routed page, footer. The embed (`EmbedApp`, at `/embed`, framed by other sites): only the
-//! battle, in a box that tells its host page how tall it is (`routes/embed.rs`).
+//! The app shells. Two web apps share these parts (read `lib.rs` for which page gets which):
+//! - the battle app (`BattleApp`, `/`): the first page most citizens see, kept light — no router,
+//!   no leaderboard maths; its links load the other pages;
+//! - the full app (`App`): every page under a client-side router (the battle too, so moving
+//!   between pages needs no reload);
+//! - and the embed (`EmbedApp`, `/embed`, framed by other sites): only the battle, in a box that
+//!   tells its host page how tall it is (`routes/embed.rs`).
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::components::site_header::SiteHeader;
@@ -23,8 +28,8 @@ pub fn App() -> impl IntoView {
     Outbox::provide();
     view! {
         <Router>
-            <a class="skip-link" href="#main" rel="external">{tr("본문 바로가기", "Skip to main content")}</a>
-            <SiteHeader/>
+            <SkipLink/>
+            <RoutedHeader/>
             <main id="main" tabindex="-1" class="container">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=|| view! { <BattlePage/> }/>
@@ -34,25 +39,23 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/webmasters") view=WebmastersPage/>
                 </Routes>
             </main>
-            <footer class="site-footer">
-                <div class="container">
-                    <p>
-                        {tr(
-                            "K-AI 아레나는 시민이 한국어 맥락의 AI 답변을 직접 비교·평가하는 공개 플랫폼입니다. \
-                             이름·연락처 같은 개인정보는 수집하지 않습니다. ",
-                            "K-AI Arena is a public platform where citizens compare and judge AI answers in \
-                             Korean context. It collects no personal data such as names or contact details. ",
-                        )}
-                        <a href="/about">{tr("운영 방식", "How it works")}</a>
-                        " · "
-                        <a href="/webmasters">{tr("내 사이트에 넣기", "Embed on your site")}</a>
-                        " · "
-                        // 개인정보 처리방침 작성지침: the privacy link stands out from the other footer links.
-                        <a href="/privacy"><strong>{tr("개인정보 처리방침", "Privacy policy")}</strong></a>
-                    </p>
-                </div>
-            </footer>
+            <SiteFooter/>
         </Router>
+    }
+}
+
+/// The battle page alone, without a router.
+#[component]
+pub fn BattleApp() -> impl IntoView {
+    i18n::provide();
+    Outbox::provide();
+    view! {
+        <SkipLink/>
+        <SiteHeader path=Signal::stored("/".to_owned())/>
+        <main id="main" tabindex="-1" class="container">
+            <BattlePage/>
+        </main>
+        <SiteFooter/>
     }
 }
 
@@ -62,13 +65,46 @@ pub fn EmbedApp() -> impl IntoView {
     i18n::provide();
     Outbox::provide();
     view! {
-        <Router>
-            <main id="main" class="embed">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/embed") view=EmbedPage/>
-                </Routes>
-            </main>
-        </Router>
+        <main id="main" class="embed">
+            <EmbedPage/>
+        </main>
+    }
+}
+
+#[component]
+fn RoutedHeader() -> impl IntoView {
+    let location = use_location();
+    view! { <SiteHeader path=location.pathname/> }
+}
+
+#[component]
+fn SkipLink() -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main" rel="external">{tr("본문 바로가기", "Skip to main content")}</a>
+    }
+}
+
+#[component]
+fn SiteFooter() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <div class="container">
+                <p>
+                    {tr(
+                        "K-AI 아레나는 시민이 한국어 맥락의 AI 답변을 직접 비교·평가하는 공개 플랫폼입니다. \
+                         이름·연락처 같은 개인정보는 수집하지 않습니다. ",
+                        "K-AI Arena is a public platform where citizens compare and judge AI answers in \
+                         Korean context. It collects no personal data such as names or contact details. ",
+                    )}
+                    <a href="/about">{tr("운영 방식", "How it works")}</a>
+                    " · "
+                    <a href="/webmasters">{tr("내 사이트에 넣기", "Embed on your site")}</a>
+                    " · "
+                    // 개인정보 처리방침 작성지침: the privacy link stands out from the other footer links.
+                    <a href="/privacy"><strong>{tr("개인정보 처리방침", "Privacy policy")}</strong></a>
+                </p>
+            </div>
+        </footer>
     }
 }
 

@@ -76,12 +76,7 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 fn query_lang() -> Option<Lang> {
-    let search = web_sys::window()?.location().search().ok()?;
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("lang="))
-        .and_then(Lang::parse)
+    crate::address::query_param("lang").and_then(|l| Lang::parse(&l))
 }
 
 /// The address's `?lang=` first, then the kept choice, then Korean.

@@ -5,6 +5,7 @@
 //! wire types come from arena-core.
 //! Components live one per file under `components/`.
 
+pub mod address;
 pub mod api;
 pub mod app;
 pub mod components;
@@ -14,25 +15,32 @@ pub mod outbox;
 pub mod routes;
 pub mod voter;
 
-pub use app::{App, EmbedApp};
+pub use app::{App, BattleApp, EmbedApp};
 
-/// Replaces the page's loading placeholder with the app: the whole site, or at
-/// [`app::EMBED_PATH`] only the battle, for another site's frame.
+/// Replaces the page's loading placeholder with the full app (every page, client-side routed),
+/// or at [`app::EMBED_PATH`] with only the battle, for another site's frame.
 pub fn mount() {
+    mount_with(App);
+}
+
+/// The light battle app (`battle.html`, served at `/`): the same battle page without the router
+/// and the leaderboard's maths, so a phone's first battle arrives sooner. Its links load pages of
+/// the full app.
+pub fn mount_battle() {
+    mount_with(BattleApp);
+}
+
+fn mount_with<V: leptos::IntoView + 'static>(app: fn() -> V) {
     let document = leptos::prelude::document();
     if let Some(boot) = document.get_element_by_id("boot") {
         boot.remove();
     }
-    let path = leptos::prelude::window()
-        .location()
-        .pathname()
-        .unwrap_or_default();
-    if path.trim_end_matches('/') == app::EMBED_PATH {
+    if address::path().trim_end_matches('/') == app::EMBED_PATH {
         if let Some(body) = document.body() {
             let _ = body.class_list().add_1("embedded");
         }
         leptos::mount::mount_to_body(EmbedApp);
     } else {
-        leptos::mount::mount_to_body(App);
+        leptos::mount::mount_to_body(app);
     }
 }

@@ -1,13 +1,26 @@
 //! The header on every page: the arena's name, the main navigation and the language switch.
+//! Plain links: in the full app the router takes them over; in the battle app (no router) they
+//! load the page. `path` marks the current page.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::lang_switch::LangSwitch;
 use crate::i18n::tr;
 
 #[component]
-pub fn SiteHeader() -> impl IntoView {
+pub fn SiteHeader(#[prop(into)] path: Signal<String>) -> impl IntoView {
+    let current = move |href: &'static str| {
+        move || {
+            path.with(|p| {
+                let here = if href == "/" {
+                    p == "/"
+                } else {
+                    p.starts_with(href)
+                };
+                here.then_some("page")
+            })
+        }
+    };
     view! {
         <header class="site-header">
             <div class="container header-inner">
@@ -17,9 +30,9 @@ pub fn SiteHeader() -> impl IntoView {
                 </a>
                 <nav aria-label=tr("주 메뉴", "Main menu")>
                     <ul class="nav-list">
-                        <li><A href="/" exact=true>{tr("대결하기", "Battle")}</A></li>
-                        <li><A href="/leaderboard">{tr("리더보드", "Leaderboard")}</A></li>
-                        <li><A href="/about">{tr("소개", "About")}</A></li>
+                        <li><a href="/" aria-current=current("/")>{tr("대결하기", "Battle")}</a></li>
+                        <li><a href="/leaderboard" aria-current=current("/leaderboard")>{tr("리더보드", "Leaderboard")}</a></li>
+                        <li><a href="/about" aria-current=current("/about")>{tr("소개", "About")}</a></li>
                     </ul>
                 </nav>
                 <LangSwitch/>

@@ -13,8 +13,8 @@ use arena_core::Choice;
 use arena_core::api::{BattleResponse, RevealedModels};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
 
+use crate::address::query_param;
 use crate::api::{self, ApiError};
 use crate::components::answer_card::{AnswerCard, Side};
 use crate::components::reason_picker::ReasonPicker;
@@ -149,13 +149,8 @@ const PENDING_EN: &str = "The connection failed, so your vote is saved in this b
 pub fn BattlePage(#[prop(optional)] embedded: bool) -> impl IntoView {
     let lang = use_lang();
     let outbox = use_outbox();
-    let query = use_query_map();
-    let category = move || {
-        query
-            .read_untracked()
-            .get("category")
-            .filter(|c| !c.trim().is_empty())
-    };
+    // Read when a battle is drawn: the page may be reached by the full app's router too.
+    let category = move || query_param("category").filter(|c| !c.trim().is_empty());
     let battle: RwSignal<Option<BattleResponse>> = RwSignal::new(None);
     let status = RwSignal::new(Status::Loading);
     let next_button = NodeRef::<leptos::html::Button>::new();

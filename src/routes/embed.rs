@@ -55,12 +55,8 @@ pub fn EmbedPage() -> impl IntoView {
 }
 
 /// The host's origin from `?parent=`, if it is one (`https://host[:port]`, nothing after).
-pub fn parent_origin(search: &str) -> Option<String> {
-    let value = search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("parent="))?;
-    let origin = js_sys::decode_uri_component(value).ok()?.as_string()?;
+pub fn parent_origin() -> Option<String> {
+    let origin = crate::address::query_param("parent")?;
     let rest = origin
         .strip_prefix("https://")
         .or_else(|| origin.strip_prefix("http://"))?;
@@ -74,12 +70,7 @@ pub fn parent_origin(search: &str) -> Option<String> {
 /// Posts the content's height to the host page whenever it changes.
 fn report_height(element: web_sys::HtmlElement) {
     let window = window();
-    let Some(origin) = window
-        .location()
-        .search()
-        .ok()
-        .and_then(|s| parent_origin(&s))
-    else {
+    let Some(origin) = parent_origin() else {
         return;
     };
     let Ok(Some(parent)) = window.parent() else {

@@ -1,6 +1,7 @@
-//! Serves the built web app from `dist/`: hashed assets cached for a year, `index.html` for
-//! every app route (so `/leaderboard` can be reloaded or shared), brotli and gzip files made at
-//! build time where they exist, and a Content-Security-Policy that allows exactly the app's own
+//! Serves the built web app from `dist/`: hashed assets cached for a year, `battle.html` (the
+//! light battle app) at `/` and `/embed`, `index.html` (the full app) for every other app route
+//! (so `/leaderboard` can be reloaded or shared), brotli and gzip files made at build time where
+//! they exist, and a Content-Security-Policy that allows exactly the app's own
 //! scripts: the answers are inserted as HTML, and this is the second line of defence.
 
 use std::path::{Path, PathBuf};
@@ -88,22 +89,28 @@ fn parse_origin(origin: &str) -> Option<String> {
     (host_ok && port_ok).then_some(origin)
 }
 
-/// `index.html` and the policies that go with it, read once at start: one for the site and one,
-/// differing only in who may frame it, for the embed.
+/// The app's pages and the policies that go with them, read once at start: `index.html` (the full
+/// app, every route) and `battle.html` (the light battle app, at `/` and `/embed`), each with one
+/// policy for the site and one, differing only in who may frame it, for the embed.
 #[derive(Clone, Debug)]
 pub struct IndexPage {
-    html: Option<Arc<str>>,
+    full: Option<Page>,
+    battle: Option<Page>,
+}
+
+#[derive(Clone, Debug)]
+struct Page {
+    html: Arc<str>,
     csp: HeaderValue,
     embed_csp: HeaderValue,
 }
 
-impl IndexPage {
-    pub fn load(dist: &Path, framing: &Framing) -> anyhow::Result<Self> {
-        let html = std::fs::read_to_string(dist.join("index.html")).ok();
-        let script_hashes: Vec<String> = html
-            .as_deref()
-            .map(inline_scripts)
-            .unwrap_or_default()
+impl Page {
+    fn load(file: &Path, framing: &Framing) -> anyhow::Result<Option<Page>> {
+        let Ok(html) = std::fs::read_to_string(file) else {
+            return Ok(None);
+        };
+        let script_hashes: Vec<String> = inline_scripts(&html)
             .into_iter()
             .map(|s| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(s.as_bytes()))))
             .collect();
@@ -115,44 +122,74 @@ impl IndexPage {
                 script_hashes.join(" ")
             ))
         };
-        Ok(IndexPage {
-            html: html.map(Arc::from),
+        Ok(Some(Page {
             csp: csp(&framing.site)?,
             embed_csp: csp(&framing.embed)?,
+            html: Arc::from(html),
+        }))
+    }
+
+    fn response(&self, csp: &HeaderValue) -> Response {
+        (
+            [
+                (
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                ),
+                (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+                (CONTENT_SECURITY_POLICY, csp.clone()),
+            ],
+            self.html.to_string(),
+        )
+            .into_response()
+    }
+}
+
+fn not_built() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        )],
+        "The web app is not built. Run `make run`, which builds it into dist/.\n",
+    )
+        .into_response()
+}
+
+impl IndexPage {
+    pub fn load(dist: &Path, framing: &Framing) -> anyhow::Result<Self> {
+        Ok(IndexPage {
+            full: Page::load(&dist.join("index.html"), framing)?,
+            battle: Page::load(&dist.join("battle.html"), framing)?,
         })
     }
 
     pub fn is_built(&self) -> bool {
-        self.html.is_some()
+        self.full.is_some() || self.battle.is_some()
     }
 
+    /// An app route: the full app.
     fn response(&self) -> Response {
-        self.response_with(&self.csp)
+        match self.full.as_ref().or(self.battle.as_ref()) {
+            Some(page) => page.response(&page.csp),
+            None => not_built(),
+        }
     }
 
-    fn response_with(&self, csp: &HeaderValue) -> Response {
-        match &self.html {
-            Some(html) => (
-                [
-                    (
-                        CONTENT_TYPE,
-                        HeaderValue::from_static("text/html; charset=utf-8"),
-                    ),
-                    (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-                    (CONTENT_SECURITY_POLICY, csp.clone()),
-                ],
-                html.to_string(),
-            )
-                .into_response(),
-            None => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                [(
-                    CONTENT_TYPE,
-                    HeaderValue::from_static("text/plain; charset=utf-8"),
-                )],
-                "The web app is not built. Run `make run`, which builds it into dist/.\n",
-            )
-                .into_response(),
+    /// `/`: the light battle app where it is built.
+    fn battle_response(&self) -> Response {
+        match self.battle.as_ref().or(self.full.as_ref()) {
+            Some(page) => page.response(&page.csp),
+            None => not_built(),
+        }
+    }
+
+    /// `/embed`: the battle app, framable by the allowed portals.
+    fn embed_response(&self) -> Response {
+        match self.battle.as_ref().or(self.full.as_ref()) {
+            Some(page) => page.response(&page.embed_csp),
+            None => not_built(),
         }
     }
 }
@@ -228,17 +265,23 @@ pub fn routes<S: Clone + Send + Sync + 'static>(dist: PathBuf, index: IndexPage)
         .append_index_html_on_directories(false)
         .fallback(spa_fallback);
     let for_embed = for_root.clone();
+    let for_full = for_root.clone();
     let root = axum::routing::get(move || {
         let index = for_root.clone();
+        async move { index.battle_response() }
+    });
+    let full = axum::routing::get(move || {
+        let index = for_full.clone();
         async move { index.response() }
     });
     let embed = axum::routing::get(move || {
         let index = for_embed.clone();
-        async move { index.response_with(&index.embed_csp) }
+        async move { index.embed_response() }
     });
     Router::new()
         .route("/", root.clone())
-        .route("/index.html", root)
+        .route("/battle.html", root)
+        .route("/index.html", full)
         .route("/embed", embed.clone())
         .route("/embed/", embed)
         .fallback_service(files)

@@ -125,3 +125,39 @@ async fn hashed_assets_are_cached_long_and_compressed() {
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-encoding"], "gzip");
 }
+
+/// The light battle app answers `/` and `/embed`; every other app route gets the full app, each
+/// with the script hashes of its own page.
+#[tokio::test]
+async fn the_battle_app_serves_the_first_page_and_the_full_app_the_others() {
+    let dist = fake_dist();
+    let battle = "<!DOCTYPE html><html lang=\"ko\"><head><script type=\"module\">import init from '/kai-arena-battle-0123456789abcdef.js';init();</script></head><body></body></html>";
+    std::fs::write(dist.path().join("battle.html"), battle).unwrap();
+    let app = spawn_app_with(Options {
+        dist: Some(dist.path().to_path_buf()),
+        ..Options::default()
+    })
+    .await;
+    for (path, expected) in [
+        ("/", "kai-arena-battle-"),
+        ("/embed", "kai-arena-battle-"),
+        ("/leaderboard", "/kai-arena-0123456789abcdef.js"),
+        ("/privacy", "/kai-arena-0123456789abcdef.js"),
+        ("/index.html", "/kai-arena-0123456789abcdef.js"),
+    ] {
+        let res = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let html = res.text().await.unwrap();
+        assert!(html.contains(expected), "{path}: {html}");
+        let script = &html[html.find("import").unwrap()..html.find("</script>").unwrap()];
+        let hash = base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            sha2::Digest::finalize(sha2::Digest::chain_update(sha2::Sha256::default(), script)),
+        );
+        assert!(csp.contains(&format!("'sha256-{hash}'")), "{path}: {csp}");
+    }
+}

@@ -1,0 +1,21 @@
+//! The page's own address: its query parameters, read without a router (the battle app has none).
+
+/// The first `name=value` of the address's query, decoded (`+` is a space); `None` if absent.
+pub fn query_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let prefix = format!("{name}=");
+    let raw = search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(prefix.as_str()))?;
+    js_sys::decode_uri_component(&raw.replace('+', " "))
+        .ok()?
+        .as_string()
+}
+
+/// The address's path, e.g. `/leaderboard`.
+pub fn path() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
+}
