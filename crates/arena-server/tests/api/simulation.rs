@@ -80,7 +80,7 @@ struct Http {
 }
 
 enum Drawn {
-    Battle(BattleResponse),
+    Battle(Box<BattleResponse>),
     Refused(u16, Option<u64>),
 }
 
@@ -105,7 +105,7 @@ impl Http {
                 .get("retry-after")
                 .and_then(|v| v.to_str().ok()?.parse().ok());
             match status {
-                200 => return Drawn::Battle(res.json().await.unwrap()),
+                200 => return Drawn::Battle(Box::new(res.json().await.unwrap())),
                 428 => {
                     // Every attacker pays: a script solves the challenge natively.
                     let body: ErrorBody = res.json().await.unwrap();
