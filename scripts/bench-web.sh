@@ -54,10 +54,17 @@ for n in $(seq 1 "$runs"); do
   # No --form-factor or --throttling flags: Lighthouse's defaults are its mobile run, the one
   # PageSpeed Insights shows. --headless=new: Debian's Chromium has no old headless mode;
   # --no-sandbox: we run as root.
-  CHROME_PATH=/usr/bin/chromium bench/web/node_modules/.bin/lighthouse "http://127.0.0.1:$port/" \
-    --only-categories=performance \
-    --chrome-flags="--headless=new --no-sandbox --disable-gpu" \
-    --output=json --output-path="$out" --quiet
+  # Lighthouse now and then fails to record the trace (NO_NAVSTART) on a busy machine: that run
+  # is taken again, up to twice; a run that keeps failing stops the benchmark.
+  for attempt in 1 2 3; do
+    CHROME_PATH=/usr/bin/chromium bench/web/node_modules/.bin/lighthouse "http://127.0.0.1:$port/" \
+      --only-categories=performance \
+      --chrome-flags="--headless=new --no-sandbox --disable-gpu" \
+      --output=json --output-path="$out" --quiet || true
+    node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1])); process.exit(r.runtimeError ? 1 : 0)' "$out" 2>/dev/null && break
+    echo "bench-web: run $n did not record a trace (attempt $attempt); again" >&2
+    (( attempt < 3 )) || { echo "bench-web: Lighthouse failed three times" >&2; exit 1; }
+  done
   reports+=("$out")
 done
 

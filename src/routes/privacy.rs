@@ -71,13 +71,18 @@ pub fn PrivacyPage() -> impl IntoView {
                         <li>
                             {tr(
                                 "항목: 대결 번호, 질문, 비교한 두 모델, 선택한 결과\
-                                 (A가 더 좋음, B가 더 좋음, 비슷함, 둘 다 별로 중 하나), 대결을 연 시각, 투표한 시각",
+                                 (A가 더 좋음, B가 더 좋음, 비슷함, 둘 다 별로 중 하나), 투표한 뒤 고른 이유(고른 경우: 정확성, \
+                                 한국 맥락 이해, 자연스러운 한국어, 유용성, 안전성), 대결을 연 시각, 투표한 시각",
                                 "What: the battle number, the question, the two models compared, the result chosen \
-                                 (one of: A is better, B is better, about the same, both are bad), the time the battle \
-                                 was opened and the time of the vote",
+                                 (one of: A is better, B is better, about the same, both are bad), the reasons given after \
+                                 the vote (if any: accuracy, understands Korean context, natural Korean, usefulness, \
+                                 safety), the time the battle was opened and the time of the vote",
                             )}
                         </li>
-                        <li>{tr("목적: 리더보드(모델 순위) 계산", "Why: to compute the leaderboard (the ranking of models)")}</li>
+                        <li>{tr(
+                            "목적: 리더보드(모델 순위) 계산, 모델별 선택 이유 집계",
+                            "Why: to compute the leaderboard (the ranking of models) and count the reasons given per model",
+                        )}</li>
                         <li>
                             {tr(
                                 "공개: 리더보드 계산에 반영한 투표는 누구나 순위를 다시 계산해 볼 수 있도록 공개 자료로 게시합니다. \
