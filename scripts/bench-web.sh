@@ -7,13 +7,15 @@
 # machine's load; bench/web/summary.mjs prints each run and the median as a Markdown table for
 # BENCHMARKS.md, and keeps it in target/bench/lighthouse.md beside the reports (lighthouse-N.json).
 #   scripts/bench-web.sh [SERVER]     (default target/server/arena-server; `make bench-web`)
+#   DIST=other/dist scripts/bench-web.sh   (another build of the web app, e.g. an older one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 server=${1:-target/server/arena-server}
 runs=3
 
 [[ -x "$server" ]] || { echo "bench-web: no server binary at $server (run make server)" >&2; exit 1; }
-[[ -f dist/index.html ]] || { echo "bench-web: dist/index.html is missing (run make web)" >&2; exit 1; }
+dist=${DIST:-dist}
+[[ -f $dist/index.html ]] || { echo "bench-web: $dist/index.html is missing (run make web)" >&2; exit 1; }
 [[ -x /usr/bin/chromium ]] || { echo "bench-web: Debian's Chromium is missing (scripts/bootstrap.sh --for-tests)" >&2; exit 1; }
 
 # Lighthouse lives in its own package so that `make test` never installs it.
@@ -36,7 +38,7 @@ secret=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 db="sqlite://$work/a.db"
 "$server" import --database-url "$db" sample/battle-set.jsonl >"$work/import.log" 2>&1 \
   || { cat "$work/import.log" >&2; exit 1; }
-ARENA_SECRET=$secret RUST_LOG=warn "$server" serve --database-url "$db" --addr "127.0.0.1:$port" --dist dist \
+ARENA_SECRET=$secret RUST_LOG=warn "$server" serve --database-url "$db" --addr "127.0.0.1:$port" --dist "$dist" \
   >"$work/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
