@@ -20,6 +20,9 @@ before(async () => {
 after(async () => { await browser?.close(); });
 
 async function axeViolations(page) {
+  // Colours are judged at rest: a button waking up fades its colours in (a 0.15 s transition),
+  // and axe would read a mix halfway through.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity));
   // evaluate() runs through the DevTools protocol, so the page's CSP does not block axe.
   if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(axeSource);
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));

@@ -125,6 +125,17 @@ impl LineError {
 
 /// Parses a whole battle-set file. On failure, every bad line is reported (up to 50).
 pub fn parse(text: &str) -> Result<BattleSet, Vec<LineError>> {
+    parse_with(text, false).map(|(set, _)| set)
+}
+
+/// Like [`parse`]; with `skip_bad_answers`, an answer that breaks the rules (empty, or longer
+/// than [`MAX_ANSWER_LEN`]) is left out and listed instead of refusing the file, and a prompt
+/// left with no answer is left out too. Real files of many models' answers have a few empty ones.
+pub fn parse_with(
+    text: &str,
+    skip_bad_answers: bool,
+) -> Result<(BattleSet, Vec<LineError>), Vec<LineError>> {
+    let mut skipped = Vec::new();
     let mut errors = Vec::new();
     let mut declared: BTreeMap<String, (String, usize)> = BTreeMap::new();
     let mut prompts: Vec<PromptRecord> = Vec::new();
@@ -175,13 +186,36 @@ pub fn parse(text: &str) -> Result<BattleSet, Vec<LineError>> {
             }
             continue;
         }
-        let record: PromptRecord = match serde_json::from_value(value) {
+        let mut record: PromptRecord = match serde_json::from_value(value) {
             Ok(r) => r,
             Err(e) => {
                 fail(format!("bad prompt line: {e}"));
                 continue;
             }
         };
+        if skip_bad_answers {
+            let id = record.id.clone();
+            record.answers.retain(|a| {
+                let bad = a.text.trim().is_empty() || a.text.chars().count() > MAX_ANSWER_LEN;
+                if bad {
+                    skipped.push(LineError {
+                        line,
+                        message: format!(
+                            "prompt {id:?}: the answer of {:?} must be 1 to {MAX_ANSWER_LEN} characters",
+                            a.model
+                        ),
+                    });
+                }
+                !bad
+            });
+            if record.answers.is_empty() {
+                skipped.push(LineError {
+                    line,
+                    message: format!("prompt {id:?}: no answer left"),
+                });
+                continue;
+            }
+        }
         match check_prompt(&record) {
             Err(msg) => fail(msg),
             Ok(()) => {
@@ -210,13 +244,14 @@ pub fn parse(text: &str) -> Result<BattleSet, Vec<LineError>> {
         }]);
     }
 
-    Ok(BattleSet {
+    let set = BattleSet {
         models: declared
             .into_iter()
             .map(|(id, (name, _))| ModelDecl { id, name })
             .collect(),
         prompts,
-    })
+    };
+    Ok((set, skipped))
 }
 
 fn check_id(what: &str, id: &str) -> Result<(), String> {
@@ -304,6 +339,22 @@ mod tests {
         assert!(errors[1].message.contains("already used on line 1"));
         assert!(errors[2].message.contains("category"));
         assert!(errors[4].message.contains("extra"), "{}", errors[4]);
+    }
+
+    #[test]
+    fn bad_answers_are_left_out_and_listed_when_asked() {
+        let text = r#"{"id": "p1", "category": "역사", "prompt": "훈민정음은?", "answers": [{"model": "m1", "text": "1443년"}, {"model": "m2", "text": "  "}]}
+{"id": "p2", "category": "역사", "prompt": "한글날은?", "answers": [{"model": "m2", "text": ""}]}
+"#;
+        let refused = parse(text).unwrap_err();
+        assert_eq!(refused.len(), 2, "{refused:?}");
+        let (set, skipped) = parse_with(text, true).unwrap();
+        assert_eq!(set.prompts.len(), 1);
+        assert_eq!(set.prompts[0].answers.len(), 1);
+        assert_eq!(set.prompts[0].answers[0].model, "m1");
+        let lines: Vec<usize> = skipped.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![1, 2, 2], "{skipped:?}");
+        assert!(skipped[2].message.contains("no answer left"));
     }
 
     #[test]

@@ -37,15 +37,16 @@ fn read(path: &Path) -> anyhow::Result<String> {
         .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
 }
 
-/// Parses the file or folder at `path` without storing anything. Answers left out of a
-/// FastChat folder (see [`fastchat::Options::skip_bad_answers`]) come back beside the set.
+/// Parses the file or folder at `path` without storing anything. Answers left out (see
+/// [`fastchat::Options::skip_bad_answers`], which the battle-set format follows too) come back
+/// beside the set.
 pub fn load(path: &Path, options: &fastchat::Options<'_>) -> Result<fastchat::Parsed, ImportError> {
     if !path.is_dir() {
         let text = read(path)?;
-        return battle_set::parse(&text)
-            .map(|set| (set, Vec::new()))
+        let file = path.display().to_string();
+        return battle_set::parse_with(&text, options.skip_bad_answers)
+            .map(|(set, skipped)| (set, skipped.into_iter().map(|e| e.in_file(&file)).collect()))
             .map_err(|errors| {
-                let file = path.display().to_string();
                 ImportError::Bad(errors.into_iter().map(|e| e.in_file(&file)).collect())
             });
     }

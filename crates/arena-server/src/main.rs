@@ -84,8 +84,8 @@ struct ImportArgs {
     /// For a FastChat folder: the category of all its prompts (instead of the questions' own).
     #[arg(long)]
     category: Option<String>,
-    /// For a FastChat folder: leave out (and list) answers that break the rules, e.g. longer
-    /// than 100,000 characters, instead of refusing the folder.
+    /// Leave out (and list) answers that break the rules, e.g. empty or longer than 100,000
+    /// characters, instead of refusing the file or folder (a prompt left with no answer too).
     #[arg(long)]
     skip_bad_answers: bool,
 }

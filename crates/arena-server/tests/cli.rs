@@ -118,6 +118,38 @@ fn import_reads_the_fastchat_layout_of_ko_arena_hard() {
     );
 }
 
+/// A real file of 65 models' answers had 6 empty ones: the whole file was refused. On request the
+/// battle-set format, like the FastChat layout, leaves such answers out and lists them by line.
+#[test]
+fn a_battle_set_with_empty_answers_is_refused_or_imported_without_them() {
+    let (dir, db) = temp_db();
+    let file = dir.path().join("set.jsonl");
+    std::fs::write(
+        &file,
+        "{\"models\": [{\"id\": \"m1\", \"name\": \"하나\"}, {\"id\": \"m2\", \"name\": \"둘\"}, {\"id\": \"m3\", \"name\": \"셋\"}]}\n\
+         {\"id\": \"p1\", \"category\": \"역사\", \"prompt\": \"질문\", \"answers\": [{\"model\": \"m1\", \"text\": \"답\"}, {\"model\": \"m2\", \"text\": \"\"}, {\"model\": \"m3\", \"text\": \"답\"}]}\n",
+    )
+    .unwrap();
+    let strict = import(&db, &file, &[]);
+    assert!(!strict.status.success());
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert!(stderr.contains("set.jsonl:2:"), "{stderr}");
+
+    let out = import(&db, &file, &["--skip-bad-answers"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stderr.matches("left out: ").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("set.jsonl:2:") && stderr.contains("\"m2\""),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("1 prompts added") && stdout.contains("2 answers added"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn a_fastchat_folder_with_a_bad_answer_line_stores_nothing() {
     let (dir, db) = temp_db();
