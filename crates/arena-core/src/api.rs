@@ -196,6 +196,9 @@ pub struct PublicBattle {
     pub winner: String,
     /// When the vote was cast, seconds since the Unix epoch.
     pub tstamp: f64,
+    /// Why the citizen chose, if they said (the arena's own field; absent when none was given).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<crate::reason::Reason>,
 }
 
 /// The body of every error response.

@@ -536,7 +536,7 @@ impl Store for PgStore {
 
     async fn public_battles(&self) -> Result<Vec<PublicBattle>, StoreError> {
         let rows = sqlx::query(
-            "SELECT battle_id, prompt_id, category, model_a, model_b, choice, voted_at_ms \
+            "SELECT battle_id, prompt_id, category, model_a, model_b, choice, voted_at_ms, reasons::BIGINT \
              FROM votes WHERE flags = '' ORDER BY voted_at_ms, battle_id COLLATE \"C\"",
         )
         .fetch_all(&self.pool)

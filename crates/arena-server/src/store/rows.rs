@@ -52,7 +52,7 @@ where
     })
 }
 
-/// `battle_id, prompt_id, category, model_a, model_b, choice, voted_at_ms`
+/// `battle_id, prompt_id, category, model_a, model_b, choice, voted_at_ms, reasons`
 pub fn public_battle<'r, R>(r: &'r R) -> Result<PublicBattle, StoreError>
 where
     R: Row,
@@ -71,6 +71,7 @@ where
             .arena_winner()
             .to_owned(),
         tstamp: voted_at_ms as f64 / 1000.0,
+        reasons: arena_core::reason::Reason::from_mask(r.try_get(7)?),
     })
 }
 

@@ -173,3 +173,28 @@ async fn bad_requests_get_clear_errors_and_change_nothing() {
     .await;
     assert!(app.refreshed_leaderboard().await.reasons.is_empty());
 }
+
+#[tokio::test]
+async fn the_public_export_carries_the_reasons() {
+    let (app, _clock) = app().await;
+    let with = voted(&app, "a").await;
+    voted(&app, "b").await;
+    assert_eq!(
+        post_reasons(&app, &with.token, json!(["safety", "usefulness"]))
+            .await
+            .status(),
+        200
+    );
+    let exported = app.store.public_battles().await.unwrap();
+    let reasons: Vec<serde_json::Value> = exported
+        .iter()
+        .map(|b| serde_json::to_value(b).unwrap()["reasons"].clone())
+        .collect();
+    assert_eq!(exported.len(), 2);
+    assert!(
+        reasons.contains(&json!(["usefulness", "safety"])),
+        "{reasons:?}"
+    );
+    // None given: no field, as in the public arena's own format.
+    assert!(reasons.contains(&serde_json::Value::Null), "{reasons:?}");
+}
