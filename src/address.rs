@@ -1,4 +1,5 @@
-//! The page's own address: its query parameters, read without a router (the battle app has none).
+//! The page's own address (its query parameters, read without a router: the battle app has
+//! none) and the browser's storage for this site.
 
 /// The first `name=value` of the address's query, decoded (`+` is a space); `None` if absent.
 pub fn query_param(name: &str) -> Option<String> {
@@ -18,4 +19,10 @@ pub fn path() -> String {
     web_sys::window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_default()
+}
+
+/// This site's `localStorage`, unless the browser refuses it (blocked in a frame, private mode):
+/// every caller then keeps what it needs in memory for the visit.
+pub fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
 }

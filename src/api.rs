@@ -264,30 +264,7 @@ pub async fn vote(token: &str, choice: Choice) -> Result<VoteResponse, ApiError>
         token: token.to_owned(),
         choice,
     };
-    let controller = web_sys::AbortController::new().ok();
-    let timer = controller.as_ref().and_then(|c| {
-        let abort = wasm_bindgen::closure::Closure::once_into_js({
-            let c = c.clone();
-            move || c.abort()
-        });
-        web_sys::window()?
-            .set_timeout_with_callback_and_timeout_and_arguments_0(
-                abort.unchecked_ref(),
-                VOTE_TIMEOUT_MS,
-            )
-            .ok()
-    });
-    let sent = as_voter(Request::post(&url("/vote", None)))
-        .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref())
-        .json(&body)
-        .map_err(|e| ApiError::Decode(e.to_string()))?
-        .send()
-        .await;
-    if let (Some(timer), Some(window)) = (timer, web_sys::window()) {
-        window.clear_timeout_with_handle(timer);
-    }
-    let response = sent.map_err(|e| ApiError::Network(e.to_string()))?;
-    read(response).await.map_err(|r| r.error)
+    post("/vote", &body, Some(VOTE_TIMEOUT_MS)).await
 }
 
 /// Sets why this vote's choice was made (replacing what was given before).
@@ -296,12 +273,36 @@ pub async fn reasons(token: &str, reasons: Vec<Reason>) -> Result<ReasonsRespons
         token: token.to_owned(),
         reasons,
     };
-    let response = as_voter(Request::post(&url("/vote/reasons", None)))
-        .json(&body)
+    post("/vote/reasons", &body, None).await
+}
+
+/// Posts `body` as JSON as this voter; with `timeout_ms`, a request still unanswered by then is
+/// aborted and counts as a network error.
+async fn post<B: serde::Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    timeout_ms: Option<i32>,
+) -> Result<T, ApiError> {
+    let controller = timeout_ms.and_then(|_| web_sys::AbortController::new().ok());
+    let timer = controller.as_ref().zip(timeout_ms).and_then(|(c, ms)| {
+        let abort = wasm_bindgen::closure::Closure::once_into_js({
+            let c = c.clone();
+            move || c.abort()
+        });
+        web_sys::window()?
+            .set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), ms)
+            .ok()
+    });
+    let sent = as_voter(Request::post(&url(path, None)))
+        .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref())
+        .json(body)
         .map_err(|e| ApiError::Decode(e.to_string()))?
         .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+        .await;
+    if let (Some(timer), Some(window)) = (timer, web_sys::window()) {
+        window.clear_timeout_with_handle(timer);
+    }
+    let response = sent.map_err(|e| ApiError::Network(e.to_string()))?;
     read(response).await.map_err(|r| r.error)
 }
 

@@ -71,10 +71,6 @@ impl Lang {
 #[derive(Clone, Copy)]
 pub struct I18n(pub RwSignal<Lang>);
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 fn query_lang() -> Option<Lang> {
     crate::address::query_param("lang").and_then(|l| Lang::parse(&l))
 }
@@ -83,7 +79,7 @@ fn query_lang() -> Option<Lang> {
 pub fn initial() -> Lang {
     query_lang()
         .or_else(|| {
-            storage()?
+            crate::address::local_storage()?
                 .get_item(STORAGE_KEY)
                 .ok()
                 .flatten()
@@ -105,7 +101,7 @@ pub fn provide() -> I18n {
             let _ = root.set_attribute("lang", lang.code());
         }
         document.set_title(lang.title());
-        if let Some(storage) = storage() {
+        if let Some(storage) = crate::address::local_storage() {
             let _ = storage.set_item(STORAGE_KEY, lang.code());
         }
     });

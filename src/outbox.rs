@@ -37,22 +37,18 @@ thread_local! {
     static IN_FLIGHT: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 fn load() -> Vec<PendingVote> {
     if let Some(kept) = IN_MEMORY.with_borrow(Clone::clone) {
         return kept;
     }
-    storage()
+    crate::address::local_storage()
         .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
         .and_then(|json| serde_json::from_str(&json).ok())
         .unwrap_or_default()
 }
 
 fn save(votes: &[PendingVote]) {
-    let stored = storage().is_some_and(|s| {
+    let stored = crate::address::local_storage().is_some_and(|s| {
         if votes.is_empty() {
             return s.remove_item(STORAGE_KEY).is_ok();
         }

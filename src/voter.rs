@@ -22,15 +22,16 @@ fn well_formed(id: &str) -> bool {
     !id.is_empty() && id.len() <= 256 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 /// The voter id to send, if this browser has one.
 pub fn current() -> Option<String> {
     IN_MEMORY
         .with_borrow(Clone::clone)
-        .or_else(|| storage()?.get_item(STORAGE_KEY).ok().flatten())
+        .or_else(|| {
+            crate::address::local_storage()?
+                .get_item(STORAGE_KEY)
+                .ok()
+                .flatten()
+        })
         .filter(|id| well_formed(id))
 }
 
@@ -40,7 +41,7 @@ pub fn remember(id: &str) {
         return;
     }
     IN_MEMORY.with_borrow_mut(|kept| *kept = Some(id.to_owned()));
-    if let Some(storage) = storage() {
+    if let Some(storage) = crate::address::local_storage() {
         // Full or blocked storage: the copy in memory still serves this visit.
         let _ = storage.set_item(STORAGE_KEY, id);
     }
