@@ -66,10 +66,7 @@ async fn answer_card_reveals_its_model_when_told() {
     })
     .forget();
     assert!(find(&root, "[data-testid=model-b]").is_none());
-    model.set(Some(ModelRef {
-        id: "m".into(),
-        name: "하늘 (샘플)".into(),
-    }));
+    model.set(Some(ModelRef::named("m".into(), "하늘 (샘플)".into())));
     leptos::task::tick().await;
     let name = find(&root, "[data-testid=model-b]")
         .unwrap()

@@ -82,6 +82,20 @@ pub struct ReasonsResponse {
 pub struct ModelRef {
     pub id: String,
     pub name: String,
+    /// Its maker, licence and size where the registry knows them (at the reveal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<crate::admin::ModelCard>,
+}
+
+impl ModelRef {
+    /// A model known by id and name only.
+    pub fn named(id: String, name: String) -> Self {
+        ModelRef {
+            id,
+            name,
+            card: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -208,6 +222,9 @@ pub struct ErrorBody {
     /// With `pow_required`: the challenge to solve before asking again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pow: Option<crate::pow::Challenge>,
+    /// With `bad_import`: every problem found, `file:line: message`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -237,6 +254,10 @@ pub mod codes {
     pub const NO_VOTE: &str = "no_vote";
     /// The reasons of this vote can no longer change (HTTP 409).
     pub const REASONS_CLOSED: &str = "reasons_closed";
+    /// The operator API without a valid operator token (HTTP 401).
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    /// An upload with bad lines; `problems` lists them (HTTP 422).
+    pub const BAD_IMPORT: &str = "bad_import";
 }
 
 #[cfg(test)]

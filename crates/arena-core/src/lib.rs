@@ -1,13 +1,14 @@
 //! K-AI Arena's shared core.
 //!
 //! Everything the browser and the server must agree on lives here, once: the API wire types
-//! ([`api`]), the vote [`Choice`], the battle-set file format ([`battle_set`]), the rating maths
+//! ([`api`], and the operator API's in [`admin`]), the vote [`Choice`], the battle-set file format ([`battle_set`]), the rating maths
 //! ([`rating`]) and safe Markdown rendering with answer style features ([`markdown`]), the check that a
 //! published leaderboard follows from its published counts ([`verify`]), and the proof-of-work
 //! rule ([`pow`]) the browser solves and the server checks.
 //! This crate does no I/O and builds for `wasm32-unknown-unknown` as well as native targets, so
 //! the leaderboard page can recompute the server's table from the published counts.
 
+pub mod admin;
 pub mod api;
 pub mod battle_set;
 pub mod choice;

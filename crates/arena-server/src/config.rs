@@ -119,6 +119,19 @@ pub struct ServeConfig {
     /// public/embed.js, e.g. "https://www.gov.kr,https://www.seoul.go.kr". No other site can.
     #[arg(long, env = "ARENA_EMBED_ORIGINS", default_value = "")]
     pub embed_origins: String,
+    /// Operators (the API under /api/v1/admin and the /admin pages): `label:sha256`
+    /// entries, comma-separated, each the SHA-256 (hex) of a token; `arena-server
+    /// operator-token --label NAME` makes one. Unset: the operator API is off.
+    #[arg(
+        long,
+        env = "ARENA_OPERATOR_TOKEN_SHA256",
+        default_value = "",
+        hide_env_values = true
+    )]
+    pub operator_token_sha256: crate::operator::OperatorTokens,
+    /// Largest import the operator API accepts, in megabytes.
+    #[arg(long, env = "ARENA_MAX_UPLOAD_MB", default_value_t = 256)]
+    pub max_upload_mb: usize,
     /// Bootstrap rounds for the leaderboard's intervals (at most 10,000).
     #[arg(long, env = "ARENA_BOOTSTRAP_ROUNDS", default_value_t = 1000,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_BOOTSTRAP_ROUNDS as u64))]
@@ -213,6 +226,8 @@ impl ServeConfig {
             settings: crate::Settings {
                 token_ttl: Duration::from_secs(self.token_ttl_secs),
                 secure_cookies: self.secure_cookies,
+                operators: self.operator_token_sha256.clone(),
+                max_upload_bytes: self.max_upload_mb.max(1).saturating_mul(1024 * 1024),
             },
             trust: self.trust(),
             rating: arena_core::rating::RatingOptions {

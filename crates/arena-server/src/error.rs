@@ -38,6 +38,10 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     #[error("solve the proof-of-work challenge in this response, then ask again")]
     PowRequired(arena_core::pow::Challenge),
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    #[error("the upload has {count} problem(s); nothing was stored", count = .0.len())]
+    BadImport(Vec<String>),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -65,6 +69,8 @@ impl ApiError {
             ApiError::CrossSite => (StatusCode::FORBIDDEN, codes::CROSS_SITE),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, codes::RATE_LIMITED),
             ApiError::PowRequired(_) => (StatusCode::PRECONDITION_REQUIRED, codes::POW_REQUIRED),
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED),
+            ApiError::BadImport(_) => (StatusCode::UNPROCESSABLE_ENTITY, codes::BAD_IMPORT),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
         }
     }
@@ -87,10 +93,14 @@ impl IntoResponse for ApiError {
             tracing::error!(error = ?e, "request failed");
         }
         let message = self.to_string();
-        let (pow, retry_after) = match self {
-            ApiError::PowRequired(challenge) => (Some(challenge), None),
-            ApiError::RateLimited { retry_after_secs } => (None, Some(retry_after_secs)),
-            _ => (None, None),
+        let unauthorized = matches!(self, ApiError::Unauthorized(_));
+        let (pow, retry_after, problems) = match self {
+            ApiError::PowRequired(challenge) => (Some(challenge), None, Vec::new()),
+            ApiError::RateLimited { retry_after_secs } => {
+                (None, Some(retry_after_secs), Vec::new())
+            }
+            ApiError::BadImport(problems) => (None, None, problems),
+            _ => (None, None, Vec::new()),
         };
         let body = ErrorBody {
             error: ErrorDetail {
@@ -98,12 +108,19 @@ impl IntoResponse for ApiError {
                 message,
             },
             pow,
+            problems,
         };
         let mut response = (status, Json(body)).into_response();
         if let Some(secs) = retry_after {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
                 axum::http::HeaderValue::from(secs),
+            );
+        }
+        if unauthorized {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"K-AI Arena operators\""),
             );
         }
         response

@@ -16,6 +16,7 @@ pub mod error;
 pub mod import;
 pub mod leaderboard;
 pub mod metrics;
+pub mod operator;
 pub mod secret;
 pub mod serve;
 pub mod store;
@@ -49,6 +50,10 @@ pub struct Settings {
     pub token_ttl: Duration,
     /// Mark the voter cookie `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Who may use the operator API.
+    pub operators: operator::OperatorTokens,
+    /// Largest upload the operator API reads (an import), in bytes.
+    pub max_upload_bytes: usize,
 }
 
 impl Default for Settings {
@@ -56,6 +61,8 @@ impl Default for Settings {
         Settings {
             token_ttl: Duration::from_secs(3600),
             secure_cookies: false,
+            operators: operator::OperatorTokens::default(),
+            max_upload_bytes: 256 * 1024 * 1024,
         }
     }
 }
@@ -67,6 +74,8 @@ pub struct AppState {
     pub leaderboards: Arc<Leaderboards>,
     pub settings: Arc<Settings>,
     pub trust: Arc<Trust>,
+    /// Imports started through the operator API on this server.
+    pub imports: Arc<api::admin::ImportJobs>,
 }
 
 impl AppState {
@@ -93,6 +102,7 @@ impl AppState {
             store,
             keys,
             settings: Arc::new(settings),
+            imports: Arc::default(),
         }
     }
 }
@@ -124,7 +134,10 @@ impl MakeRequestId for RequestIds {
 
 /// The whole service: `/healthz`, API v1 and, when `web` is given, the built app.
 pub fn app(state: AppState, web: Option<(std::path::PathBuf, web::IndexPage)>) -> Router {
-    let api = api::routes().layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES));
+    let upload = state.settings.max_upload_bytes;
+    let api = api::routes()
+        .layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES))
+        .nest("/admin", api::admin::routes(upload));
     let mut router = Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok\n" }))
         .nest(arena_core::api::API_PREFIX, api);

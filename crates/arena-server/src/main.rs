@@ -38,6 +38,9 @@ enum Command {
     Export(ExportArgs),
     /// Answers that give their model away: list them, allow or forbid drawing one.
     Answers(AnswersArgs),
+    /// Make an operator token: prints the token (give it to the operator) and the entry to add
+    /// to ARENA_OPERATOR_TOKEN_SHA256 (the server keeps only its hash).
+    OperatorToken(OperatorTokenArgs),
     /// Write a consistent copy of the database to FILE while the arena serves (SQLite: a
     /// database file; PostgreSQL: pg_dump's custom format). README says how to restore it.
     Backup(BackupArgs),
@@ -88,6 +91,16 @@ struct ImportArgs {
     /// characters, instead of refusing the file or folder (a prompt left with no answer too).
     #[arg(long)]
     skip_bad_answers: bool,
+    /// Check everything and count what would change, then store nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+#[derive(clap::Args, Debug)]
+struct OperatorTokenArgs {
+    /// Who will hold the token (shown beside their changes in the audit log).
+    #[arg(long)]
+    label: String,
 }
 
 fn main() -> ExitCode {
@@ -105,6 +118,7 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::Leaderboard(args) => cli::leaderboard::run(&args),
+        Command::OperatorToken(args) => operator_token(&args),
         command => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
@@ -117,7 +131,9 @@ fn main() -> ExitCode {
                         Command::Export(args) => export(args).await,
                         Command::Answers(args) => answers(args).await,
                         Command::Backup(args) => backup(args).await,
-                        Command::Leaderboard(_) => unreachable!("handled above"),
+                        Command::Leaderboard(_) | Command::OperatorToken(_) => {
+                            unreachable!("handled above")
+                        }
                     }
                 })
             }),
@@ -129,6 +145,19 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn operator_token(args: &OperatorTokenArgs) -> anyhow::Result<()> {
+    let entry_check: Result<arena_server::operator::OperatorTokens, String> =
+        format!("{}:{}", args.label, "0".repeat(64)).parse();
+    entry_check.map_err(anyhow::Error::msg)?;
+    let (token, entry) = arena_server::operator::OperatorTokens::generate(args.label.trim());
+    println!(
+        "token (give it to {}; it is shown once): {token}",
+        args.label.trim()
+    );
+    println!("add to ARENA_OPERATOR_TOKEN_SHA256: {entry}");
+    Ok(())
 }
 
 async fn backup(args: BackupArgs) -> anyhow::Result<()> {
@@ -190,7 +219,20 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
         category: args.category.as_deref(),
         skip_bad_answers: args.skip_bad_answers,
     };
-    match import_path(store.as_ref(), &args.file, &options).await {
+    let audit = arena_server::store::NewAudit {
+        at_ms: arena_server::clock::now_ms(),
+        operator: "cli".into(),
+        action: "import".into(),
+        subject: args.file.display().to_string(),
+        detail: serde_json::json!({ "files": [args.file.display().to_string()] }),
+    };
+    let progress = arena_server::import::print_progress;
+    let store_options = arena_server::store::ImportOptions {
+        dry_run: args.dry_run,
+        progress: Some(&progress),
+        audit: Some(audit),
+    };
+    match import_path(store.as_ref(), &args.file, &options, store_options).await {
         Ok((report, skipped)) => {
             for s in &skipped {
                 eprintln!("left out: {s}");
@@ -208,7 +250,12 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
                 );
             }
             println!(
-                "imported {}: {} models added, {} renamed; {} prompts added, {} changed; {} answers added, {} changed{}",
+                "{} {}: {} models added, {} renamed; {} prompts added, {} changed; {} answers added, {} changed{}",
+                if args.dry_run {
+                    "dry run, nothing stored; importing would change"
+                } else {
+                    "imported"
+                },
                 args.file.display(),
                 report.models_added,
                 report.models_renamed,

@@ -360,3 +360,100 @@ fn an_unsupported_database_url_is_an_error_not_a_surprise_file() {
         "no file was created"
     );
 }
+
+#[test]
+fn a_dry_run_checks_and_counts_but_stores_nothing_and_progress_is_shown() {
+    let (dir, db) = temp_db();
+    let file = dir.path().join("set.jsonl");
+    std::fs::write(&file, GOOD).unwrap();
+    let dry = import(&db, &file, &["--dry-run"]);
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        stdout.contains("dry run, nothing stored") && stdout.contains("1 prompts added"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&dry.stderr);
+    assert!(
+        stderr.contains("storing: 100% (5 of 5 models, prompts and answers)"),
+        "{stderr}"
+    );
+    // Nothing was stored: the real import adds the same.
+    let real = import(&db, &file, &[]);
+    let stdout = String::from_utf8_lossy(&real.stdout);
+    assert!(
+        stdout.starts_with("imported") && stdout.contains("1 prompts added"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_operator_token_made_by_the_cli_opens_the_operator_api() {
+    use std::io::{BufRead, BufReader, Read, Write};
+
+    let out = arena_server()
+        .args(["operator-token", "--label", "평가팀"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let token = stdout
+        .lines()
+        .find_map(|l| l.split("shown once): ").nth(1))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let entry = stdout
+        .lines()
+        .find_map(|l| l.split("ARENA_OPERATOR_TOKEN_SHA256: ").nth(1))
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert!(entry.starts_with("평가팀:") && !entry.contains(&token));
+    // A bad label is refused before any token is made.
+    let bad = arena_server()
+        .args(["operator-token", "--label", ""])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+
+    let (_dir, db) = temp_db();
+    let mut child = arena_server()
+        .args(["serve", "--database-url", &db, "--addr", "127.0.0.1:0"])
+        .args(["--dist", "/nonexistent"])
+        .env("ARENA_OPERATOR_TOKEN_SHA256", &entry)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines
+            .next()
+            .expect("the server printed its address")
+            .unwrap();
+        if let Some(rest) = line.split("running at http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    let get = |authorization: &str| -> String {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        write!(
+            stream,
+            "GET /api/v1/admin/models HTTP/1.1\r\nHost: {address}\r\n{authorization}Connection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    };
+    assert!(get(&format!("Authorization: Bearer {token}\r\n")).starts_with("HTTP/1.1 200"));
+    assert!(get("").starts_with("HTTP/1.1 401"));
+    assert!(get("Authorization: Bearer kaiop_x\r\n").starts_with("HTTP/1.1 401"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

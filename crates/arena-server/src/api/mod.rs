@@ -3,6 +3,7 @@
 //!
 //! One file per resource: `battle.rs` (draw a battle), `vote.rs` (store a vote), `leaderboard.rs`.
 
+pub mod admin;
 mod battle;
 mod leaderboard;
 pub mod reasons;

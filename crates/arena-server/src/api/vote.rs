@@ -45,7 +45,7 @@ pub async fn post_vote(
         // A retry (the first answer was lost on the way) is answered as the first time, even
         // when the voter is out of votes for now.
         return match state.store.stored_vote(&battle_id).await? {
-            Some(stored) => answer_again(stored, &request),
+            Some(stored) => answer_again(&state, stored, &request).await,
             None => Err(limited),
         };
     }
@@ -70,21 +70,26 @@ pub async fn post_vote(
             let outcome = if counted { "counted" } else { "flagged" };
             metrics::counter!("arena_votes_total", "outcome" => outcome).increment(1);
             state.leaderboards.mark_dirty();
+            let models = state.store.with_cards(models).await?;
             Ok(Json(VoteResponse { models }))
         }
         // A retry, or two copies of one vote that raced: the same answer as the first time.
         Recorded::Duplicate(stored) => {
             metrics::counter!("arena_votes_total", "outcome" => "duplicate").increment(1);
-            answer_again(stored, &request)
+            answer_again(&state, stored, &request).await
         }
     }
 }
 
 /// The answer for a battle already voted: the same reveal for the same choice, 409 for another.
-fn answer_again(stored: StoredVote, request: &VoteRequest) -> Result<Json<VoteResponse>, ApiError> {
+async fn answer_again(
+    state: &AppState,
+    stored: StoredVote,
+    request: &VoteRequest,
+) -> Result<Json<VoteResponse>, ApiError> {
     if stored.choice == request.choice {
         Ok(Json(VoteResponse {
-            models: stored.models,
+            models: state.store.with_cards(stored.models).await?,
         }))
     } else {
         Err(ApiError::AlreadyVoted)

@@ -9,7 +9,9 @@
 use arena_core::battle_set::BattleSet;
 use async_trait::async_trait;
 
-use super::{ImportReport, StoreError};
+use arena_core::admin::{ModelCard, ModelStatus, ModelUpdate, RegistryModel};
+
+use super::{ImportReport, NewAudit, StoreError};
 
 /// The reads and writes an import needs, all inside one transaction.
 #[async_trait]
@@ -42,13 +44,33 @@ pub trait CatalogueTx: Send {
         leak: Option<&str>,
         exists: bool,
     ) -> Result<(), StoreError>;
+    /// A model with its registry fields.
+    async fn registry_model(&mut self, id: &str) -> Result<Option<RegistryModel>, StoreError>;
+    /// Writes a model's registry fields.
+    async fn put_registry(&mut self, id: &str, update: &ModelUpdate) -> Result<(), StoreError>;
+    /// Adds an entry to the audit log.
+    async fn append_audit(&mut self, audit: &NewAudit) -> Result<(), StoreError>;
 }
 
-/// Applies `set` through `tx` and reports what changed.
+/// Applies `set` through `tx` and reports what changed; `progress` hears `(done, total)` items
+/// (models, prompts, answers) after each prompt and at the end.
 pub async fn import_into(
     tx: &mut dyn CatalogueTx,
     set: &BattleSet,
+    progress: Option<&(dyn Fn(u64, u64) + Send + Sync)>,
 ) -> Result<ImportReport, StoreError> {
+    let total = (set.models.len()
+        + set
+            .prompts
+            .iter()
+            .map(|p| 1 + p.answers.len())
+            .sum::<usize>()) as u64;
+    let mut done = 0u64;
+    let tell = |done: u64| {
+        if let Some(f) = progress {
+            f(done, total)
+        }
+    };
     let mut report = ImportReport::default();
     for m in &set.models {
         match tx.model_name(&m.id).await? {
@@ -63,6 +85,8 @@ pub async fn import_into(
             Some(_) => {}
         }
     }
+    done += set.models.len() as u64;
+    tell(done);
     for id in set.undeclared_models() {
         if tx.add_model_if_missing(id).await? {
             report.models_added += 1;
@@ -98,6 +122,65 @@ pub async fn import_into(
                 Some(_) => {}
             }
         }
+        done += 1 + p.answers.len() as u64;
+        tell(done);
     }
+    tell(total);
     Ok(report)
+}
+
+/// Writes `audit` (its detail gaining `report`) for an import that was not a dry run.
+pub async fn log_import(
+    tx: &mut dyn CatalogueTx,
+    audit: Option<NewAudit>,
+    report: &ImportReport,
+) -> Result<(), StoreError> {
+    if let Some(mut audit) = audit {
+        if let serde_json::Value::Object(detail) = &mut audit.detail {
+            detail.insert(
+                "report".into(),
+                serde_json::to_value(report).map_err(|e| StoreError::Other(e.into()))?,
+            );
+        }
+        tx.append_audit(&audit).await?;
+    }
+    Ok(())
+}
+
+/// The registry fields of a model as the audit log shows them.
+fn registry_fields(name: &str, card: &ModelCard, status: ModelStatus) -> serde_json::Value {
+    serde_json::json!({
+        "name": name,
+        "organisation": card.organisation,
+        "licence": card.licence,
+        "size": card.size,
+        "url": card.url,
+        "status": status,
+    })
+}
+
+/// Replaces a model's registry fields and logs before and after; `None` if there is no such
+/// model. `update` must be normalised ([`ModelUpdate::normalised`]).
+pub async fn update_model(
+    tx: &mut dyn CatalogueTx,
+    id: &str,
+    update: &ModelUpdate,
+    mut audit: NewAudit,
+) -> Result<Option<RegistryModel>, StoreError> {
+    let Some(before) = tx.registry_model(id).await? else {
+        return Ok(None);
+    };
+    tx.put_registry(id, update).await?;
+    let after = RegistryModel {
+        name: update.name.clone(),
+        card: update.card(),
+        status: update.status,
+        ..before.clone()
+    };
+    audit.detail = serde_json::json!({
+        "before": registry_fields(&before.name, &before.card, before.status),
+        "after": registry_fields(&after.name, &after.card, after.status),
+    });
+    tx.append_audit(&audit).await?;
+    Ok(Some(after))
 }

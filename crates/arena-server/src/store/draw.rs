@@ -28,8 +28,8 @@ pub type DrawableAnswer = (String, String, String);
 #[derive(Debug, Default)]
 struct Index {
     version: i64,
-    /// Every model's display name, for the reveal.
-    names: std::collections::HashMap<String, String>,
+    /// Every model's display name and card, for the reveal.
+    models: std::collections::HashMap<String, ModelRef>,
     /// Prompts with two or more drawable answers: (prompt id, its models).
     prompts: Vec<(String, Vec<String>)>,
     /// Positions in `prompts` per category.
@@ -37,11 +37,11 @@ struct Index {
 }
 
 impl Index {
-    fn build(version: i64, mut rows: Vec<DrawableAnswer>, names: Vec<(String, String)>) -> Self {
+    fn build(version: i64, mut rows: Vec<DrawableAnswer>, models: Vec<ModelRef>) -> Self {
         rows.sort_unstable();
         let mut index = Index {
             version,
-            names: names.into_iter().collect(),
+            models: models.into_iter().map(|m| (m.id.clone(), m)).collect(),
             ..Index::default()
         };
         let mut i = 0;
@@ -92,8 +92,8 @@ impl Index {
 pub trait DrawSource: Send + Sync {
     async fn catalogue_version(&self) -> Result<i64, StoreError>;
     async fn drawable_answers(&self) -> Result<Vec<DrawableAnswer>, StoreError>;
-    /// Every model id and its display name.
-    async fn model_names(&self) -> Result<Vec<(String, String)>, StoreError>;
+    /// Every model with its display name and card.
+    async fn model_refs(&self) -> Result<Vec<ModelRef>, StoreError>;
     /// The prompt's category and text and the two models' answers, if all still exist.
     async fn battle_texts(
         &self,
@@ -156,9 +156,9 @@ impl DrawIndex {
             Some(index) if index.version == version => index,
             _ => {
                 let rows = source.drawable_answers().await?;
-                let names = source.model_names().await?;
+                let models = source.model_refs().await?;
                 let index = tokio::task::spawn_blocking(move || {
-                    Arc::new(Index::build(version, rows, names))
+                    Arc::new(Index::build(version, rows, models))
                 })
                 .await
                 .map_err(|e| StoreError::Other(e.into()))?;
@@ -170,8 +170,8 @@ impl DrawIndex {
         Ok(index)
     }
 
-    /// The two models of a battle with their display names as of the catalogue's current
-    /// version (a model the index does not know yet keeps its id as its name).
+    /// The two models of a battle with their display names and cards as of the catalogue's
+    /// current version (a model the index does not know yet keeps its id as its name).
     pub async fn reveal(
         &self,
         source: &dyn DrawSource,
@@ -179,18 +179,30 @@ impl DrawIndex {
         b: &str,
     ) -> Result<RevealedModels, StoreError> {
         let index = self.index(source).await?;
-        let model = |id: &str| ModelRef {
-            id: id.to_owned(),
-            name: index
-                .names
+        let model = |id: &str| {
+            index
+                .models
                 .get(id)
                 .cloned()
-                .unwrap_or_else(|| id.to_owned()),
+                .unwrap_or_else(|| ModelRef::named(id.to_owned(), id.to_owned()))
         };
         Ok(RevealedModels {
             a: model(a),
             b: model(b),
         })
+    }
+
+    /// `models` with the cards the registry has for them now (names as they were).
+    pub async fn with_cards(
+        &self,
+        source: &dyn DrawSource,
+        mut models: RevealedModels,
+    ) -> Result<RevealedModels, StoreError> {
+        let index = self.index(source).await?;
+        for m in [&mut models.a, &mut models.b] {
+            m.card = index.models.get(&m.id).and_then(|r| r.card.clone());
+        }
+        Ok(models)
     }
 
     /// A battle (of `category`, if given): picked from the index, its three texts read by key.

@@ -15,6 +15,7 @@ pub mod sqlite;
 use std::sync::Arc;
 
 use arena_core::Choice;
+use arena_core::admin::{AuditEntry, ModelUpdate, RegistryModel};
 use arena_core::api::{ModelRef, PromptView, PublicBattle, RevealedModels};
 use arena_core::battle_set::BattleSet;
 use async_trait::async_trait;
@@ -183,27 +184,67 @@ pub enum ReasonsUpdate {
     Closed { voted_at_ms: i64 },
 }
 
-/// What an import changed. Importing the same file twice changes nothing the second time.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct ImportReport {
-    pub models_added: u64,
-    pub models_renamed: u64,
-    pub prompts_added: u64,
-    pub prompts_changed: u64,
-    pub answers_added: u64,
-    pub answers_changed: u64,
+pub use arena_core::admin::ImportReport;
+
+/// A change an operator made, for the audit log (written in the change's own transaction).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAudit {
+    pub at_ms: i64,
+    /// The operator token's label.
+    pub operator: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: serde_json::Value,
 }
 
-impl ImportReport {
-    pub fn changed_anything(&self) -> bool {
-        *self != ImportReport::default()
-    }
+/// How to import: for real or as a dry run, heard by a progress callback, logged.
+#[derive(Default)]
+pub struct ImportOptions<'a> {
+    /// Do everything, count what would change, then roll back.
+    pub dry_run: bool,
+    /// Hears `(done, total)` items (models, prompts, answers) as they are stored.
+    pub progress: Option<&'a (dyn Fn(u64, u64) + Send + Sync)>,
+    /// Written to the audit log in the import's transaction (never for a dry run); its
+    /// `detail` gains the report.
+    pub audit: Option<NewAudit>,
 }
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Stores a whole battle set in one transaction: all of it or nothing.
-    async fn import(&self, set: &BattleSet) -> Result<ImportReport, StoreError>;
+    async fn import(&self, set: &BattleSet) -> Result<ImportReport, StoreError> {
+        self.import_with(set, ImportOptions::default()).await
+    }
+
+    /// [`Store::import`] with options: a dry run, progress, an audit entry.
+    async fn import_with(
+        &self,
+        set: &BattleSet,
+        options: ImportOptions<'_>,
+    ) -> Result<ImportReport, StoreError>;
+
+    /// Every model with its registry fields, by id.
+    async fn registry(&self) -> Result<Vec<RegistryModel>, StoreError>;
+
+    /// Replaces a model's registry fields and logs the change (before and after) in the same
+    /// transaction; `None` if there is no such model. A paused or retired model is no longer
+    /// drawn (on every server within a second).
+    async fn update_model(
+        &self,
+        id: &str,
+        update: &ModelUpdate,
+        audit: NewAudit,
+    ) -> Result<Option<RegistryModel>, StoreError>;
+
+    /// The audit log, newest first: up to `limit` entries with ids below `before_id`.
+    async fn audit_log(
+        &self,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// The two models with their registry cards (from the draw index, no query).
+    async fn with_cards(&self, models: RevealedModels) -> Result<RevealedModels, StoreError>;
 
     /// How many prompts can form a battle (have two or more answers).
     async fn battle_ready_prompts(&self) -> Result<u64, StoreError>;

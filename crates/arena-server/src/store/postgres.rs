@@ -10,6 +10,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use arena_core::admin::{AuditEntry, Licence, ModelUpdate, RegistryModel};
 use arena_core::api::{ModelRef, PublicBattle, RevealedModels};
 use arena_core::battle_set::BattleSet;
 use async_trait::async_trait;
@@ -20,15 +21,16 @@ use super::catalogue::{self, CatalogueTx};
 use super::draw::{DrawIndex, DrawSource, DrawableAnswer};
 use super::rows;
 use super::{
-    AuditVote, CAP_WINDOW_HOURS, DailyCaps, DrawnBattle, ExcludedCount, ImportReport, LeakedAnswer,
-    NewVote, ReasonCount, ReasonsUpdate, Recorded, Store, StoreError, StoredVote, VoteCount,
-    address_key, cap_flags, tally_hour, voter_key,
+    AuditVote, CAP_WINDOW_HOURS, DailyCaps, DrawnBattle, ExcludedCount, ImportOptions,
+    ImportReport, LeakedAnswer, NewAudit, NewVote, ReasonCount, ReasonsUpdate, Recorded, Store,
+    StoreError, StoredVote, VoteCount, address_key, cap_flags, tally_hour, voter_key,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// An answer may be drawn unless it names its model and no operator allowed it.
-const DRAWABLE: &str = "(a.identity_leak IS NULL OR a.leak_allowed)";
+const DRAWABLE: &str = "(a.identity_leak IS NULL OR a.leak_allowed) \
+     AND a.model_id IN (SELECT id FROM models WHERE status = 'active')";
 
 #[derive(Clone, Debug)]
 pub struct PgStore {
@@ -169,17 +171,61 @@ impl CatalogueTx for PgCatalogue {
             .await?;
         Ok(())
     }
+
+    async fn registry_model(&mut self, id: &str) -> Result<Option<RegistryModel>, StoreError> {
+        let sql = format!("{} WHERE m.id = $1", rows::REGISTRY);
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&mut *self.0)
+            .await?;
+        row.as_ref().map(rows::registry_model).transpose()
+    }
+
+    async fn put_registry(&mut self, id: &str, update: &ModelUpdate) -> Result<(), StoreError> {
+        sqlx::query(rows::PUT_REGISTRY)
+            .bind(id)
+            .bind(&update.name)
+            .bind(&update.organisation)
+            .bind(update.licence.map(Licence::as_str))
+            .bind(&update.size)
+            .bind(&update.url)
+            .bind(update.status.as_str())
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    async fn append_audit(&mut self, audit: &NewAudit) -> Result<(), StoreError> {
+        sqlx::query(rows::APPEND_AUDIT)
+            .bind(audit.at_ms)
+            .bind(&audit.operator)
+            .bind(&audit.action)
+            .bind(&audit.subject)
+            .bind(audit.detail.to_string())
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
 }
 
 #[async_trait]
 impl Store for PgStore {
-    async fn import(&self, set: &BattleSet) -> Result<ImportReport, StoreError> {
+    async fn import_with(
+        &self,
+        set: &BattleSet,
+        options: ImportOptions<'_>,
+    ) -> Result<ImportReport, StoreError> {
         let mut tx = PgCatalogue(self.pool.begin().await?);
         // One import at a time across every server; votes go on meanwhile.
         sqlx::query("SELECT pg_advisory_xact_lock(7413001)")
             .execute(&mut *tx.0)
             .await?;
-        let report = catalogue::import_into(&mut tx, set).await?;
+        let report = catalogue::import_into(&mut tx, set, options.progress).await?;
+        if options.dry_run {
+            tx.0.rollback().await?;
+            return Ok(report);
+        }
+        catalogue::log_import(&mut tx, options.audit, &report).await?;
         if report.changed_anything() {
             sqlx::query("UPDATE catalogue_version SET version = version + 1")
                 .execute(&mut *tx.0)
@@ -188,6 +234,47 @@ impl Store for PgStore {
         tx.0.commit().await?;
         self.draws.invalidate();
         Ok(report)
+    }
+
+    async fn registry(&self) -> Result<Vec<RegistryModel>, StoreError> {
+        let sql = format!("{} ORDER BY m.id", rows::REGISTRY);
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(rows::registry_model).collect()
+    }
+
+    async fn update_model(
+        &self,
+        id: &str,
+        update: &ModelUpdate,
+        audit: NewAudit,
+    ) -> Result<Option<RegistryModel>, StoreError> {
+        let mut tx = PgCatalogue(self.pool.begin().await?);
+        let updated = catalogue::update_model(&mut tx, id, update, audit).await?;
+        if updated.is_some() {
+            sqlx::query("UPDATE catalogue_version SET version = version + 1")
+                .execute(&mut *tx.0)
+                .await?;
+        }
+        tx.0.commit().await?;
+        self.draws.invalidate();
+        Ok(updated)
+    }
+
+    async fn audit_log(
+        &self,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows = sqlx::query(rows::AUDIT_LOG)
+            .bind(before_id.unwrap_or(i64::MAX))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rows::audit_entry).collect()
+    }
+
+    async fn with_cards(&self, models: RevealedModels) -> Result<RevealedModels, StoreError> {
+        self.draws.with_cards(self, models).await
     }
 
     async fn battle_ready_prompts(&self) -> Result<u64, StoreError> {
@@ -511,7 +598,7 @@ impl Store for PgStore {
         .fetch_all(&self.pool)
         .await?
         .into_iter()
-        .map(|(id, name)| ModelRef { id, name })
+        .map(|(id, name)| ModelRef::named(id, name))
         .collect())
     }
 
@@ -555,10 +642,9 @@ impl DrawSource for PgStore {
         )
     }
 
-    async fn model_names(&self) -> Result<Vec<(String, String)>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, name FROM models")
-            .fetch_all(&self.pool)
-            .await?)
+    async fn model_refs(&self) -> Result<Vec<ModelRef>, StoreError> {
+        let rows = sqlx::query(rows::MODEL_REFS).fetch_all(&self.pool).await?;
+        rows.iter().map(rows::model_ref).collect()
     }
 
     async fn battle_texts(
@@ -697,14 +783,8 @@ async fn write_vote(
     }
     Ok(Recorded::Stored {
         models: RevealedModels {
-            a: ModelRef {
-                id: vote.model_a.clone(),
-                name: row.try_get(1)?,
-            },
-            b: ModelRef {
-                id: vote.model_b.clone(),
-                name: row.try_get(2)?,
-            },
+            a: ModelRef::named(vote.model_a.clone(), row.try_get(1)?),
+            b: ModelRef::named(vote.model_b.clone(), row.try_get(2)?),
         },
         counted: flags.is_empty(),
     })

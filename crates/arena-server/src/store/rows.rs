@@ -122,14 +122,103 @@ where
     Ok(super::StoredVote {
         choice: choice(&r.try_get::<String, _>(0)?)?,
         models: RevealedModels {
-            a: ModelRef {
-                id: r.try_get(1)?,
-                name: r.try_get(2)?,
-            },
-            b: ModelRef {
-                id: r.try_get(3)?,
-                name: r.try_get(4)?,
-            },
+            a: ModelRef::named(r.try_get(1)?, r.try_get(2)?),
+            b: ModelRef::named(r.try_get(3)?, r.try_get(4)?),
         },
     })
 }
+
+/// A card from its four optional columns; `None` when nothing is known.
+fn card(
+    organisation: Option<String>,
+    licence: Option<String>,
+    size: Option<String>,
+    url: Option<String>,
+) -> Result<arena_core::admin::ModelCard, StoreError> {
+    let licence = licence
+        .map(|l| {
+            arena_core::admin::Licence::parse(&l)
+                .ok_or_else(|| StoreError::Other(anyhow::anyhow!("unknown licence {l:?}")))
+        })
+        .transpose()?;
+    Ok(arena_core::admin::ModelCard {
+        organisation,
+        licence,
+        size,
+        url,
+    })
+}
+
+/// `id, name, organisation, licence, size, url` (see [`MODEL_REFS`])
+pub fn model_ref<'r, R>(r: &'r R) -> Result<arena_core::api::ModelRef, StoreError>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let card = card(r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?)?;
+    Ok(arena_core::api::ModelRef {
+        id: r.try_get(0)?,
+        name: r.try_get(1)?,
+        card: (!card.is_empty()).then_some(card),
+    })
+}
+
+/// Every model with what citizens may learn of it at the reveal.
+pub const MODEL_REFS: &str = "SELECT id, name, organisation, licence, size, url FROM models";
+
+/// Models with their registry fields and answers; append a `WHERE` on `m.id` or an `ORDER BY`.
+pub const REGISTRY: &str = "SELECT m.id, m.name, m.organisation, m.licence, m.size, m.url, \
+     m.status, (SELECT COUNT(*) FROM answers a WHERE a.model_id = m.id) FROM models m";
+
+/// A row of [`REGISTRY`].
+pub fn registry_model<'r, R>(r: &'r R) -> Result<arena_core::admin::RegistryModel, StoreError>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let status: String = r.try_get(6)?;
+    Ok(arena_core::admin::RegistryModel {
+        id: r.try_get(0)?,
+        name: r.try_get(1)?,
+        card: card(r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?)?,
+        status: arena_core::admin::ModelStatus::parse(&status)
+            .ok_or_else(|| StoreError::Other(anyhow::anyhow!("unknown status {status:?}")))?,
+        answers: count(r.try_get(7)?),
+    })
+}
+
+/// The audit log, newest first; binds: the id to stay below, the most rows.
+pub const AUDIT_LOG: &str = "SELECT id, at_ms, operator, action, subject, detail \
+     FROM operator_audit WHERE id < $1 ORDER BY id DESC LIMIT $2";
+
+/// A row of [`AUDIT_LOG`].
+pub fn audit_entry<'r, R>(r: &'r R) -> Result<arena_core::admin::AuditEntry, StoreError>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let detail: String = r.try_get(5)?;
+    Ok(arena_core::admin::AuditEntry {
+        id: r.try_get(0)?,
+        at_ms: r.try_get(1)?,
+        operator: r.try_get(2)?,
+        action: r.try_get(3)?,
+        subject: r.try_get(4)?,
+        detail: serde_json::from_str(&detail).map_err(|e| StoreError::Other(e.into()))?,
+    })
+}
+
+/// Adds an audit entry; binds in the column order.
+pub const APPEND_AUDIT: &str = "INSERT INTO operator_audit (at_ms, operator, action, subject, \
+     detail) VALUES ($1, $2, $3, $4, $5)";
+
+/// Writes the registry fields; binds: id, name, organisation, licence, size, url, status.
+pub const PUT_REGISTRY: &str = "UPDATE models SET name = $2, organisation = $3, licence = $4, \
+     size = $5, url = $6, status = $7 WHERE id = $1";

@@ -10,7 +10,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use arena_core::api::{ModelRef, PublicBattle};
+use arena_core::admin::{AuditEntry, Licence, ModelUpdate, RegistryModel};
+use arena_core::api::{ModelRef, PublicBattle, RevealedModels};
 use arena_core::battle_set::BattleSet;
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -21,9 +22,9 @@ use super::catalogue::{self, CatalogueTx};
 use super::draw::{DrawIndex, DrawSource, DrawableAnswer};
 use super::rows;
 use super::{
-    AuditVote, CAP_WINDOW_HOURS, DailyCaps, DrawnBattle, ExcludedCount, ImportReport, LeakedAnswer,
-    NewVote, ReasonCount, ReasonsUpdate, Recorded, Store, StoreError, StoredVote, VoteCount,
-    address_key, tally_hour, voter_key,
+    AuditVote, CAP_WINDOW_HOURS, DailyCaps, DrawnBattle, ExcludedCount, ImportOptions,
+    ImportReport, LeakedAnswer, NewAudit, NewVote, ReasonCount, ReasonsUpdate, Recorded, Store,
+    StoreError, StoredVote, VoteCount, address_key, tally_hour, voter_key,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -60,7 +61,7 @@ struct VoteJob {
 /// What the writer did with a vote (the caller adds the models' names).
 enum Written {
     Stored { counted: bool },
-    Duplicate(StoredVote),
+    Duplicate(Box<StoredVote>),
 }
 
 impl SqliteStore {
@@ -137,7 +138,8 @@ fn is_in_memory(url: &str) -> bool {
 }
 
 /// An answer may be drawn unless it names its model and no operator allowed it.
-const DRAWABLE: &str = "(a.identity_leak IS NULL OR a.leak_allowed = 1)";
+const DRAWABLE: &str = "(a.identity_leak IS NULL OR a.leak_allowed = 1) \
+     AND a.model_id IN (SELECT id FROM models WHERE status = 'active')";
 
 /// An import's reads and writes inside one SQLite transaction.
 struct SqliteCatalogue(sqlx::Transaction<'static, sqlx::Sqlite>);
@@ -245,14 +247,58 @@ impl CatalogueTx for SqliteCatalogue {
             .await?;
         Ok(())
     }
+
+    async fn registry_model(&mut self, id: &str) -> Result<Option<RegistryModel>, StoreError> {
+        let sql = format!("{} WHERE m.id = $1", rows::REGISTRY);
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&mut *self.0)
+            .await?;
+        row.as_ref().map(rows::registry_model).transpose()
+    }
+
+    async fn put_registry(&mut self, id: &str, update: &ModelUpdate) -> Result<(), StoreError> {
+        sqlx::query(rows::PUT_REGISTRY)
+            .bind(id)
+            .bind(&update.name)
+            .bind(&update.organisation)
+            .bind(update.licence.map(Licence::as_str))
+            .bind(&update.size)
+            .bind(&update.url)
+            .bind(update.status.as_str())
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    async fn append_audit(&mut self, audit: &NewAudit) -> Result<(), StoreError> {
+        sqlx::query(rows::APPEND_AUDIT)
+            .bind(audit.at_ms)
+            .bind(&audit.operator)
+            .bind(&audit.action)
+            .bind(&audit.subject)
+            .bind(audit.detail.to_string())
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
 }
 
 #[async_trait]
 impl Store for SqliteStore {
-    async fn import(&self, set: &BattleSet) -> Result<ImportReport, StoreError> {
+    async fn import_with(
+        &self,
+        set: &BattleSet,
+        options: ImportOptions<'_>,
+    ) -> Result<ImportReport, StoreError> {
         // IMMEDIATE takes the write lock up front, so a concurrent vote waits instead of failing.
         let mut tx = SqliteCatalogue(self.pool.begin_with("BEGIN IMMEDIATE").await?);
-        let report = catalogue::import_into(&mut tx, set).await?;
+        let report = catalogue::import_into(&mut tx, set, options.progress).await?;
+        if options.dry_run {
+            tx.0.rollback().await?;
+            return Ok(report);
+        }
+        catalogue::log_import(&mut tx, options.audit, &report).await?;
         if report.changed_anything() {
             sqlx::query("UPDATE catalogue_version SET version = version + 1")
                 .execute(&mut *tx.0)
@@ -261,6 +307,47 @@ impl Store for SqliteStore {
         tx.0.commit().await?;
         self.draws.invalidate();
         Ok(report)
+    }
+
+    async fn registry(&self) -> Result<Vec<RegistryModel>, StoreError> {
+        let sql = format!("{} ORDER BY m.id", rows::REGISTRY);
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(rows::registry_model).collect()
+    }
+
+    async fn update_model(
+        &self,
+        id: &str,
+        update: &ModelUpdate,
+        audit: NewAudit,
+    ) -> Result<Option<RegistryModel>, StoreError> {
+        let mut tx = SqliteCatalogue(self.pool.begin_with("BEGIN IMMEDIATE").await?);
+        let updated = catalogue::update_model(&mut tx, id, update, audit).await?;
+        if updated.is_some() {
+            sqlx::query("UPDATE catalogue_version SET version = version + 1")
+                .execute(&mut *tx.0)
+                .await?;
+        }
+        tx.0.commit().await?;
+        self.draws.invalidate();
+        Ok(updated)
+    }
+
+    async fn audit_log(
+        &self,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows = sqlx::query(rows::AUDIT_LOG)
+            .bind(before_id.unwrap_or(i64::MAX))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rows::audit_entry).collect()
+    }
+
+    async fn with_cards(&self, models: RevealedModels) -> Result<RevealedModels, StoreError> {
+        self.draws.with_cards(self, models).await
     }
 
     async fn battle_ready_prompts(&self) -> Result<u64, StoreError> {
@@ -302,7 +389,7 @@ impl Store for SqliteStore {
             }
         };
         match written {
-            Written::Duplicate(earlier) => Ok(Recorded::Duplicate(earlier)),
+            Written::Duplicate(earlier) => Ok(Recorded::Duplicate(*earlier)),
             Written::Stored { counted } => {
                 let models = self
                     .draws
@@ -318,12 +405,7 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| {
-                Ok(ModelRef {
-                    id: r.try_get(0)?,
-                    name: r.try_get(1)?,
-                })
-            })
+            .map(|r| Ok(ModelRef::named(r.try_get(0)?, r.try_get(1)?)))
             .collect()
     }
 
@@ -646,10 +728,9 @@ impl DrawSource for SqliteStore {
         )
     }
 
-    async fn model_names(&self) -> Result<Vec<(String, String)>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, name FROM models")
-            .fetch_all(&self.pool)
-            .await?)
+    async fn model_refs(&self) -> Result<Vec<ModelRef>, StoreError> {
+        let rows = sqlx::query(rows::MODEL_REFS).fetch_all(&self.pool).await?;
+        rows.iter().map(rows::model_ref).collect()
     }
 
     async fn battle_texts(
@@ -776,7 +857,7 @@ async fn write_vote(
         });
     }
     match stored(conn, &vote.battle_id).await? {
-        Some(earlier) => Ok(Written::Duplicate(earlier)),
+        Some(earlier) => Ok(Written::Duplicate(Box::new(earlier))),
         None => Err(StoreError::BattleGone),
     }
 }

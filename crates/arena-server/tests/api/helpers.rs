@@ -54,6 +54,23 @@ pub struct Options {
     pub database: Option<PathBuf>,
     /// On PostgreSQL: this database (another test app's) instead of a new one.
     pub database_url: Option<String>,
+    /// Operator tokens (by default [`OPERATOR_TOKEN`], labelled [`OPERATOR_LABEL`]).
+    pub operators: arena_server::operator::OperatorTokens,
+    /// Largest operator upload, in bytes.
+    pub max_upload_bytes: usize,
+}
+
+/// The operator token of a test arena, and its label in the audit log.
+pub const OPERATOR_TOKEN: &str = "kaiop_test-token-for-the-api-suite";
+pub const OPERATOR_LABEL: &str = "심사팀";
+
+/// `label:sha256(token)`, as ARENA_OPERATOR_TOKEN_SHA256 holds it.
+pub fn operator_entry(label: &str, token: &str) -> String {
+    use sha2::Digest;
+    format!(
+        "{label}:{}",
+        hex::encode(sha2::Sha256::digest(token.as_bytes()))
+    )
 }
 
 /// The rules of "votes the public can trust" switched off: what the tests of plain voting rely
@@ -82,6 +99,10 @@ impl Default for Options {
             worker: true,
             database: None,
             database_url: None,
+            operators: operator_entry(OPERATOR_LABEL, OPERATOR_TOKEN)
+                .parse()
+                .unwrap(),
+            max_upload_bytes: 1024 * 1024,
         }
     }
 }
@@ -142,6 +163,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         settings: Settings {
             token_ttl: options.token_ttl,
             secure_cookies: false,
+            operators: options.operators,
+            max_upload_bytes: options.max_upload_bytes,
         },
         trust: options.trust,
         rating: RatingOptions {
@@ -203,6 +226,13 @@ impl TestApp {
             .unwrap();
         assert_eq!(res.status(), 200);
         res.json().await.unwrap()
+    }
+
+    /// A request to the operator API with the test operator's token.
+    pub fn admin(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(&format!("/api/v1/admin{path}")))
+            .bearer_auth(OPERATOR_TOKEN)
     }
 
     /// `GET path`, answered 200 with JSON of type `T`.
@@ -320,6 +350,16 @@ impl TestApp {
             TestDb::Postgres(pool) => {
                 sqlx::query(sql).execute(pool).await.unwrap();
             }
+        }
+    }
+}
+
+impl TestApp {
+    /// Runs a statement both stores speak; its error, if it fails.
+    pub async fn try_execute(&self, sql: &str) -> Result<(), sqlx::Error> {
+        match &self.db {
+            TestDb::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+            TestDb::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(drop),
         }
     }
 }

@@ -7,6 +7,7 @@
 #[path = "../support/postgres.rs"]
 mod pg;
 
+mod admin;
 mod battle;
 mod helpers;
 mod import;
