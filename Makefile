@@ -21,14 +21,18 @@ bootstrap-tests:
 	@scripts/bootstrap.sh --for-tests
 
 # The web apps in release (wasm-opt -Oz): the light battle app (battle.html, served at / and
-# /embed) and the full app (index.html, every other page), then gzip and brotli copies beside the
-# files for the server to send (scripts/compress.mjs, with Node's zlib). Trunk names every
-# build's page index.html and replaces its dist/, so the battle app is built aside and copied in.
+# /embed), the operators' app (admin.html, /admin) and the full app (index.html, every other
+# page), then gzip and brotli copies beside the files for the server to send
+# (scripts/compress.mjs, with Node's zlib). Trunk names every build's page index.html and
+# replaces its dist/, so the battle and operators' apps are built aside and copied in.
 web:
 	trunk build --release --dist target/web-battle battle.html
+	trunk build --release --dist target/web-admin admin.html
 	trunk build --release
 	@cp target/web-battle/index.html dist/battle.html
 	@cp target/web-battle/kai-arena-battle-* dist/
+	@cp target/web-admin/index.html dist/admin.html
+	@cp target/web-admin/kai-arena-admin-* dist/
 	@node scripts/compress.mjs dist
 
 server:

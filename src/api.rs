@@ -32,6 +32,8 @@ pub enum ApiError {
         message: String,
         /// Seconds to wait before asking again (`Retry-After`), when the server said.
         retry_after: Option<u64>,
+        /// With `bad_import`: every problem, `file:line: message`.
+        problems: Vec<String>,
     },
     /// The server answered with something this app cannot read.
     Decode(String),
@@ -94,6 +96,18 @@ impl ApiError {
                 codes::NO_VOTE => t(
                     "이 대결의 투표를 찾지 못했습니다.",
                     "The vote of this battle was not found.",
+                ),
+                codes::UNAUTHORIZED => t(
+                    "운영자 토큰이 맞지 않습니다. 토큰을 다시 확인해 주세요.",
+                    "The operator token was not accepted. Please check it and try again.",
+                ),
+                codes::BAD_IMPORT => t(
+                    "파일에 문제가 있어 아무것도 저장하지 않았습니다. 아래 줄을 고친 뒤 다시 올려 주세요.",
+                    "The files have problems, so nothing was stored. Fix the lines below and upload again.",
+                ),
+                _ if *status == 413 => t(
+                    "파일이 너무 큽니다. 나누어 올려 주세요.",
+                    "The upload is too large. Please split it into smaller files.",
                 ),
                 codes::POW_REQUIRED => t(
                     "자동 확인을 마치지 못했습니다. 잠시 후 다시 시도해 주세요.",
@@ -165,6 +179,7 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, Refusal> {
                 code: body.error.code,
                 message: body.error.message,
                 retry_after,
+                problems: body.problems,
             },
             challenge: body.pow,
         }),
@@ -173,6 +188,7 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, Refusal> {
             code: String::new(),
             message: response.status_text(),
             retry_after,
+            problems: Vec::new(),
         }
         .into()),
     }
@@ -361,4 +377,82 @@ async fn next_task() {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// The operator API (`/api/v1/admin/…`), each request with the operator's bearer token.
+pub mod admin {
+    use arena_core::admin::{AuditEntry, ImportJob, ImportUpload, ModelUpdate, RegistryModel};
+    use arena_core::api::API_PREFIX;
+    use gloo_net::http::{Request, RequestBuilder};
+    use serde::de::DeserializeOwned;
+
+    use super::{ApiError, read};
+
+    fn with_token(request: RequestBuilder, token: &str) -> RequestBuilder {
+        request.header("authorization", &format!("Bearer {token}"))
+    }
+
+    async fn send<T: DeserializeOwned>(request: Request) -> Result<T, ApiError> {
+        let response = request
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        read(response).await.map_err(|r| r.error)
+    }
+
+    async fn get<T: DeserializeOwned>(token: &str, path: &str) -> Result<T, ApiError> {
+        let request = with_token(Request::get(&format!("{API_PREFIX}/admin{path}")), token)
+            .build()
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        send(request).await
+    }
+
+    async fn with_body<B: serde::Serialize, T: DeserializeOwned>(
+        request: RequestBuilder,
+        token: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let request = with_token(request, token)
+            .json(body)
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        send(request).await
+    }
+
+    pub async fn models(token: &str) -> Result<Vec<RegistryModel>, ApiError> {
+        get(token, "/models").await
+    }
+
+    pub async fn update_model(
+        token: &str,
+        id: &str,
+        update: &ModelUpdate,
+    ) -> Result<RegistryModel, ApiError> {
+        let path = format!(
+            "{API_PREFIX}/admin/models/{}",
+            js_sys::encode_uri_component(id)
+        );
+        with_body(Request::put(&path), token, update).await
+    }
+
+    pub async fn audit(token: &str) -> Result<Vec<AuditEntry>, ApiError> {
+        get(token, "/audit?limit=100").await
+    }
+
+    /// Starts an import (or a dry run); 422 carries every bad line in `problems`.
+    pub async fn import(token: &str, upload: &ImportUpload) -> Result<ImportJob, ApiError> {
+        with_body(
+            Request::post(&format!("{API_PREFIX}/admin/imports")),
+            token,
+            upload,
+        )
+        .await
+    }
+
+    pub async fn import_job(token: &str, id: &str) -> Result<ImportJob, ApiError> {
+        get(
+            token,
+            &format!("/imports/{}", js_sys::encode_uri_component(id)),
+        )
+        .await
+    }
 }

@@ -3,6 +3,7 @@
 //!   no leaderboard maths; its links load the other pages;
 //! - the full app (`App`): every page under a client-side router (the battle too, so moving
 //!   between pages needs no reload);
+//! - the operators' app (`AdminApp`, `/admin`): their pages only, over the operator API;
 //! - and the embed (`EmbedApp`, `/embed`, framed by other sites): only the battle, in a box that
 //!   tells its host page how tall it is (`routes/embed.rs`).
 
@@ -15,8 +16,8 @@ use crate::components::site_header::SiteHeader;
 use crate::i18n::{self, tr};
 use crate::outbox::Outbox;
 use crate::routes::{
-    about::AboutPage, battle::BattlePage, embed::EmbedPage, leaderboard::LeaderboardPage,
-    privacy::PrivacyPage, webmasters::WebmastersPage,
+    about::AboutPage, admin::AdminPage, battle::BattlePage, embed::EmbedPage,
+    leaderboard::LeaderboardPage, privacy::PrivacyPage, webmasters::WebmastersPage,
 };
 
 /// The path of the embedded arena (`public/embed.js` frames it).
@@ -54,6 +55,21 @@ pub fn BattleApp() -> impl IntoView {
         <SiteHeader path=Signal::stored("/".to_owned())/>
         <main id="main" tabindex="-1" class="container">
             <BattlePage/>
+        </main>
+        <SiteFooter/>
+    }
+}
+
+/// The operators' pages (`admin.html`, `/admin`): an app of its own, so citizens' pages do not
+/// carry them.
+#[component]
+pub fn AdminApp() -> impl IntoView {
+    i18n::provide();
+    view! {
+        <SkipLink/>
+        <SiteHeader path=Signal::stored("/admin".to_owned())/>
+        <main id="main" tabindex="-1" class="container">
+            <AdminPage/>
         </main>
         <SiteFooter/>
     }

@@ -15,7 +15,7 @@ pub mod outbox;
 pub mod routes;
 pub mod voter;
 
-pub use app::{App, BattleApp, EmbedApp};
+pub use app::{AdminApp, App, BattleApp, EmbedApp};
 
 /// Replaces the page's loading placeholder with the full app (every page, client-side routed),
 /// or at [`app::EMBED_PATH`] with only the battle, for another site's frame.
@@ -28,6 +28,11 @@ pub fn mount() {
 /// the full app.
 pub fn mount_battle() {
     mount_with(BattleApp);
+}
+
+/// The operators' app (`admin.html`, served at `/admin`).
+pub fn mount_admin() {
+    mount_with(AdminApp);
 }
 
 fn mount_with<V: leptos::IntoView + 'static>(app: fn() -> V) {

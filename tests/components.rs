@@ -74,6 +74,47 @@ async fn answer_card_reveals_its_model_when_told() {
         .unwrap();
     assert!(name.ends_with("하늘 (샘플)"), "{name}");
     assert!(find(&root, ".answer-card.chosen").is_some());
+    // Nothing known of the model: no card at all.
+    assert!(find(&root, "[data-testid=card-b]").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn answer_card_shows_what_the_registry_knows_of_its_model() {
+    use arena_core::admin::{Licence, ModelCard};
+    let root = container();
+    let card = ModelCard {
+        organisation: Some("가상 연구소".into()),
+        licence: Some(Licence::Closed),
+        size: None,
+        url: Some("https://example.org/m".into()),
+    };
+    let model = ModelRef {
+        card: Some(card),
+        ..ModelRef::named("m".into(), "하늘 (샘플)".into())
+    };
+    mount_to(root.clone(), move || {
+        view! { <AnswerCard side=Side::A html=render_html("답") model=Signal::stored(Some(model.clone())) chosen=Signal::stored(false)/> }
+    })
+    .forget();
+    leptos::task::tick().await;
+    let card = find(&root, "[data-testid=card-a]").unwrap();
+    let text = card.text_content().unwrap();
+    assert!(text.contains("개발가상 연구소"), "{text}");
+    assert!(text.contains("라이선스비공개"), "{text}");
+    assert!(
+        !text.contains("크기"),
+        "an unknown size is not shown: {text}"
+    );
+    let link = find(&root, "[data-testid=card-a] a").unwrap();
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("https://example.org/m")
+    );
+    assert_eq!(link.get_attribute("target").as_deref(), Some("_blank"));
+    assert_eq!(
+        link.get_attribute("rel").as_deref(),
+        Some("noopener noreferrer")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -171,6 +212,7 @@ fn a_rate_limit_says_how_long_to_wait_in_korean() {
         code: arena_core::api::codes::RATE_LIMITED.into(),
         message: "rate limited".into(),
         retry_after,
+        problems: Vec::new(),
     };
     assert_eq!(
         limited(Some(30)).user_message(kai_arena::i18n::Lang::Ko),
@@ -189,6 +231,7 @@ fn a_rate_limit_says_how_long_to_wait_in_korean() {
         code: String::new(),
         message: "Too Many Requests".into(),
         retry_after: Some(3600),
+        problems: Vec::new(),
     };
     assert_eq!(
         from_a_proxy.user_message(kai_arena::i18n::Lang::Ko),

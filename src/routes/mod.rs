@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub mod about;
+pub mod admin;
 pub mod battle;
 pub mod embed;
 pub mod leaderboard;

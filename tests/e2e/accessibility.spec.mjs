@@ -5,29 +5,13 @@
 // and forced colors (high contrast: every control keeps a visible edge).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { launch, openPage, BASE_URL } from './browser.mjs';
 import { BattlePage } from './pages/battle-page.mjs';
+import { axeViolations } from './support/axe.mjs';
 
 let browser;
-let axeSource;
-before(async () => {
-  browser = await launch();
-  const require = createRequire(import.meta.url);
-  axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-});
+before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function axeViolations(page) {
-  // Colours are judged at rest: a button waking up fades its colours in (a 0.15 s transition),
-  // and axe would read a mix halfway through.
-  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity));
-  // evaluate() runs through the DevTools protocol, so the page's CSP does not block axe.
-  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 const PAGES = [
   ['leaderboard', '/leaderboard', (p) => p.getByTestId('verification').locator('.notice-success, .notice-danger, .notice-info:not(:has(.spinner))').first().waitFor()],

@@ -1,5 +1,6 @@
 //! Serves the built web app from `dist/`: hashed assets cached for a year, `battle.html` (the
-//! light battle app) at `/` and `/embed`, `index.html` (the full app) for every other app route
+//! light battle app) at `/` and `/embed`, `admin.html` (the operators' app, never framed) at
+//! `/admin`, `index.html` (the full app) for every other app route
 //! (so `/leaderboard` can be reloaded or shared), brotli and gzip files made at build time where
 //! they exist, and a Content-Security-Policy that allows exactly the app's own
 //! scripts: the answers are inserted as HTML, and this is the second line of defence.
@@ -96,6 +97,8 @@ fn parse_origin(origin: &str) -> Option<String> {
 pub struct IndexPage {
     full: Option<Page>,
     battle: Option<Page>,
+    /// `admin.html`, the operators' app: never framed, not indexed.
+    admin: Option<Page>,
 }
 
 #[derive(Clone, Debug)]
@@ -162,6 +165,14 @@ impl IndexPage {
         Ok(IndexPage {
             full: Page::load(&dist.join("index.html"), framing)?,
             battle: Page::load(&dist.join("battle.html"), framing)?,
+            // No site may frame the operators' pages (a click in a frame could change a model).
+            admin: Page::load(
+                &dist.join("admin.html"),
+                &Framing {
+                    site: "'none'".into(),
+                    embed: "'none'".into(),
+                },
+            )?,
         })
     }
 
@@ -182,6 +193,21 @@ impl IndexPage {
         match self.battle.as_ref().or(self.full.as_ref()) {
             Some(page) => page.response(&page.csp),
             None => not_built(),
+        }
+    }
+
+    /// `/admin`: the operators' app where it is built.
+    fn admin_response(&self) -> Response {
+        match self.admin.as_ref() {
+            Some(page) => {
+                let mut response = page.response(&page.csp);
+                response.headers_mut().insert(
+                    axum::http::HeaderName::from_static("x-robots-tag"),
+                    HeaderValue::from_static("noindex, nofollow"),
+                );
+                response
+            }
+            None => self.response(),
         }
     }
 
@@ -266,6 +292,11 @@ pub fn routes<S: Clone + Send + Sync + 'static>(dist: PathBuf, index: IndexPage)
         .fallback(spa_fallback);
     let for_embed = for_root.clone();
     let for_full = for_root.clone();
+    let for_admin = for_root.clone();
+    let admin = axum::routing::get(move || {
+        let index = for_admin.clone();
+        async move { index.admin_response() }
+    });
     let root = axum::routing::get(move || {
         let index = for_root.clone();
         async move { index.battle_response() }
@@ -284,6 +315,9 @@ pub fn routes<S: Clone + Send + Sync + 'static>(dist: PathBuf, index: IndexPage)
         .route("/index.html", full)
         .route("/embed", embed.clone())
         .route("/embed/", embed)
+        .route("/admin", admin.clone())
+        .route("/admin/", admin.clone())
+        .route("/admin.html", admin)
         .fallback_service(files)
         .layer(middleware::from_fn(cache_headers))
 }

@@ -161,3 +161,41 @@ async fn the_battle_app_serves_the_first_page_and_the_full_app_the_others() {
         assert!(csp.contains(&format!("'sha256-{hash}'")), "{path}: {csp}");
     }
 }
+
+/// The operators' app at `/admin`: a page of its own that no site may frame and no search
+/// engine should list.
+#[tokio::test]
+async fn the_operators_app_is_served_at_admin_never_framed() {
+    let dist = fake_dist();
+    let admin = "<!DOCTYPE html><html lang=\"ko\"><head><script type=\"module\">import init from '/kai-arena-admin-0123456789abcdef.js';init();</script></head><body></body></html>";
+    std::fs::write(dist.path().join("admin.html"), admin).unwrap();
+    let app = spawn_app_with(Options {
+        dist: Some(dist.path().to_path_buf()),
+        framing: Framing::new("'self' https://portal.example.go.kr", "https://www.gov.kr").unwrap(),
+        ..Options::default()
+    })
+    .await;
+    for path in ["/admin", "/admin/"] {
+        let res = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.ends_with("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(res.headers()["x-robots-tag"], "noindex, nofollow");
+        assert!(res.text().await.unwrap().contains("kai-arena-admin-"));
+    }
+    // The other pages keep their own framing.
+    let res = app
+        .client
+        .get(app.url("/leaderboard"))
+        .send()
+        .await
+        .unwrap();
+    let csp = res.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'self' https://portal.example.go.kr"),
+        "{csp}"
+    );
+}

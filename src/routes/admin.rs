@@ -1,0 +1,655 @@
+//! `/admin`: the operators' pages, over the operator API. An operator signs in with a token
+//! (kept in this tab's `sessionStorage` only, gone when the tab closes), then:
+//! - **models**: display name, maker, licence, size, link and status (paused and retired
+//!   models are not drawn);
+//! - **import**: a battle-set file or a FastChat set, always checked first (a dry run: every
+//!   `file:line` problem, or what would change), then stored with a progress bar;
+//! - **audit log**: every change, when, by which token.
+
+use arena_core::admin::{
+    AuditEntry, ImportJob, ImportReport, ImportUpload, JobState, Licence, ModelStatus, ModelUpdate,
+    RegistryModel, UploadFile,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::format;
+use crate::i18n::{Lang, tr, use_lang};
+
+const TOKEN_KEY: &str = "kai-operator";
+
+/// An error as operators read it: for input the server refused (400), its own reason, which
+/// names the field ("url must be an http:// or https:// address").
+fn message(e: &ApiError, lang: Lang) -> String {
+    match e {
+        ApiError::Server {
+            status: 400,
+            message,
+            ..
+        } => format!(
+            "{} {message}",
+            lang.pick("입력한 값을 확인해 주세요:", "Please check the values:")
+        ),
+        other => other.user_message(lang),
+    }
+}
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn stored_token() -> Option<String> {
+    session()?.get_item(TOKEN_KEY).ok().flatten()
+}
+
+/// Waits `ms` milliseconds without holding the page.
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let token = RwSignal::new(stored_token());
+    let sign_out = move |_| {
+        if let Some(s) = session() {
+            let _ = s.remove_item(TOKEN_KEY);
+        }
+        token.set(None);
+    };
+    view! {
+        <article class="admin" aria-labelledby="admin-heading" data-testid="admin-page">
+            <div class="admin-top">
+                <h1 id="admin-heading" class="page-title">{tr("운영자 화면", "Operators")}</h1>
+                {move || token.get().is_some().then(|| view! {
+                    <button type="button" class="btn btn-secondary" on:click=sign_out data-testid="operator-sign-out">
+                        {tr("나가기", "Sign out")}
+                    </button>
+                })}
+            </div>
+            {move || match token.get() {
+                None => view! { <SignIn token=token/> }.into_any(),
+                Some(t) => view! { <Console token=t/> }.into_any(),
+            }}
+        </article>
+    }
+}
+
+#[component]
+fn SignIn(token: RwSignal<Option<String>>) -> impl IntoView {
+    let lang = use_lang();
+    let input = NodeRef::<leptos::html::Input>::new();
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(value) = input.get().map(|i| i.value().trim().to_owned()) else {
+            return;
+        };
+        if value.is_empty() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match api::admin::models(&value).await {
+                Ok(_) => {
+                    if let Some(s) = session() {
+                        let _ = s.set_item(TOKEN_KEY, &value);
+                    }
+                    token.set(Some(value));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.try_set(false);
+        });
+    };
+    view! {
+        <form class="admin-sign-in" on:submit=submit>
+            <p>{tr(
+                "운영 기관이 발급한 운영자 토큰으로 들어갑니다. 토큰은 이 탭에만 보관되고 탭을 닫으면 지워집니다.",
+                "Sign in with the operator token your agency issued. It is kept in this tab only and forgotten when the tab closes.",
+            )}</p>
+            <label for="operator-token">{tr("운영자 토큰", "Operator token")}</label>
+            <input id="operator-token" type="password" autocomplete="off" spellcheck="false"
+                node_ref=input data-testid="operator-token" required
+                aria-describedby="operator-token-error"/>
+            <button type="submit" class="btn btn-primary" disabled=move || busy.get() data-testid="operator-sign-in">
+                {tr("들어가기", "Sign in")}
+            </button>
+            <p id="operator-token-error" class="form-error" role="alert">
+                {move || error.get().map(|e| e.user_message(lang.get()))}
+            </p>
+        </form>
+    }
+}
+
+/// The signed-in pages. `changed` is bumped by every change, so the audit log reloads.
+#[component]
+fn Console(token: String) -> impl IntoView {
+    let token = StoredValue::new(token);
+    let changed = RwSignal::new(0u32);
+    view! {
+        <nav class="admin-nav" aria-label=tr("운영자 메뉴", "Operator menu")>
+            <a href="#admin-models">{tr("모델", "Models")}</a>
+            <a href="#admin-import">{tr("질문 세트 불러오기", "Import prompts")}</a>
+            <a href="#admin-audit">{tr("감사 기록", "Audit log")}</a>
+        </nav>
+        <ModelsSection token=token changed=changed/>
+        <ImportSection token=token changed=changed/>
+        <AuditSection token=token changed=changed/>
+    }
+}
+
+#[component]
+fn ModelsSection(token: StoredValue<String>, changed: RwSignal<u32>) -> impl IntoView {
+    let lang = use_lang();
+    let models = LocalResource::new(move || {
+        let token = token.get_value();
+        async move { api::admin::models(&token).await }
+    });
+    view! {
+        <section id="admin-models" class="admin-section" aria-labelledby="admin-models-heading">
+            <h2 id="admin-models-heading">{tr("모델", "Models")}</h2>
+            <p class="muted">{tr(
+                "대결 뒤 시민에게 보이는 정보입니다. 일시 중지하거나 은퇴한 모델은 대결에 나오지 않지만, 지금까지의 투표는 리더보드에 남습니다.",
+                "What citizens see after their vote. Paused and retired models are not drawn; their votes stay on the leaderboard.",
+            )}</p>
+            <Suspense fallback=move || view! { <p>{tr("불러오는 중…", "Loading…")}</p> }>
+                {move || models.get().map(|result| match result {
+                    Ok(list) => view! {
+                        <div class="model-forms">
+                            {list.into_iter().map(|m| view! { <ModelForm model=m token=token changed=changed/> }).collect_view()}
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(lang.get())}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn non_empty(value: String) -> Option<String> {
+    let v = value.trim();
+    (!v.is_empty()).then(|| v.to_owned())
+}
+
+#[derive(Clone, PartialEq)]
+enum Saving {
+    Idle,
+    Busy,
+    Saved,
+    Failed(ApiError),
+}
+
+#[component]
+fn ModelForm(
+    model: RegistryModel,
+    token: StoredValue<String>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let id = model.id.clone();
+    let field = move |name: &str| format!("model-{}-{name}", id);
+    let name = RwSignal::new(model.name.clone());
+    let organisation = RwSignal::new(model.card.organisation.clone().unwrap_or_default());
+    let licence = RwSignal::new(
+        model
+            .card
+            .licence
+            .map(Licence::as_str)
+            .unwrap_or("")
+            .to_owned(),
+    );
+    let size = RwSignal::new(model.card.size.clone().unwrap_or_default());
+    let url = RwSignal::new(model.card.url.clone().unwrap_or_default());
+    let status = RwSignal::new(model.status.as_str().to_owned());
+    let saving = RwSignal::new(Saving::Idle);
+    let model_id = StoredValue::new(model.id.clone());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let update = ModelUpdate {
+            name: name.get_untracked(),
+            organisation: non_empty(organisation.get_untracked()),
+            licence: Licence::parse(&licence.get_untracked()),
+            size: non_empty(size.get_untracked()),
+            url: non_empty(url.get_untracked()),
+            status: ModelStatus::parse(&status.get_untracked()).unwrap_or_default(),
+        };
+        saving.set(Saving::Busy);
+        spawn_local(async move {
+            let result =
+                api::admin::update_model(&token.get_value(), &model_id.get_value(), &update).await;
+            saving.try_set(match result {
+                Ok(_) => {
+                    changed.update(|n| *n += 1);
+                    Saving::Saved
+                }
+                Err(e) => Saving::Failed(e),
+            });
+        });
+    };
+    let legend_id = field("legend");
+    let status_id = field("status-message");
+    let described_by = status_id.clone();
+    let answers = model.answers;
+    view! {
+        <form class="model-form" on:submit=submit data-testid=format!("model-form-{}", model.id)>
+            <fieldset aria-describedby=described_by>
+                <legend id=legend_id>
+                    <span class="model-form-name">{move || name.get()}</span>
+                    " "<code>{model.id.clone()}</code>
+                </legend>
+                <p class="muted model-form-answers">
+                    {move || lang.get().pick(
+                        format!("답변 {}개", format::count(answers)),
+                        format!("{} answers", format::count(answers)),
+                    )}
+                </p>
+                <div class="form-grid">
+                    <TextField id=field("name") label=tr("표시 이름", "Display name") value=name required=true/>
+                    <TextField id=field("organisation") label=tr("개발 기관", "Made by") value=organisation required=false/>
+                    <div class="form-field">
+                        <label for=field("licence")>{tr("라이선스", "Licence")}</label>
+                        <select id=field("licence") prop:value=move || licence.get()
+                            on:change=move |ev| licence.set(event_target_value(&ev))>
+                            <option value="">{tr("모름", "Unknown")}</option>
+                            <option value="open">{tr("공개 (가중치 공개)", "Open weights")}</option>
+                            <option value="closed">{tr("비공개", "Closed")}</option>
+                        </select>
+                    </div>
+                    <TextField id=field("size") label=tr("크기 (예: 32B)", "Size (e.g. 32B)") value=size required=false/>
+                    <TextField id=field("url") label=tr("소개 링크 (https://…)", "Link (https://…)") value=url required=false/>
+                    <div class="form-field">
+                        <label for=field("status")>{tr("상태", "Status")}</label>
+                        <select id=field("status") prop:value=move || status.get()
+                            on:change=move |ev| status.set(event_target_value(&ev))
+                            data-testid=format!("model-status-{}", model.id)>
+                            <option value="active">{tr("대결 중", "Active")}</option>
+                            <option value="paused">{tr("일시 중지", "Paused")}</option>
+                            <option value="retired">{tr("은퇴", "Retired")}</option>
+                        </select>
+                    </div>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary" disabled=move || saving.get() == Saving::Busy>
+                        {tr("저장", "Save")}
+                    </button>
+                    <p id=status_id class="form-status" role="status">
+                        {move || match saving.get() {
+                            Saving::Idle => String::new(),
+                            Saving::Busy => lang.get().pick("저장하는 중…", "Saving…").to_owned(),
+                            Saving::Saved => lang.get().pick("저장했습니다.", "Saved.").to_owned(),
+                            Saving::Failed(e) => message(&e, lang.get()),
+                        }}
+                    </p>
+                </div>
+            </fieldset>
+        </form>
+    }
+}
+
+#[component]
+fn TextField(
+    id: String,
+    label: impl Fn() -> &'static str + Send + Sync + Copy + 'static,
+    value: RwSignal<String>,
+    required: bool,
+) -> impl IntoView {
+    view! {
+        <div class="form-field">
+            <label for=id.clone()>{label}</label>
+            <input id=id type="text" required=required prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))/>
+        </div>
+    }
+}
+
+/// Where an import stands on this page.
+#[derive(Clone, PartialEq)]
+enum Stage {
+    Idle,
+    Reading,
+    /// A job running on the server (a dry run or the real import).
+    Running(ImportJob),
+    /// The dry run passed: what importing would change.
+    Checked(ImportJob),
+    Imported(ImportJob),
+    Refused(ApiError),
+}
+
+/// The selected files' text (read in the browser; nothing leaves it before the dry run).
+async fn read_files(input: &web_sys::HtmlInputElement) -> Result<Vec<UploadFile>, String> {
+    let files = input.files().ok_or("no files")?;
+    let mut out = Vec::new();
+    for i in 0..files.length() {
+        let Some(file) = files.item(i) else { continue };
+        let text = wasm_bindgen_futures::JsFuture::from(file.text())
+            .await
+            .map_err(|_| file.name())?
+            .as_string()
+            .ok_or_else(|| file.name())?;
+        out.push(UploadFile {
+            name: file.name(),
+            text,
+        });
+    }
+    Ok(out)
+}
+
+#[component]
+fn ImportSection(token: StoredValue<String>, changed: RwSignal<u32>) -> impl IntoView {
+    let lang = use_lang();
+    let files = NodeRef::<leptos::html::Input>::new();
+    let skip_bad = RwSignal::new(false);
+    let category = RwSignal::new(String::new());
+    let stage = RwSignal::new(Stage::Idle);
+    let chosen = RwSignal::new(0u32);
+    let busy = move || matches!(stage.get(), Stage::Reading | Stage::Running(_));
+
+    let run = move |dry_run: bool| {
+        let Some(input) = files.get_untracked() else {
+            return;
+        };
+        stage.set(Stage::Reading);
+        spawn_local(async move {
+            let files = match read_files(&input).await {
+                Ok(f) => f,
+                Err(_) => {
+                    stage.set(Stage::Refused(ApiError::Decode("unreadable file".into())));
+                    return;
+                }
+            };
+            let upload = ImportUpload {
+                files,
+                dry_run,
+                skip_bad_answers: skip_bad.get_untracked(),
+                category: non_empty(category.get_untracked()),
+            };
+            let token = token.get_value();
+            let mut job = match api::admin::import(&token, &upload).await {
+                Ok(job) => job,
+                Err(e) => {
+                    stage.set(Stage::Refused(e));
+                    return;
+                }
+            };
+            while job.state == JobState::Running {
+                stage.try_set(Stage::Running(job.clone()));
+                sleep(250).await;
+                job = match api::admin::import_job(&token, &job.id).await {
+                    Ok(job) => job,
+                    Err(e) => {
+                        stage.try_set(Stage::Refused(e));
+                        return;
+                    }
+                };
+            }
+            stage.try_set(match (job.state, dry_run) {
+                (JobState::Failed, _) => Stage::Refused(ApiError::Server {
+                    status: 500,
+                    code: String::new(),
+                    message: job.error.unwrap_or_default(),
+                    retry_after: None,
+                    problems: Vec::new(),
+                }),
+                (_, true) => Stage::Checked(job),
+                (_, false) => {
+                    changed.update(|n| *n += 1);
+                    Stage::Imported(job)
+                }
+            });
+        });
+    };
+    let on_files = move |_| {
+        chosen.set(
+            files
+                .get_untracked()
+                .and_then(|i| i.files())
+                .map(|f| f.length())
+                .unwrap_or(0),
+        );
+        stage.set(Stage::Idle);
+    };
+    view! {
+        <section id="admin-import" class="admin-section" aria-labelledby="admin-import-heading">
+            <h2 id="admin-import-heading">{tr("질문 세트 불러오기", "Import prompts")}</h2>
+            <p class="muted">{tr(
+                "대결 세트 파일(JSON Lines) 하나, 또는 FastChat 세트(question.jsonl과 모델별 답변 파일)를 고르세요. 먼저 점검하여 문제가 있는 줄이나 바뀔 내용을 보여 주고, 그다음에 불러옵니다.",
+                "Choose one battle-set file (JSON Lines), or a FastChat set (question.jsonl and one answer file per model). It is checked first, showing every bad line or what would change; then it is imported.",
+            )}</p>
+            <div class="form-grid">
+                <div class="form-field">
+                    <label for="import-files">{tr("파일", "Files")}</label>
+                    <input id="import-files" type="file" multiple accept=".jsonl,.json,.txt"
+                        node_ref=files on:change=on_files data-testid="import-files"/>
+                </div>
+                <div class="form-field">
+                    <label for="import-category">{tr("FastChat 질문의 분야 (선택)", "Field of FastChat prompts (optional)")}</label>
+                    <input id="import-category" type="text" prop:value=move || category.get()
+                        on:input=move |ev| category.set(event_target_value(&ev))/>
+                </div>
+            </div>
+            <div class="form-check">
+                <input id="import-skip-bad" type="checkbox" prop:checked=move || skip_bad.get()
+                    on:change=move |ev| skip_bad.set(event_target_checked(&ev))/>
+                <label for="import-skip-bad">{tr(
+                    "규칙에 맞지 않는 답변(빈 답변 등)은 빼고 불러오기",
+                    "Leave out answers that break the rules (empty ones, …) instead of refusing the set",
+                )}</label>
+            </div>
+            <div class="form-actions">
+                <button type="button" class="btn btn-secondary" data-testid="import-check"
+                    disabled=move || busy() || chosen.get() == 0 on:click=move |_| run(true)>
+                    {tr("점검하기 (저장하지 않음)", "Check (stores nothing)")}
+                </button>
+                <button type="button" class="btn btn-primary" data-testid="import-run"
+                    disabled=move || !matches!(stage.get(), Stage::Checked(_)) on:click=move |_| run(false)>
+                    {tr("불러오기", "Import")}
+                </button>
+            </div>
+            <div class="import-result" role="status" data-testid="import-result">
+                {move || match stage.get() {
+                    Stage::Idle => ().into_any(),
+                    Stage::Reading => view! { <p>{tr("파일을 읽는 중…", "Reading the files…")}</p> }.into_any(),
+                    Stage::Running(job) => view! {
+                        <label for="import-progress">
+                            {if job.dry_run { tr("점검하는 중", "Checking") } else { tr("불러오는 중", "Importing") }}
+                            {format!(" {} / {}", format::count(job.done), format::count(job.total))}
+                        </label>
+                        <progress id="import-progress" max=job.total.max(1).to_string() value=job.done.to_string()></progress>
+                    }.into_any(),
+                    Stage::Checked(job) => view! {
+                        <p class="notice notice-info">{tr(
+                            "점검을 마쳤습니다. 아무것도 저장하지 않았습니다. 불러오면 다음이 바뀝니다.",
+                            "Checked; nothing was stored. Importing would change this:",
+                        )}</p>
+                        <ReportTable report=job.report.clone().unwrap_or_default()/>
+                        <Skipped lines=job.skipped/>
+                    }.into_any(),
+                    Stage::Imported(job) => view! {
+                        <p class="notice notice-success">{tr("불러왔습니다.", "Imported.")}</p>
+                        <ReportTable report=job.report.clone().unwrap_or_default()/>
+                        <Skipped lines=job.skipped/>
+                    }.into_any(),
+                    Stage::Refused(e) => {
+                        let problems = match &e {
+                            ApiError::Server { problems, .. } => problems.clone(),
+                            _ => Vec::new(),
+                        };
+                        view! {
+                            <p class="form-error" role="alert">{message(&e, lang.get())}</p>
+                            {(!problems.is_empty()).then(|| view! {
+                                <ul class="problems" data-testid="import-problems">
+                                    {problems.into_iter().map(|p| view! { <li><code>{p}</code></li> }).collect_view()}
+                                </ul>
+                            })}
+                        }.into_any()
+                    }
+                }}
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn ReportTable(report: ImportReport) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="data-table" data-testid="import-report">
+                <thead>
+                    <tr>
+                        <th scope="col">{tr("항목", "Item")}</th>
+                        <th scope="col" class="num">{tr("추가", "Added")}</th>
+                        <th scope="col" class="num">{tr("변경", "Changed")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <ReportRow label=tr("모델", "Models") added=report.models_added changed=report.models_renamed/>
+                    <ReportRow label=tr("질문", "Prompts") added=report.prompts_added changed=report.prompts_changed/>
+                    <ReportRow label=tr("답변", "Answers") added=report.answers_added changed=report.answers_changed/>
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn ReportRow(
+    label: impl Fn() -> &'static str + Send + Sync + Copy + 'static,
+    added: u64,
+    changed: u64,
+) -> impl IntoView {
+    view! {
+        <tr>
+            <th scope="row">{label}</th>
+            <td class="num">{format::count(added)}</td>
+            <td class="num">{format::count(changed)}</td>
+        </tr>
+    }
+}
+
+/// Answers left out under "leave out answers that break the rules".
+#[component]
+fn Skipped(lines: Vec<String>) -> impl IntoView {
+    (!lines.is_empty()).then(|| {
+        view! {
+            <p>{tr("빼고 불러오는 답변:", "Answers left out:")}</p>
+            <ul class="problems">
+                {lines.into_iter().map(|l| view! { <li><code>{l}</code></li> }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// A change as one line: the fields that changed (`status: active → paused`), or an import's
+/// counts.
+fn describe(entry: &AuditEntry, lang: Lang) -> String {
+    let detail = &entry.detail;
+    if let (Some(before), Some(after)) = (
+        detail.get("before").and_then(|b| b.as_object()),
+        detail.get("after").and_then(|a| a.as_object()),
+    ) {
+        let shown = |v: Option<&serde_json::Value>| match v {
+            None | Some(serde_json::Value::Null) => "—".to_owned(),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        };
+        let changes: Vec<String> = after
+            .iter()
+            .filter(|(k, v)| before.get(*k) != Some(*v))
+            .map(|(k, v)| format!("{k}: {} → {}", shown(before.get(k)), shown(Some(v))))
+            .collect();
+        return if changes.is_empty() {
+            lang.pick("바뀐 것 없음", "nothing changed").to_owned()
+        } else {
+            changes.join(", ")
+        };
+    }
+    if let Some(report) = detail
+        .get("report")
+        .and_then(|r| serde_json::from_value::<ImportReport>(r.clone()).ok())
+    {
+        return lang.pick(
+            format!(
+                "질문 {} 추가·{} 변경, 답변 {} 추가·{} 변경, 모델 {} 추가",
+                report.prompts_added,
+                report.prompts_changed,
+                report.answers_added,
+                report.answers_changed,
+                report.models_added
+            ),
+            format!(
+                "prompts {} added, {} changed; answers {} added, {} changed; models {} added",
+                report.prompts_added,
+                report.prompts_changed,
+                report.answers_added,
+                report.answers_changed,
+                report.models_added
+            ),
+        );
+    }
+    detail.to_string()
+}
+
+#[component]
+fn AuditSection(token: StoredValue<String>, changed: RwSignal<u32>) -> impl IntoView {
+    let lang = use_lang();
+    let log = LocalResource::new(move || {
+        changed.track();
+        let token = token.get_value();
+        async move { api::admin::audit(&token).await }
+    });
+    view! {
+        <section id="admin-audit" class="admin-section" aria-labelledby="admin-audit-heading">
+            <h2 id="admin-audit-heading">{tr("감사 기록", "Audit log")}</h2>
+            <p class="muted">{tr(
+                "운영자가 바꾼 모든 것이 시각과 토큰 이름과 함께 남습니다. 기록은 고치거나 지울 수 없습니다. 최근 100건.",
+                "Every change an operator made, with its time and token label. Entries cannot be edited or deleted. The latest 100.",
+            )}</p>
+            <Suspense fallback=move || view! { <p>{tr("불러오는 중…", "Loading…")}</p> }>
+                {move || log.get().map(|result| match result {
+                    Ok(entries) if entries.is_empty() => view! {
+                        <p>{tr("아직 기록이 없습니다.", "Nothing yet.")}</p>
+                    }.into_any(),
+                    Ok(entries) => view! {
+                        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="audit-caption">
+                            <table class="data-table audit-table" data-testid="audit-log">
+                                <caption id="audit-caption">{tr("감사 기록, 최신순", "Audit log, newest first")}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{tr("시각", "Time")}</th>
+                                        <th scope="col">{tr("운영자", "Operator")}</th>
+                                        <th scope="col">{tr("작업", "Action")}</th>
+                                        <th scope="col">{tr("대상", "Subject")}</th>
+                                        <th scope="col">{tr("내용", "Change")}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {entries.into_iter().map(|e| {
+                                        let when = format::date_time(e.at_ms, lang.get());
+                                        let what = describe(&e, lang.get());
+                                        view! {
+                                            <tr>
+                                                <td>{when}</td>
+                                                <td>{e.operator.clone()}</td>
+                                                <td><code>{e.action.clone()}</code></td>
+                                                <td>{e.subject.clone()}</td>
+                                                <td class="wrap">{what}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(lang.get())}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,168 @@
+// The operators' pages (/admin) against a server of this spec's own with one operator token:
+// signing in (a wrong token is refused, the right one opens the pages), editing a model's card,
+// which citizens then see at the reveal, importing a prompt set (a bad line is shown by file and
+// line and nothing is stored; a good one is checked first, then imported with progress), and the
+// audit log of each change. axe finds nothing on the signed-in pages. Screenshots are kept in
+// test-results/ for the closing note.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { launch, openPage } from './browser.mjs';
+import { BattlePage } from './pages/battle-page.mjs';
+import { OwnArena, SERVER_BIN } from './support/arena-server.mjs';
+import { axeViolations } from './support/axe.mjs';
+
+const TOKEN = 'kaiop_e2e-operator-token-0123456789';
+const LABEL = '평가사무국';
+const SETTINGS = {
+  ARENA_MIN_READ_MS: '0',
+  ARENA_POW: 'off',
+  ARENA_RATE_LIMITS: 'off',
+  ARENA_OPERATOR_TOKEN_SHA256: `${LABEL}:${createHash('sha256').update(TOKEN).digest('hex')}`,
+};
+
+let browser;
+let arena;
+before(async () => {
+  if (!SERVER_BIN) return;
+  browser = await launch();
+  arena = await OwnArena.create(SETTINGS);
+});
+after(async () => {
+  await browser?.close();
+  await arena?.close();
+});
+
+const skip = !SERVER_BIN && 'ARENA_SERVER_BIN not set (run.sh sets it)';
+
+async function signIn(page, token = TOKEN) {
+  await page.goto(`${arena.url}/admin`);
+  await page.getByTestId('operator-token').fill(token);
+  await page.getByTestId('operator-sign-in').click();
+}
+
+test('a wrong token is refused; the right one opens the pages, kept for the tab only', { skip }, async () => {
+  const { page, problems, context } = await openPage(browser);
+  await signIn(page, 'kaiop_not-the-token');
+  await page.getByRole('alert').filter({ hasText: '운영자 토큰이 맞지 않습니다' }).waitFor();
+  assert.equal(await page.getByTestId('model-form-sample-haneul').count(), 0);
+
+  await page.getByTestId('operator-token').fill(TOKEN);
+  await page.getByTestId('operator-sign-in').click();
+  await page.getByTestId('model-form-sample-haneul').waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('kai-operator')), TOKEN);
+  assert.equal(await page.evaluate(() => localStorage.getItem('kai-operator')), null);
+  // A reload keeps the tab signed in; signing out forgets the token.
+  await page.reload();
+  await page.getByTestId('model-form-sample-haneul').waitFor();
+  await page.getByTestId('operator-sign-out').click();
+  await page.getByTestId('operator-token').waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('kai-operator')), null);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an edited model card is logged and shown to citizens at the reveal', { skip }, async () => {
+  const { page, problems, context } = await openPage(browser, { width: 1280, height: 1000 });
+  await signIn(page);
+  for (const id of ['sample-haneul', 'sample-gaon', 'sample-dure', 'sample-pado']) {
+    const form = page.getByTestId(`model-form-${id}`);
+    await form.getByLabel('개발 기관').fill(`${id.slice(7)} 연구소`);
+    await form.getByLabel('라이선스').selectOption('open');
+    await form.getByLabel('크기 (예: 32B)').fill('32B');
+    await form.getByLabel('소개 링크 (https://…)').fill(`https://example.org/${id}`);
+    await form.getByRole('button', { name: '저장' }).click();
+    await form.getByRole('status').filter({ hasText: '저장했습니다.' }).waitFor();
+  }
+  // A link that is not http(s) is refused with a message, and nothing changes.
+  const haneul = page.getByTestId('model-form-sample-haneul');
+  await haneul.getByLabel('소개 링크 (https://…)').fill('javascript:alert(1)');
+  await haneul.getByRole('button', { name: '저장' }).click();
+  await haneul.getByRole('status').filter({ hasText: '입력한 값을 확인해 주세요: url must be' }).waitFor();
+
+  // The four saves, beside the CLI's import of the sample set.
+  const log = page.getByTestId('audit-log');
+  const mine = log.locator('tbody tr', { hasText: LABEL });
+  await mine.nth(3).waitFor();
+  assert.equal(await mine.count(), 4);
+  assert.match(await log.locator('tbody tr').last().innerText(), /cli\s+import/);
+  const newest = await log.locator('tbody tr').first().innerText();
+  assert.match(newest, new RegExp(LABEL));
+  assert.match(newest, /model\.update/);
+  assert.match(newest, /organisation: — → pado 연구소/);
+  assert.deepEqual(await axeViolations(page), [], 'admin page, signed in');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: 'test-results/admin-models.png' });
+  // Never framed, never indexed.
+  const response = await fetch(`${arena.url}/admin`);
+  assert.match(response.headers.get('content-security-policy'), /frame-ancestors 'none'/);
+  assert.equal(response.headers.get('x-robots-tag'), 'noindex, nofollow');
+
+  // A citizen's reveal shows the card.
+  const citizen = await openPage(browser, { width: 1280, height: 900 });
+  const battle = new BattlePage(citizen.page, arena.url);
+  await battle.open();
+  await battle.vote('a');
+  const card = citizen.page.getByTestId('card-a');
+  await card.waitFor();
+  const text = await card.innerText();
+  assert.match(text, /개발\s*:?\s*\S+ 연구소/);
+  assert.match(text, /공개 \(가중치 공개\)/);
+  assert.match(text, /32B/);
+  assert.equal(await card.getByRole('link').getAttribute('target'), '_blank');
+  assert.deepEqual(await axeViolations(citizen.page), [], 'the reveal with model cards');
+  await citizen.page.getByTestId('prompt').scrollIntoViewIfNeeded();
+  await citizen.page.screenshot({ path: 'test-results/reveal-model-cards.png' });
+  assert.deepEqual(citizen.problems, []);
+  await citizen.context.close();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+const GOOD = JSON.stringify({
+  id: 'e2e-q1', category: '생활', prompt: '분리수거할 때 페트병 라벨은 떼야 하나요?',
+  answers: [
+    { model: 'sample-haneul', text: '네, **라벨을 떼고** 헹군 뒤 압착해 버립니다.' },
+    { model: 'sample-gaon', text: '그냥 버려도 됩니다.' },
+  ],
+});
+
+test('an upload with a bad line is refused by line; a good one is checked, then imported', { skip }, async () => {
+  const { page, problems, context } = await openPage(browser, { width: 1280, height: 1000 });
+  await signIn(page);
+  const files = page.getByTestId('import-files');
+  const check = page.getByTestId('import-check');
+  const run = page.getByTestId('import-run');
+  assert.equal(await run.isDisabled(), true, 'no import before a check');
+
+  await files.setInputFiles({ name: 'round-2.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(`${GOOD}\n{"id": "e2e-bad", "prompt": ""}\n`) });
+  await check.click();
+  const list = page.getByTestId('import-problems');
+  await list.waitFor();
+  assert.match(await list.innerText(), /round-2\.jsonl:2:/);
+  assert.match(await page.getByRole('alert').innerText(), /아무것도 저장하지 않았습니다/);
+  assert.equal(await run.isDisabled(), true, 'a refused check does not open the import');
+
+  await files.setInputFiles({ name: 'round-2.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(`${GOOD}\n`) });
+  await check.click();
+  const report = page.getByTestId('import-report');
+  await report.waitFor();
+  assert.match(await page.getByTestId('import-result').innerText(), /아무것도 저장하지 않았습니다/);
+  assert.match(await report.locator('tr', { hasText: '질문' }).innerText(), /1\s+0/);
+  // The dry run stored nothing.
+  const before = await fetch(`${arena.url}/api/v1/admin/models`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.json());
+  assert.equal(before.find((m) => m.id === 'sample-haneul').answers, 48);
+
+  await run.click();
+  await page.getByTestId('import-result').getByText('불러왔습니다.').waitFor();
+  const after = await fetch(`${arena.url}/api/v1/admin/models`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.json());
+  assert.equal(after.find((m) => m.id === 'sample-haneul').answers, 49);
+  const log = page.getByTestId('audit-log');
+  await log.locator('tbody tr', { hasText: LABEL }).filter({ hasText: 'import' }).waitFor();
+  assert.match(await log.locator('tbody tr').first().innerText(), /round-2\.jsonl.*질문 1 추가/s);
+  await page.getByTestId('import-result').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/admin-import.png' });
+  assert.deepEqual(await axeViolations(page), [], 'admin page after an import');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
