@@ -7,6 +7,8 @@
 //! - `POST /admin/imports` with an [`ImportUpload`] → 422 with every `file:line` problem, or
 //!   202 with an [`ImportJob`]; `GET /admin/imports/{id}` → the job's progress and result.
 //! - `GET /admin/audit[?before=ID&limit=N]` → `Vec<AuditEntry>`, newest first.
+//! - `POST /admin/snapshots` with a [`SnapshotRequest`] → 201 with the
+//!   `api::SnapshotSummary` published (public at `/api/v1/snapshots/{id}`).
 
 use serde::{Deserialize, Serialize};
 
@@ -241,6 +243,16 @@ pub struct ImportJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+
+/// `POST /api/v1/admin/snapshots`: publish the leaderboard as it stands, frozen, under a title.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotRequest {
+    pub title: String,
+}
+
+/// Longest snapshot title, in characters.
+pub const MAX_TITLE_CHARS: usize = 120;
 
 /// One change an operator made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -215,6 +215,54 @@ pub struct PublicBattle {
     pub reasons: Vec<crate::reason::Reason>,
 }
 
+/// The open licence of the published data (the snapshots' battles): 공공누리 제1유형, the Korean
+/// public sector's attribution-only licence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataLicence {
+    pub name_ko: String,
+    pub name_en: String,
+    pub url: String,
+}
+
+impl DataLicence {
+    pub fn kogl_type_1() -> Self {
+        DataLicence {
+            name_ko: "공공누리 제1유형 (출처표시)".into(),
+            name_en: "Korea Open Government License Type 1 (attribution)".into(),
+            url: "https://www.kogl.or.kr/info/licenseType1.do".into(),
+        }
+    }
+}
+
+/// A published snapshot: a frozen leaderboard at a stable address. `GET /api/v1/snapshots`
+/// lists these, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotSummary {
+    /// Stable: `/api/v1/snapshots/{id}`.
+    pub id: String,
+    pub title: String,
+    pub published_at_ms: i64,
+    /// Counted votes in it (its battles).
+    pub total_votes: u64,
+    pub models: u64,
+    /// SHA-256 (hex) of its battles file in JSON Lines, as downloaded.
+    pub battles_sha256: String,
+}
+
+/// `GET /api/v1/snapshots/{id}[?category=..]`: one table of a snapshot and the counts it was
+/// computed from (verified in the browser like the live table), with where its battles are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotResponse {
+    #[serde(flatten)]
+    pub summary: SnapshotSummary,
+    pub licence: DataLicence,
+    pub table: LeaderboardResponse,
+    pub counts: CountsResponse,
+    /// The battles as JSON Lines and as CSV (paths on this site).
+    pub battles_jsonl: String,
+    pub battles_csv: String,
+}
+
 /// The body of every error response.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {

@@ -16,7 +16,9 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use arena_core::Choice;
-use arena_core::api::{CountsResponse, Excluded, LeaderboardResponse, LeaderboardRow};
+use arena_core::api::{
+    CountsResponse, Excluded, LeaderboardResponse, LeaderboardRow, PublicBattle,
+};
 use arena_core::rating::{self, BattleCounts, RatingOptions};
 use arena_core::reason::Reason;
 use std::sync::atomic::AtomicBool;
@@ -91,6 +93,23 @@ type Source = (
 struct Published {
     overall: Arc<Table>,
     by_category: BTreeMap<String, Arc<Table>>,
+}
+
+/// Every table, overall and per category, frozen: what a snapshot publishes.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct FrozenTables {
+    pub overall: Arc<Table>,
+    pub by_category: BTreeMap<String, Arc<Table>>,
+}
+
+impl FrozenTables {
+    /// The table of `category` (overall when `None`).
+    pub fn table(&self, category: Option<&str>) -> Option<&Arc<Table>> {
+        match category {
+            None => Some(&self.overall),
+            Some(c) => self.by_category.get(c),
+        }
+    }
 }
 
 /// How long a server's lease on recomputing lasts at least (it renews it on every tick).
@@ -217,8 +236,9 @@ impl Leaderboards {
         }
         let options = self.options.clone();
         let started = std::time::Instant::now();
-        let snapshot =
-            Arc::new(tokio::task::spawn_blocking(move || build_snapshot(source, &options)).await?);
+        let snapshot = Arc::new(
+            tokio::task::spawn_blocking(move || build_snapshot(source, &options, now_ms())).await?,
+        );
         metrics::histogram!("arena_leaderboard_recompute_seconds")
             .record(started.elapsed().as_secs_f64());
         if let Some(overall) = &snapshot.overall {
@@ -315,6 +335,75 @@ impl Leaderboards {
         )
     }
 
+    /// Every table computed from exactly `battles` (counted votes, as the public export has
+    /// them), with the model names and the excluded votes as they are now, stamped `at_ms`: a
+    /// snapshot whose tables follow from its own battles file.
+    pub async fn freeze(
+        &self,
+        battles: &[PublicBattle],
+        at_ms: i64,
+    ) -> anyhow::Result<FrozenTables> {
+        let names: BTreeMap<String, String> = self
+            .store
+            .models()
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m.name))
+            .collect();
+        let excluded = self.store.excluded_counts().await?;
+        let mut cells: BTreeMap<(&str, &str, &str, Choice), u64> = BTreeMap::new();
+        let mut with_reasons: BTreeMap<(&str, &str, &str, Choice, i64), u64> = BTreeMap::new();
+        for b in battles {
+            let choice = Choice::from_arena_winner(&b.winner).ok_or_else(|| {
+                anyhow::anyhow!("battle {} has winner {:?}", b.battle_id, b.winner)
+            })?;
+            let key = (
+                b.category.as_str(),
+                b.model_a.as_str(),
+                b.model_b.as_str(),
+                choice,
+            );
+            *cells.entry(key).or_default() += 1;
+            if !b.reasons.is_empty() {
+                let (c, a, m, ch) = key;
+                *with_reasons
+                    .entry((c, a, m, ch, Reason::mask(&b.reasons)))
+                    .or_default() += 1;
+            }
+        }
+        let counts = cells
+            .into_iter()
+            .map(|((category, a, b, choice), count)| VoteCount {
+                category: category.to_owned(),
+                model_a: a.to_owned(),
+                model_b: b.to_owned(),
+                choice,
+                count,
+            })
+            .collect();
+        let reasons = with_reasons
+            .into_iter()
+            .map(|((category, a, b, choice, reasons), count)| ReasonCount {
+                category: category.to_owned(),
+                model_a: a.to_owned(),
+                model_b: b.to_owned(),
+                choice,
+                reasons,
+                count,
+            })
+            .collect();
+        let source = (counts, names, excluded, reasons);
+        let options = self.options.clone();
+        let snapshot =
+            tokio::task::spawn_blocking(move || build_snapshot(source, &options, at_ms)).await?;
+        Ok(FrozenTables {
+            overall: snapshot
+                .overall
+                .ok_or_else(|| anyhow::anyhow!("no overall table"))?,
+            by_category: snapshot.by_category,
+        })
+    }
+
     /// The table for `category` (or overall), shared, not copied; empty when nothing has been
     /// voted there.
     pub fn table(&self, category: Option<&str>) -> Arc<Table> {
@@ -378,7 +467,7 @@ fn reasons_for(
     out
 }
 
-fn build_snapshot(source: Source, options: &RatingOptions) -> Snapshot {
+fn build_snapshot(source: Source, options: &RatingOptions, computed_at_ms: i64) -> Snapshot {
     let (counts, names, excluded, reasons) = &source;
     let mut overall = BattleCounts::default();
     let mut by_category: BTreeMap<String, BattleCounts> = BTreeMap::new();
@@ -389,7 +478,6 @@ fn build_snapshot(source: Source, options: &RatingOptions) -> Snapshot {
             .or_default()
             .add(&c.model_a, &c.model_b, c.choice, c.count);
     }
-    let computed_at_ms = now_ms();
     let categories: Vec<String> = by_category.keys().cloned().collect();
     let table = |counts: BattleCounts, category: Option<String>| {
         let categories = categories.clone();

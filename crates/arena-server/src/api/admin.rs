@@ -35,6 +35,7 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
             post(post_import).layer(DefaultBodyLimit::max(max_upload_bytes)),
         )
         .route("/imports/{id}", get(get_import))
+        .route("/snapshots", post(super::snapshots::publish))
         .layer(DefaultBodyLimit::max(super::MAX_BODY_BYTES))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

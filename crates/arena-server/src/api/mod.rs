@@ -7,6 +7,7 @@ pub mod admin;
 mod battle;
 mod leaderboard;
 pub mod reasons;
+pub mod snapshots;
 mod vote;
 
 use axum::Router;

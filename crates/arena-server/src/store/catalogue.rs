@@ -11,7 +11,9 @@ use async_trait::async_trait;
 
 use arena_core::admin::{ModelCard, ModelStatus, ModelUpdate, RegistryModel};
 
-use super::{ImportReport, NewAudit, StoreError};
+use arena_core::api::SnapshotSummary;
+
+use super::{ImportReport, NewAudit, NewSnapshot, StoreError};
 
 /// The reads and writes an import needs, all inside one transaction.
 #[async_trait]
@@ -50,6 +52,8 @@ pub trait CatalogueTx: Send {
     async fn put_registry(&mut self, id: &str, update: &ModelUpdate) -> Result<(), StoreError>;
     /// Adds an entry to the audit log.
     async fn append_audit(&mut self, audit: &NewAudit) -> Result<(), StoreError>;
+    /// Stores a snapshot; its id.
+    async fn insert_snapshot(&mut self, snapshot: &NewSnapshot) -> Result<i64, StoreError>;
 }
 
 /// Applies `set` through `tx` and reports what changed; `progress` hears `(done, total)` items
@@ -183,4 +187,29 @@ pub async fn update_model(
     });
     tx.append_audit(&audit).await?;
     Ok(Some(after))
+}
+
+/// Stores a snapshot and logs it (its id as the subject).
+pub async fn publish_snapshot(
+    tx: &mut dyn CatalogueTx,
+    snapshot: &NewSnapshot,
+    mut audit: NewAudit,
+) -> Result<SnapshotSummary, StoreError> {
+    let id = tx.insert_snapshot(snapshot).await?;
+    audit.subject = id.to_string();
+    audit.detail = serde_json::json!({
+        "title": snapshot.title,
+        "total_votes": snapshot.total_votes,
+        "models": snapshot.models,
+        "battles_sha256": snapshot.battles_sha256,
+    });
+    tx.append_audit(&audit).await?;
+    Ok(SnapshotSummary {
+        id: id.to_string(),
+        title: snapshot.title.clone(),
+        published_at_ms: snapshot.published_at_ms,
+        total_votes: snapshot.total_votes,
+        models: snapshot.models,
+        battles_sha256: snapshot.battles_sha256.clone(),
+    })
 }

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use arena_core::Choice;
 use arena_core::admin::{AuditEntry, ModelUpdate, RegistryModel};
-use arena_core::api::{ModelRef, PromptView, PublicBattle, RevealedModels};
+use arena_core::api::{ModelRef, PromptView, PublicBattle, RevealedModels, SnapshotSummary};
 use arena_core::battle_set::BattleSet;
 use async_trait::async_trait;
 
@@ -197,6 +197,19 @@ pub struct NewAudit {
     pub detail: serde_json::Value,
 }
 
+/// A snapshot to publish: the frozen tables (JSON) and battles (JSON Lines).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewSnapshot {
+    pub title: String,
+    pub published_at_ms: i64,
+    pub operator: String,
+    pub total_votes: u64,
+    pub models: u64,
+    pub tables: String,
+    pub battles: String,
+    pub battles_sha256: String,
+}
+
 /// How to import: for real or as a dry run, heard by a progress callback, logged.
 #[derive(Default)]
 pub struct ImportOptions<'a> {
@@ -242,6 +255,26 @@ pub trait Store: Send + Sync + 'static {
         before_id: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Stores a snapshot (never changed afterwards) and its audit entry in one transaction;
+    /// returns it as listed.
+    async fn publish_snapshot(
+        &self,
+        snapshot: &NewSnapshot,
+        audit: NewAudit,
+    ) -> Result<SnapshotSummary, StoreError>;
+
+    /// Every published snapshot, newest first.
+    async fn snapshots(&self) -> Result<Vec<SnapshotSummary>, StoreError>;
+
+    /// A snapshot and its frozen tables (JSON).
+    async fn snapshot_tables(
+        &self,
+        id: i64,
+    ) -> Result<Option<(SnapshotSummary, String)>, StoreError>;
+
+    /// A snapshot's battles (JSON Lines).
+    async fn snapshot_battles(&self, id: i64) -> Result<Option<String>, StoreError>;
 
     /// The two models with their registry cards (from the draw index, no query).
     async fn with_cards(&self, models: RevealedModels) -> Result<RevealedModels, StoreError>;

@@ -222,3 +222,34 @@ pub const APPEND_AUDIT: &str = "INSERT INTO operator_audit (at_ms, operator, act
 /// Writes the registry fields; binds: id, name, organisation, licence, size, url, status.
 pub const PUT_REGISTRY: &str = "UPDATE models SET name = $2, organisation = $3, licence = $4, \
      size = $5, url = $6, status = $7 WHERE id = $1";
+
+/// Snapshots as listed; append a `WHERE` or `ORDER BY`.
+pub const SNAPSHOTS: &str = "SELECT id, title, published_at_ms, total_votes, models, battles_sha256 \
+     FROM snapshots";
+
+/// A snapshot as listed, then its tables; binds: the id.
+pub const SNAPSHOT_TABLES: &str = "SELECT id, title, published_at_ms, total_votes, models, \
+     battles_sha256, tables FROM snapshots WHERE id = $1";
+
+/// A row of [`SNAPSHOTS`] (or the first columns of [`SNAPSHOT_TABLES`]).
+pub fn snapshot_summary<'r, R>(r: &'r R) -> Result<arena_core::api::SnapshotSummary, StoreError>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(arena_core::api::SnapshotSummary {
+        id: r.try_get::<i64, _>(0)?.to_string(),
+        title: r.try_get(1)?,
+        published_at_ms: r.try_get(2)?,
+        total_votes: count(r.try_get(3)?),
+        models: count(r.try_get(4)?),
+        battles_sha256: r.try_get(5)?,
+    })
+}
+
+/// Stores a snapshot; binds in the column order; returns its id.
+pub const INSERT_SNAPSHOT: &str = "INSERT INTO snapshots (title, published_at_ms, operator, \
+     total_votes, models, tables, battles, battles_sha256) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";

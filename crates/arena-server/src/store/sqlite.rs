@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use arena_core::admin::{AuditEntry, Licence, ModelUpdate, RegistryModel};
-use arena_core::api::{ModelRef, PublicBattle, RevealedModels};
+use arena_core::api::{ModelRef, PublicBattle, RevealedModels, SnapshotSummary};
 use arena_core::battle_set::BattleSet;
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -23,8 +23,8 @@ use super::draw::{DrawIndex, DrawSource, DrawableAnswer};
 use super::rows;
 use super::{
     AuditVote, CAP_WINDOW_HOURS, DailyCaps, DrawnBattle, ExcludedCount, ImportOptions,
-    ImportReport, LeakedAnswer, NewAudit, NewVote, ReasonCount, ReasonsUpdate, Recorded, Store,
-    StoreError, StoredVote, VoteCount, address_key, tally_hour, voter_key,
+    ImportReport, LeakedAnswer, NewAudit, NewSnapshot, NewVote, ReasonCount, ReasonsUpdate,
+    Recorded, Store, StoreError, StoredVote, VoteCount, address_key, tally_hour, voter_key,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -282,6 +282,20 @@ impl CatalogueTx for SqliteCatalogue {
             .await?;
         Ok(())
     }
+
+    async fn insert_snapshot(&mut self, snapshot: &NewSnapshot) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(rows::INSERT_SNAPSHOT)
+            .bind(&snapshot.title)
+            .bind(snapshot.published_at_ms)
+            .bind(&snapshot.operator)
+            .bind(i64::try_from(snapshot.total_votes).unwrap_or(i64::MAX))
+            .bind(i64::try_from(snapshot.models).unwrap_or(i64::MAX))
+            .bind(&snapshot.tables)
+            .bind(&snapshot.battles)
+            .bind(&snapshot.battles_sha256)
+            .fetch_one(&mut *self.0)
+            .await?)
+    }
 }
 
 #[async_trait]
@@ -344,6 +358,44 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(rows::audit_entry).collect()
+    }
+
+    async fn publish_snapshot(
+        &self,
+        snapshot: &NewSnapshot,
+        audit: NewAudit,
+    ) -> Result<SnapshotSummary, StoreError> {
+        let mut tx = SqliteCatalogue(self.pool.begin_with("BEGIN IMMEDIATE").await?);
+        let summary = catalogue::publish_snapshot(&mut tx, snapshot, audit).await?;
+        tx.0.commit().await?;
+        Ok(summary)
+    }
+
+    async fn snapshots(&self) -> Result<Vec<SnapshotSummary>, StoreError> {
+        let sql = format!("{} ORDER BY id DESC", rows::SNAPSHOTS);
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(rows::snapshot_summary).collect()
+    }
+
+    async fn snapshot_tables(
+        &self,
+        id: i64,
+    ) -> Result<Option<(SnapshotSummary, String)>, StoreError> {
+        let row = sqlx::query(rows::SNAPSHOT_TABLES)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((rows::snapshot_summary(&r)?, r.try_get(6)?)))
+            .transpose()
+    }
+
+    async fn snapshot_battles(&self, id: i64) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT battles FROM snapshots WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     async fn with_cards(&self, models: RevealedModels) -> Result<RevealedModels, StoreError> {

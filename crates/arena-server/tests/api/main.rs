@@ -16,6 +16,7 @@ mod reasons;
 mod serve;
 mod servers;
 mod simulation;
+mod snapshots;
 mod trust;
 mod vote;
 mod web;

@@ -1,0 +1,269 @@
+//! Snapshots: frozen, published leaderboards at stable addresses, open to every site (these are
+//! open data, so any page may link to or fetch them: `Access-Control-Allow-Origin: *`) and
+//! cached for good (a snapshot never changes).
+//!
+//! - `GET /api/v1/snapshots` → every snapshot, newest first;
+//! - `GET /api/v1/snapshots/{id}[?category=]` → one table and the counts behind it;
+//! - `GET /api/v1/snapshots/{id}/battles.jsonl` and `battles.csv` → its battles, under
+//!   공공누리 제1유형.
+//!
+//! Operators publish one with `POST /api/v1/admin/snapshots` ([`publish`]).
+
+use arena_core::admin::{MAX_TITLE_CHARS, SnapshotRequest};
+use arena_core::api::{DataLicence, PublicBattle, SnapshotResponse, SnapshotSummary};
+use axum::extract::State;
+use axum::http::header::{
+    ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE,
+};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use sha2::{Digest, Sha256};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use super::admin::PathId;
+use super::{CategoryQuery, JsonBody, QueryParams};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::leaderboard::FrozenTables;
+use crate::operator::Operator;
+use crate::store::{NewAudit, NewSnapshot};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(list))
+        .route("/{id}", get(one))
+        .route("/{id}/battles.jsonl", get(battles_jsonl))
+        .route("/{id}/battles.csv", get(battles_csv))
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(SetResponseHeaderLayer::overriding(
+            ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ))
+}
+
+/// A snapshot's id from its path (`/snapshots/7`); anything else is not one.
+fn snapshot_id(id: &str) -> Result<i64, ApiError> {
+    id.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or(ApiError::NotFound)
+}
+
+/// Never changes: cache it for good.
+const FOREVER: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+
+async fn list(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let list = state.store.snapshots().await?;
+    // A new snapshot appears here: ask again each time.
+    Ok((
+        [(CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
+        Json(list),
+    )
+        .into_response())
+}
+
+async fn one(
+    State(state): State<AppState>,
+    PathId(id): PathId,
+    QueryParams(query): QueryParams<CategoryQuery>,
+) -> Result<Response, ApiError> {
+    let id = snapshot_id(&id)?;
+    let (summary, tables) = state
+        .store
+        .snapshot_tables(id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let frozen: FrozenTables = tokio::task::spawn_blocking(move || serde_json::from_str(&tables))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let table = frozen.table(query.category()).ok_or(ApiError::NotFound)?;
+    let base = format!("{}/snapshots/{id}", arena_core::api::API_PREFIX);
+    let body = SnapshotResponse {
+        summary,
+        licence: DataLicence::kogl_type_1(),
+        table: table.response.clone(),
+        counts: table.counts.clone(),
+        battles_jsonl: format!("{base}/battles.jsonl"),
+        battles_csv: format!("{base}/battles.csv"),
+    };
+    Ok(([(CACHE_CONTROL, FOREVER)], Json(body)).into_response())
+}
+
+fn download(id: i64, extension: &str, content_type: &'static str, body: String) -> Response {
+    let disposition =
+        format!("attachment; filename=\"kai-arena-snapshot-{id}-battles.{extension}\"");
+    (
+        [
+            (CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+            (CACHE_CONTROL, FOREVER),
+            (
+                axum::http::HeaderName::from_static("x-data-licence"),
+                HeaderValue::from_static("KOGL-Type1; https://www.kogl.or.kr/info/licenseType1.do"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn battles_of(state: &AppState, id: &str) -> Result<(i64, String), ApiError> {
+    let id = snapshot_id(id)?;
+    let battles = state
+        .store
+        .snapshot_battles(id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((id, battles))
+}
+
+async fn battles_jsonl(
+    State(state): State<AppState>,
+    PathId(id): PathId,
+) -> Result<Response, ApiError> {
+    let (id, battles) = battles_of(&state, &id).await?;
+    Ok(download(
+        id,
+        "jsonl",
+        "application/jsonl; charset=utf-8",
+        battles,
+    ))
+}
+
+/// The columns of the CSV download (the JSON Lines' fields; reasons joined by `;`).
+pub const CSV_HEADER: [&str; 8] = [
+    "battle_id",
+    "question_id",
+    "category",
+    "model_a",
+    "model_b",
+    "winner",
+    "tstamp",
+    "reasons",
+];
+
+/// The battles (JSON Lines) as CSV with a header row.
+pub fn to_csv(jsonl: &str) -> anyhow::Result<String> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(CSV_HEADER)?;
+    for line in jsonl.lines().filter(|l| !l.trim().is_empty()) {
+        let b: PublicBattle = serde_json::from_str(line)?;
+        let reasons: Vec<&str> = b.reasons.iter().map(|r| r.code()).collect();
+        out.write_record([
+            b.battle_id.as_str(),
+            &b.question_id,
+            &b.category,
+            &b.model_a,
+            &b.model_b,
+            &b.winner,
+            &b.tstamp.to_string(),
+            &reasons.join(";"),
+        ])?;
+    }
+    Ok(String::from_utf8(out.into_inner()?)?)
+}
+
+async fn battles_csv(
+    State(state): State<AppState>,
+    PathId(id): PathId,
+) -> Result<Response, ApiError> {
+    let (id, battles) = battles_of(&state, &id).await?;
+    let csv = tokio::task::spawn_blocking(move || to_csv(&battles))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(ApiError::Internal)?;
+    Ok(download(id, "csv", "text/csv; charset=utf-8", csv))
+}
+
+/// `POST /api/v1/admin/snapshots`: freezes every table as computed from exactly the counted
+/// votes exported now, and stores both, with the audit entry, for good.
+pub async fn publish(
+    operator: Operator,
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<SnapshotRequest>,
+) -> Result<(StatusCode, Json<SnapshotSummary>), ApiError> {
+    let title = request.title.trim().to_owned();
+    if title.is_empty()
+        || title.chars().count() > MAX_TITLE_CHARS
+        || title.chars().any(char::is_control)
+    {
+        return Err(ApiError::bad_request(format!(
+            "title must be 1 to {MAX_TITLE_CHARS} printable characters"
+        )));
+    }
+    let at_ms = crate::clock::now_ms();
+    let battles = state.store.public_battles().await?;
+    let frozen = state
+        .leaderboards
+        .freeze(&battles, at_ms)
+        .await
+        .map_err(ApiError::Internal)?;
+    let models = frozen.overall.response.models.len() as u64;
+    let total_votes = frozen.overall.response.total_votes;
+    let (tables, battles) = tokio::task::spawn_blocking(move || {
+        let mut jsonl = String::new();
+        for b in &battles {
+            jsonl.push_str(&serde_json::to_string(b)?);
+            jsonl.push('\n');
+        }
+        Ok::<_, serde_json::Error>((serde_json::to_string(&frozen)?, jsonl))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?
+    .map_err(|e| ApiError::Internal(e.into()))?;
+    let snapshot = NewSnapshot {
+        battles_sha256: hex::encode(Sha256::digest(battles.as_bytes())),
+        title,
+        published_at_ms: at_ms,
+        operator: operator.label.clone(),
+        total_votes,
+        models,
+        tables,
+        battles,
+    };
+    let audit = NewAudit {
+        at_ms,
+        operator: operator.label,
+        action: "snapshot.publish".into(),
+        subject: String::new(),
+        detail: serde_json::Value::Null,
+    };
+    let summary = state.store.publish_snapshot(&snapshot, audit).await?;
+    Ok((StatusCode::CREATED, Json(summary)))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_needs_quoting_and_joins_reasons() {
+        let jsonl = concat!(
+            r#"{"battle_id":"b1","question_id":"q,1","category":"법률·행정","model_a":"a","model_b":"b","winner":"model_a","tstamp":1.5,"reasons":["accuracy","safety"]}"#,
+            "\n",
+            r#"{"battle_id":"b2","question_id":"q\"2","category":"역사","model_a":"b","model_b":"a","winner":"tie (bothbad)","tstamp":2.0}"#,
+            "\n"
+        );
+        let csv = to_csv(jsonl).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines[0],
+            "battle_id,question_id,category,model_a,model_b,winner,tstamp,reasons"
+        );
+        assert_eq!(
+            lines[1],
+            "b1,\"q,1\",법률·행정,a,b,model_a,1.5,accuracy;safety"
+        );
+        assert_eq!(lines[2], "b2,\"q\"\"2\",역사,b,a,tie (bothbad),2,");
+        assert!(to_csv("not json").is_err());
+    }
+}
