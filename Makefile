@@ -8,7 +8,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 SAMPLE ?= sample/battle-set.jsonl
 SERVER := target/server/arena-server
 
-.PHONY: run test bootstrap bootstrap-tests web server lint unit unit-postgres wasm-test e2e bench bench-votes bench-load bench-web crash-test clean
+.PHONY: run test bootstrap bootstrap-tests web server lint unit unit-postgres wasm-test e2e bench bench-votes bench-load bench-web bench-pairing crash-test clean
 
 run: bootstrap web server
 	@mkdir -p data
@@ -70,6 +70,14 @@ bench:
 	scripts/bench.sh
 
 # Durable votes per second: SQLite synchronous=FULL against NORMAL, same load, one run.
+# Votes needed to reach a mean 95% interval width, informative pairing against uniform
+# (arena_core::rating::pairing, the real rating engine): a round where new models join a board
+# with votes, and a board where every model starts together.
+bench-pairing:
+	cargo run --profile server -p arena-core --example pairing -- 20 600 40 5 4 20000
+	cargo run --profile server -p arena-core --example pairing -- 40 800 50 3 5 60000
+	cargo run --profile server -p arena-core --example pairing -- 20 600 50 5 0
+
 bench-votes:
 	scripts/bench-votes.sh
 

@@ -10,7 +10,8 @@
 use arena_core::Choice;
 use arena_core::api::{
     API_PREFIX, BattleResponse, CountsResponse, ErrorBody, LeaderboardResponse, ReasonsRequest,
-    ReasonsResponse, VOTER_HEADER, VoteRequest, VoteResponse, codes,
+    ReasonsResponse, SnapshotResponse, SnapshotSummary, VOTER_HEADER, VoteRequest, VoteResponse,
+    codes,
 };
 use arena_core::pow::{self, Challenge};
 use arena_core::reason::Reason;
@@ -328,6 +329,19 @@ pub async fn leaderboard(category: Option<&str>) -> Result<LeaderboardResponse, 
         .map_err(|r| r.error)
 }
 
+/// Every published snapshot, newest first.
+pub async fn snapshots() -> Result<Vec<SnapshotSummary>, ApiError> {
+    get(&url("/snapshots", None), None)
+        .await
+        .map_err(|r| r.error)
+}
+
+/// One table of a snapshot, with its counts.
+pub async fn snapshot(id: &str, category: Option<&str>) -> Result<SnapshotResponse, ApiError> {
+    let path = format!("/snapshots/{}", js_sys::encode_uri_component(id));
+    get(&url(&path, category), None).await.map_err(|r| r.error)
+}
+
 pub async fn leaderboard_counts(category: Option<&str>) -> Result<CountsResponse, ApiError> {
     get(&url("/leaderboard/counts", category), None)
         .await
@@ -444,6 +458,22 @@ pub mod admin {
             Request::post(&format!("{API_PREFIX}/admin/imports")),
             token,
             upload,
+        )
+        .await
+    }
+
+    /// Publishes the leaderboard as it stands, frozen, under `title`.
+    pub async fn publish_snapshot(
+        token: &str,
+        title: &str,
+    ) -> Result<arena_core::api::SnapshotSummary, ApiError> {
+        let body = arena_core::admin::SnapshotRequest {
+            title: title.to_owned(),
+        };
+        with_body(
+            Request::post(&format!("{API_PREFIX}/admin/snapshots")),
+            token,
+            &body,
         )
         .await
     }

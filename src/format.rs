@@ -44,6 +44,14 @@ pub fn wait(seconds: u64, lang: Lang) -> String {
     }
 }
 
+/// Milliseconds since the epoch → the day in Seoul: `2026. 11. 22.` / `11/22/2026`.
+pub fn date(ms: i64, lang: Lang) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"Asia/Seoul".into());
+    date.to_locale_date_string(lang.locale(), &options).into()
+}
+
 /// Milliseconds since the epoch → `2026. 11. 22. 오후 7:30:00` / `11/22/2026, 7:30:00 PM` in
 /// Seoul time (KST), where the arena runs.
 pub fn date_time(ms: i64, lang: Lang) -> String {

@@ -1,8 +1,10 @@
 //! The leaderboard page: the server's table (rank, model, rating, 95% interval, votes), per
 //! category; then the browser recomputes it from the published counts with the same arena-core
 //! code and says whether it matches ("검증됨"), draws the intervals, and shows the win rates.
+//! `?snapshot=ID` shows a published snapshot instead of the live table, verified the same way
+//! from the counts frozen with it, with its battles to download.
 
-use arena_core::api::LeaderboardResponse;
+use arena_core::api::{CountsResponse, LeaderboardResponse, SnapshotResponse, SnapshotSummary};
 use arena_core::rating::RatingTable;
 use arena_core::verify::{Difference, verify};
 use leptos::prelude::*;
@@ -27,9 +29,28 @@ pub fn LeaderboardPage() -> impl IntoView {
             .get("category")
             .filter(|c| !c.trim().is_empty())
     });
+    let snapshot = Memo::new(move |_| {
+        query
+            .read()
+            .get("snapshot")
+            .filter(|s| !s.trim().is_empty())
+    });
     let data = LocalResource::new(move || {
         let category = category.get();
-        async move { api::leaderboard(category.as_deref()).await }
+        let snapshot = snapshot.get();
+        async move {
+            match snapshot {
+                Some(id) => api::snapshot(&id, category.as_deref())
+                    .await
+                    .map(Shown::from),
+                None => api::leaderboard(category.as_deref())
+                    .await
+                    .map(|table| Shown {
+                        table,
+                        snapshot: None,
+                    }),
+            }
+        }
     });
     view! {
         <section class="leaderboard-page" aria-labelledby="leaderboard-heading">
@@ -57,13 +78,115 @@ pub fn LeaderboardPage() -> impl IntoView {
                         </button>
                     </div>
                 }.into_any(),
-                Some(Ok(table)) => view! {
-                    <CategoryNav categories=table.categories.clone() current=category.get_untracked()/>
+                Some(Ok(Shown { table, snapshot: frozen })) => view! {
+                    <SnapshotNav current=snapshot.get_untracked()/>
+                    {frozen.clone().map(|s| view! { <SnapshotNotice snapshot=s/> })}
+                    <CategoryNav categories=table.categories.clone() current=category.get_untracked()
+                        snapshot=snapshot.get_untracked()/>
                     <RatingTableView table=table.clone()/>
-                    <Verification table=table/>
+                    <Verification table=table snapshot=frozen/>
                 }.into_any(),
             }}
         </section>
+    }
+}
+
+/// What the page shows: the live table, or a snapshot's.
+#[derive(Clone)]
+struct Shown {
+    table: LeaderboardResponse,
+    snapshot: Option<Frozen>,
+}
+
+/// A snapshot shown: what it is, the counts frozen with its table, its downloads.
+#[derive(Clone)]
+struct Frozen {
+    response: SnapshotResponse,
+}
+
+impl From<SnapshotResponse> for Shown {
+    fn from(response: SnapshotResponse) -> Self {
+        Shown {
+            table: response.table.clone(),
+            snapshot: Some(Frozen { response }),
+        }
+    }
+}
+
+/// The live table and every published snapshot, as links; nothing when none is published.
+#[component]
+fn SnapshotNav(current: Option<String>) -> impl IntoView {
+    let list = LocalResource::new(api::snapshots);
+    let lang = use_lang();
+    move || {
+        let Some(Ok(list)) = list.get() else {
+            return ().into_any();
+        };
+        if list.is_empty() {
+            return ().into_any();
+        }
+        let live = chip(
+            tr("실시간", "Live"),
+            "/leaderboard".into(),
+            current.is_none(),
+        );
+        let each = list
+            .into_iter()
+            .map(|s: SnapshotSummary| {
+                let href = format!(
+                    "/leaderboard?snapshot={}",
+                    js_sys::encode_uri_component(&s.id)
+                );
+                let active = current.as_deref() == Some(s.id.as_str());
+                let label = format!(
+                    "{} ({})",
+                    s.title,
+                    format::date(s.published_at_ms, lang.get())
+                );
+                chip(label, href, active)
+            })
+            .collect_view();
+        view! {
+            <nav aria-label=tr("실시간 순위와 발행된 스냅샷", "Live ranking and published snapshots")
+                class="category-nav" data-testid="snapshot-nav">
+                <ul class="chip-list">{live}{each}</ul>
+            </nav>
+        }
+        .into_any()
+    }
+}
+
+/// Says the table is a published snapshot that will not change, and offers its battles.
+#[component]
+fn SnapshotNotice(snapshot: Frozen) -> impl IntoView {
+    let lang = use_lang();
+    let r = snapshot.response;
+    let published = r.summary.published_at_ms;
+    let title = r.summary.title.clone();
+    view! {
+        <div class="notice notice-info snapshot-notice" data-testid="snapshot-notice">
+            <p>
+                <strong>{tr("발행된 스냅샷: ", "Published snapshot: ")}{title}</strong>
+                {move || lang.get().pick(
+                    format!(" — {} 발행. 발행한 뒤로 바뀌지 않는 고정된 결과입니다.", format::date_time(published, Lang::Ko)),
+                    format!(" — published {}. A frozen result: it never changes.", format::date_time(published, Lang::En)),
+                )}
+            </p>
+            <p class="snapshot-downloads">
+                {tr("투표 원자료 내려받기: ", "Download the battles: ")}
+                <a href=r.battles_jsonl.clone() download="" data-testid="download-jsonl">"JSON Lines"</a>
+                " · "
+                <a href=r.battles_csv.clone() download="" data-testid="download-csv">"CSV"</a>
+                {tr(" — 이용 조건: ", " — licence: ")}
+                <a href=r.licence.url.clone() target="_blank" rel="noopener noreferrer">
+                    {move || lang.get().pick(r.licence.name_ko.clone(), r.licence.name_en.clone())}
+                </a>
+            </p>
+            <p class="snapshot-hash">
+                {tr("JSON Lines 파일의 SHA-256: ", "SHA-256 of the JSON Lines file: ")}
+                <code>{r.summary.battles_sha256.clone()}</code>
+            </p>
+        </div>
     }
 }
 
@@ -76,15 +199,24 @@ fn chip(label: impl IntoView + 'static, href: String, active: bool) -> impl Into
 }
 
 #[component]
-fn CategoryNav(categories: Vec<String>, current: Option<String>) -> impl IntoView {
+fn CategoryNav(
+    categories: Vec<String>,
+    current: Option<String>,
+    snapshot: Option<String>,
+) -> impl IntoView {
     if categories.is_empty() {
         return ().into_any();
     }
-    let all = chip(tr("전체", "All"), "/leaderboard".into(), current.is_none());
+    let base = match &snapshot {
+        Some(id) => format!("/leaderboard?snapshot={}", js_sys::encode_uri_component(id)),
+        None => "/leaderboard".to_owned(),
+    };
+    let join = if snapshot.is_some() { '&' } else { '?' };
+    let all = chip(tr("전체", "All"), base.clone(), current.is_none());
     let each = categories
         .into_iter()
         .map(|c| {
-            let href = format!("/leaderboard?category={}", js_sys::encode_uri_component(&c));
+            let href = format!("{base}{join}category={}", js_sys::encode_uri_component(&c));
             let active = current.as_deref() == Some(c.as_str());
             chip(c, href, active)
         })
@@ -238,14 +370,24 @@ enum Check {
     },
 }
 
-/// Recomputes the table in this browser from the published counts and compares.
+/// Recomputes the table in this browser from the published counts (a snapshot's: frozen with it)
+/// and compares.
 #[component]
-fn Verification(table: LeaderboardResponse) -> impl IntoView {
+fn Verification(table: LeaderboardResponse, snapshot: Option<Frozen>) -> impl IntoView {
     let lang = use_lang();
     let check = RwSignal::new(Check::Running);
     let published = table.clone();
+    let raw_href = match &snapshot {
+        Some(s) => snapshot_href(&s.response),
+        None => counts_href(&table),
+    };
+    let frozen_counts: Option<CountsResponse> = snapshot.map(|s| s.response.counts);
     spawn_local(async move {
-        let outcome = match api::leaderboard_counts(published.category.as_deref()).await {
+        let counts = match frozen_counts {
+            Some(counts) => Ok(counts),
+            None => api::leaderboard_counts(published.category.as_deref()).await,
+        };
+        let outcome = match counts {
             Err(e) => Check::Failed(e),
             Ok(counts) if counts.computed_at_ms != published.computed_at_ms => Check::Stale,
             Ok(counts) => {
@@ -273,7 +415,7 @@ fn Verification(table: LeaderboardResponse) -> impl IntoView {
             <h2 id="verify-heading" class="section-title">{tr("직접 검증하기", "Check it yourself")}</h2>
             <p>
                 {tr("이 브라우저가 공개된 투표 집계(", "This browser downloads the published vote counts (")}
-                <a href=counts_href(&table)>{tr("원자료", "raw data")}</a>
+                <a href=raw_href>{tr("원자료", "raw data")}</a>
                 {tr(
                     ")를 내려받아 서버와 같은 코드로 순위를 다시 계산해 비교합니다.",
                     "), recomputes the ranking with the same code as the server, and compares the two.",
@@ -336,6 +478,18 @@ fn Verification(table: LeaderboardResponse) -> impl IntoView {
                 _ => ().into_any(),
             }}
         </section>
+    }
+}
+
+/// The snapshot's own address (its table and counts), for this category.
+fn snapshot_href(r: &SnapshotResponse) -> String {
+    let base = format!(
+        "/api/v1/snapshots/{}",
+        js_sys::encode_uri_component(&r.summary.id)
+    );
+    match &r.table.category {
+        Some(c) => format!("{base}?category={}", js_sys::encode_uri_component(c)),
+        None => base,
     }
 }
 

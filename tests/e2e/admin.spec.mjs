@@ -1,8 +1,9 @@
 // The operators' pages (/admin) against a server of this spec's own with one operator token:
 // signing in (a wrong token is refused, the right one opens the pages), editing a model's card,
 // which citizens then see at the reveal, importing a prompt set (a bad line is shown by file and
-// line and nothing is stored; a good one is checked first, then imported with progress), and the
-// audit log of each change. axe finds nothing on the signed-in pages. Screenshots are kept in
+// line and nothing is stored; a good one is checked first, then imported with progress), the
+// audit log of each change, and a snapshot published there: frozen while votes go on, verified in
+// the browser, its battles downloadable. axe finds nothing on the signed-in pages. Screenshots are kept in
 // test-results/ for the closing note.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +19,7 @@ const SETTINGS = {
   ARENA_MIN_READ_MS: '0',
   ARENA_POW: 'off',
   ARENA_RATE_LIMITS: 'off',
+  ARENA_LEADERBOARD_INTERVAL_MS: '200',
   ARENA_OPERATOR_TOKEN_SHA256: `${LABEL}:${createHash('sha256').update(TOKEN).digest('hex')}`,
 };
 
@@ -163,6 +165,67 @@ test('an upload with a bad line is refused by line; a good one is checked, then 
   await page.getByTestId('import-result').scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/admin-import.png' });
   assert.deepEqual(await axeViolations(page), [], 'admin page after an import');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+async function castVotes(n) {
+  for (let i = 0; i < n; i++) {
+    const battle = await fetch(`${arena.url}/api/v1/battle`).then((r) => r.json());
+    const res = await fetch(`${arena.url}/api/v1/vote`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-arena-voter': battle.voter },
+      body: JSON.stringify({ token: battle.token, choice: i % 3 === 0 ? 'b' : 'a' }),
+    });
+    assert.equal(res.status, 200);
+  }
+}
+
+test('a snapshot published on the operator page stays frozen and is verified in the browser', { skip }, async () => {
+  await castVotes(12);
+  const { page, problems, context } = await openPage(browser, { width: 1280, height: 1000 });
+  await signIn(page);
+  await page.getByTestId('snapshot-title').fill('2026년 12월 1차 평가');
+  await page.getByTestId('snapshot-publish').click();
+  const status = page.getByTestId('snapshot-status');
+  await status.getByRole('link', { name: '2026년 12월 1차 평가' }).waitFor();
+  await page.getByTestId('snapshot-list').waitFor();
+  const frozenVotes = (await fetch(`${arena.url}/api/v1/snapshots`).then((r) => r.json()))[0].total_votes;
+
+  // Later votes move the live table only.
+  await castVotes(5);
+  await status.getByRole('link').click();
+  await page.getByTestId('snapshot-notice').waitFor();
+  const verification = page.getByTestId('verification');
+  await verification.locator('.notice-success').waitFor();
+  assert.match(await verification.innerText(), /검증됨/);
+  const summary = await page.getByTestId('leaderboard-summary').innerText();
+  assert.match(summary, new RegExp(`총 ${frozenVotes}표`));
+  const notice = page.getByTestId('snapshot-notice');
+  assert.match(await notice.innerText(), /2026년 12월 1차 평가/);
+  assert.match(await notice.innerText(), /공공누리 제1유형/);
+  // The downloads are the snapshot's battles: as many as its votes.
+  const csvHref = await page.getByTestId('download-csv').getAttribute('href');
+  const csv = await fetch(`${arena.url}${csvHref}`).then((r) => r.text());
+  assert.equal(csv.trim().split('\n').length, frozenVotes + 1);
+  const jsonlHref = await page.getByTestId('download-jsonl').getAttribute('href');
+  const jsonl = await fetch(`${arena.url}${jsonlHref}`).then((r) => r.text());
+  const sha = createHash('sha256').update(jsonl).digest('hex');
+  assert.match(await notice.innerText(), new RegExp(sha));
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: 'test-results/snapshot-leaderboard.png' });
+  assert.deepEqual(await axeViolations(page), [], 'a snapshot on the leaderboard page');
+
+  // A category of the snapshot is verified the same way; "실시간" goes back to the live table.
+  await page.getByTestId('leaderboard-table').waitFor();
+  const category = page.locator('nav.category-nav').nth(1).getByRole('link').nth(1);
+  await category.click();
+  await page.waitForURL(/snapshot=1&category=/);
+  await verification.locator('.notice-success').waitFor();
+  await page.getByTestId('snapshot-nav').getByRole('link', { name: '실시간' }).click();
+  await page.waitForURL(/\/leaderboard$/);
+  await page.getByTestId('leaderboard-summary').filter({ hasText: `총 ${frozenVotes + 5}표` }).waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByTestId('snapshot-notice').count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -42,6 +42,7 @@ mod fit;
 pub mod golden;
 mod linalg;
 mod newton;
+pub mod pairing;
 mod poisson;
 pub mod records;
 mod sample;
