@@ -75,7 +75,7 @@ bench:
 # with votes, and a board where every model starts together.
 bench-pairing:
 	cargo run --profile server -p arena-core --example pairing -- 20 600 40 5 4 20000
-	cargo run --profile server -p arena-core --example pairing -- 40 800 50 3 5 60000
+	cargo run --profile server -p arena-core --example pairing -- 40 800 35 3 5 60000
 	cargo run --profile server -p arena-core --example pairing -- 20 600 50 5 0
 
 bench-votes:
