@@ -132,6 +132,10 @@ pub struct ServeConfig {
     /// Largest import the operator API accepts, in megabytes.
     #[arg(long, env = "ARENA_MAX_UPLOAD_MB", default_value_t = 256)]
     pub max_upload_mb: usize,
+    /// How battles pair models: `informative` (where a vote teaches the leaderboard most; new
+    /// models first; a quarter of draws uniform so no pair starves) or `uniform` (by prompt).
+    #[arg(long, env = "ARENA_PAIRING", default_value = "informative", value_parser = ["informative", "uniform"])]
+    pub pairing: String,
     /// Bootstrap rounds for the leaderboard's intervals (at most 10,000).
     #[arg(long, env = "ARENA_BOOTSTRAP_ROUNDS", default_value_t = 1000,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_BOOTSTRAP_ROUNDS as u64))]
@@ -270,6 +274,7 @@ impl ServeConfig {
             min_interval: Duration::from_millis(self.leaderboard_interval_ms),
             audit: Some(trust.audit),
             address_retention: Duration::from_secs(u64::from(self.address_retention_days) * 86_400),
+            informative_pairing: self.pairing == "informative",
             ..RefreshSettings::default()
         }
     }

@@ -51,6 +51,9 @@ pub struct RefreshSettings {
     /// Address hashes of votes older than this are erased.
     pub address_retention: Duration,
     pub clock: Arc<dyn Clock>,
+    /// Draw pairs where a vote teaches the table most (`arena_core::rating::pairing`), renewed
+    /// with every table; off: uniformly by prompt.
+    pub informative_pairing: bool,
 }
 
 impl Default for RefreshSettings {
@@ -61,6 +64,7 @@ impl Default for RefreshSettings {
             audit_every: Duration::from_secs(30),
             address_retention: Duration::from_secs(30 * 24 * 3600),
             clock: Arc::new(crate::clock::SystemClock),
+            informative_pairing: true,
         }
     }
 }
@@ -206,6 +210,7 @@ impl Leaderboards {
         };
         let published: Published =
             tokio::task::spawn_blocking(move || serde_json::from_slice(&body)).await??;
+        let overall = Arc::clone(&published.overall);
         let snapshot = Snapshot {
             overall: Some(published.overall),
             by_category: published.by_category,
@@ -215,7 +220,39 @@ impl Leaderboards {
             .current
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(snapshot);
+        self.plan_pairs(&overall).await?;
         Ok(true)
+    }
+
+    /// Renews how the draw pairs models, from the overall table's counts: every model in the
+    /// catalogue (one without votes is new, and weighs most), by
+    /// `arena_core::rating::pairing::pair_probabilities`.
+    async fn plan_pairs(&self, overall: &Table) -> anyhow::Result<()> {
+        if !self.refresh.informative_pairing {
+            return Ok(());
+        }
+        let models: Vec<String> = self
+            .store
+            .models()
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        let counts = overall.counts.counts.clone();
+        let plan = tokio::task::spawn_blocking(move || {
+            let fitted = rating::compute(
+                &counts,
+                &RatingOptions {
+                    bootstrap_rounds: 0,
+                    ..RatingOptions::default()
+                },
+            );
+            let probabilities = rating::pairing::pair_probabilities(&models, &fitted);
+            crate::store::draw::PairPlan::new(models, probabilities)
+        })
+        .await?;
+        self.store.set_pairing(Some(Arc::new(plan)));
+        Ok(())
     }
 
     /// Reads the counts and recomputes every table now.
@@ -249,6 +286,9 @@ impl Leaderboards {
             .current
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::clone(&snapshot);
+        if let Some(overall) = &snapshot.overall {
+            self.plan_pairs(overall).await?;
+        }
         if self.store.shared()
             && let Some(overall) = &snapshot.overall
         {

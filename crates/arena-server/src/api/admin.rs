@@ -81,6 +81,8 @@ async fn put_model(
         .update_model(&id, &update, audit)
         .await?
         .ok_or(ApiError::NotFound)?;
+    // The names on the tables, and the pairing plan, follow.
+    state.leaderboards.mark_dirty();
     Ok(Json(model))
 }
 
@@ -196,6 +198,7 @@ async fn post_import(
     };
     let running = Arc::clone(&job);
     let store = Arc::clone(&state.store);
+    let leaderboards = Arc::clone(&state.leaderboards);
     tokio::spawn(async move {
         let progress = |done: u64, total: u64| {
             running.total.store(total, Ordering::Relaxed);
@@ -215,6 +218,10 @@ async fn post_import(
                 tracing::error!(error = %e, "an operator's import failed");
                 format!("nothing was stored: {e}")
             });
+        if !dry_run && result.is_ok() {
+            // New models enter the pairing plan with the next table.
+            leaderboards.mark_dirty();
+        }
         *running.outcome.lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
     });
     Ok((StatusCode::ACCEPTED, Json(job.view())))

@@ -4,9 +4,13 @@
 //! then picks a prompt and two of its models at random in memory and reads just those three
 //! texts by primary key.
 //!
-//! The rule is the arena's, the same for both stores: every prompt with two or more drawable
-//! answers is equally likely (within the category asked for), then any two of its models, in
-//! random order.
+//! The rule is the arena's, the same for both stores. With a pairing plan (the leaderboard's
+//! [`arena_core::rating::pairing`] probabilities, renewed after each recomputation) a pair of
+//! models is drawn by its probability, then a prompt (of the category asked for) that both
+//! answered, in random order; a pair that cannot be drawn now (a paused model, no shared prompt
+//! in the category) gives way to another. Without a plan, or when no planned pair can be drawn,
+//! every prompt with two or more drawable answers is equally likely (within the category), then
+//! any two of its models.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -34,7 +38,34 @@ struct Index {
     prompts: Vec<(String, Vec<String>)>,
     /// Positions in `prompts` per category.
     by_category: BTreeMap<String, Vec<u32>>,
+    /// Positions in `prompts` per model (each prompt's models are sorted).
+    by_model: std::collections::HashMap<String, Vec<u32>>,
+    /// The category of each prompt, as its key in `by_category`.
+    category_of: Vec<String>,
 }
+
+/// How pairs are drawn: every unordered pair of `models` with its probability, in the order of
+/// [`arena_core::rating::pairing::pair_probabilities`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PairPlan {
+    models: Vec<String>,
+    probabilities: Vec<f64>,
+    known: std::collections::HashSet<String>,
+}
+
+impl PairPlan {
+    pub fn new(models: Vec<String>, probabilities: Vec<f64>) -> Self {
+        PairPlan {
+            known: models.iter().cloned().collect(),
+            models,
+            probabilities,
+        }
+    }
+}
+
+/// Planned pairs tried before the uniform rule takes over, and prompts tried per pair.
+const PLANNED_PAIRS: usize = 8;
+const PROMPTS_PER_PAIR: usize = 16;
 
 impl Index {
     fn build(version: i64, mut rows: Vec<DrawableAnswer>, models: Vec<ModelRef>) -> Self {
@@ -57,12 +88,49 @@ impl Index {
                     .entry(rows[i].1.clone())
                     .or_default()
                     .push(position);
-                let models = rows[i..j].iter().map(|r| r.2.clone()).collect();
+                let models: Vec<String> = rows[i..j].iter().map(|r| r.2.clone()).collect();
+                for m in &models {
+                    index.by_model.entry(m.clone()).or_default().push(position);
+                }
+                index.category_of.push(rows[i].1.clone());
                 index.prompts.push((rows[i].0.clone(), models));
             }
             i = j;
         }
         index
+    }
+
+    /// A prompt (of `category`, if given) and two models by `plan`: a pair by its probability,
+    /// then one of its shared prompts; `None` when no planned pair could be drawn.
+    fn pick_planned(
+        &self,
+        plan: &PairPlan,
+        category: Option<&str>,
+    ) -> Option<(String, String, String)> {
+        use arena_core::rating::pairing::{choose, pair_at};
+        // A model imported after the plan was made is in no planned pair: draw uniformly (it
+        // then has its share) until the next plan, which weighs it most.
+        if self.by_model.keys().any(|m| !plan.known.contains(m)) {
+            return None;
+        }
+        let mut rng = rand::rng();
+        for _ in 0..PLANNED_PAIRS {
+            let (i, j) = pair_at(plan.models.len(), choose(&plan.probabilities, rng.random()));
+            let (a, b) = (plan.models.get(i)?, plan.models.get(j)?);
+            let (Some(of_a), Some(_)) = (self.by_model.get(a), self.by_model.get(b)) else {
+                continue;
+            };
+            for _ in 0..PROMPTS_PER_PAIR {
+                let position = *of_a.choose(&mut rng)? as usize;
+                let (prompt, models) = &self.prompts[position];
+                let in_category = category.is_none_or(|c| self.category_of[position] == c);
+                if in_category && models.binary_search(b).is_ok() {
+                    let (first, second) = if rng.random::<bool>() { (a, b) } else { (b, a) };
+                    return Some((prompt.clone(), first.clone(), second.clone()));
+                }
+            }
+        }
+        None
     }
 
     /// A prompt (of `category`, if given) and two different models in random order.
@@ -107,12 +175,19 @@ pub trait DrawSource: Send + Sync {
 #[derive(Debug, Default)]
 pub struct DrawIndex {
     current: RwLock<Option<Arc<Index>>>,
+    /// How to pair models (`None`: uniformly by prompt).
+    plan: RwLock<Option<Arc<PairPlan>>>,
     checked: Mutex<Option<Instant>>,
     /// One reload at a time.
     loading: tokio::sync::Mutex<()>,
 }
 
 impl DrawIndex {
+    /// Draws pairs by `plan` from now on (`None`: uniformly by prompt).
+    pub fn set_plan(&self, plan: Option<Arc<PairPlan>>) {
+        *self.plan.write().unwrap_or_else(|p| p.into_inner()) = plan;
+    }
+
     /// Forgets the index: the next draw reloads it (after this server changed the catalogue).
     pub fn invalidate(&self) {
         *self.checked.lock().unwrap_or_else(|p| p.into_inner()) = None;
@@ -242,7 +317,11 @@ impl DrawIndex {
         source: &dyn DrawSource,
         category: Option<&str>,
     ) -> Result<Option<(String, String, String)>, StoreError> {
-        Ok(self.index(source).await?.pick(category))
+        let index = self.index(source).await?;
+        let plan = self.plan.read().unwrap_or_else(|p| p.into_inner()).clone();
+        Ok(plan
+            .and_then(|plan| index.pick_planned(&plan, category))
+            .or_else(|| index.pick(category)))
     }
 }
 
@@ -281,5 +360,52 @@ mod tests {
         // Every ordered pair of p3's three models turns up.
         assert_eq!(seen.len(), 6);
         assert!(Index::build(1, vec![], vec![]).pick(None).is_none());
+    }
+
+    #[test]
+    fn a_plan_draws_its_pairs_from_prompts_both_answered() {
+        let index = Index::build(
+            1,
+            vec![
+                row("p1", "역사", "a"),
+                row("p1", "역사", "b"),
+                row("p2", "법률", "a"),
+                row("p2", "법률", "c"),
+                row("p3", "법률", "b"),
+                row("p3", "법률", "c"),
+                row("p3", "법률", "a"),
+            ],
+            vec![],
+        );
+        let models = ["a", "b", "c", "paused"].map(String::from).to_vec();
+        // Pairs in order: ab, ac, a-paused, bc, b-paused, c-paused.
+        let only = |k: usize| {
+            PairPlan::new(
+                models.clone(),
+                (0..6).map(|i| if i == k { 1.0 } else { 0.0 }).collect(),
+            )
+        };
+        let mut sides = std::collections::BTreeSet::new();
+        for _ in 0..200 {
+            let (p, x, y) = index.pick_planned(&only(0), None).unwrap();
+            assert!(p == "p1" || p == "p3", "{p}");
+            sides.insert((x, y));
+            // Within a category, only the shared prompt there.
+            let (p, _, _) = index.pick_planned(&only(0), Some("법률")).unwrap();
+            assert_eq!(p, "p3");
+            let (p, x, y) = index.pick_planned(&only(3), Some("법률")).unwrap();
+            assert_eq!(p, "p3");
+            assert!(
+                [x.as_str(), y.as_str()].contains(&"b") && [x.as_str(), y.as_str()].contains(&"c")
+            );
+        }
+        assert_eq!(sides.len(), 2, "both sides: {sides:?}");
+        // A pair that cannot be drawn (a paused model, no shared prompt in the category) gives
+        // way: the caller then draws uniformly.
+        assert!(index.pick_planned(&only(2), None).is_none());
+        assert!(index.pick_planned(&only(0), Some("없음")).is_none());
+        // A model the plan does not know (imported since): uniform until the next plan.
+        let old = PairPlan::new(vec!["a".into(), "b".into()], vec![1.0]);
+        assert!(index.pick_planned(&old, None).is_none());
     }
 }

@@ -276,6 +276,10 @@ pub trait Store: Send + Sync + 'static {
     /// A snapshot's battles (JSON Lines).
     async fn snapshot_battles(&self, id: i64) -> Result<Option<String>, StoreError>;
 
+    /// Draws pairs of models by `plan` from now on (`None`: uniformly by prompt); see
+    /// `draw.rs`.
+    fn set_pairing(&self, plan: Option<Arc<draw::PairPlan>>);
+
     /// The two models with their registry cards (from the draw index, no query).
     async fn with_cards(&self, models: RevealedModels) -> Result<RevealedModels, StoreError>;
 

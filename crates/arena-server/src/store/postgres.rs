@@ -326,6 +326,10 @@ impl Store for PgStore {
         )
     }
 
+    fn set_pairing(&self, plan: Option<Arc<super::draw::PairPlan>>) {
+        self.draws.set_plan(plan);
+    }
+
     async fn with_cards(&self, models: RevealedModels) -> Result<RevealedModels, StoreError> {
         self.draws.with_cards(self, models).await
     }

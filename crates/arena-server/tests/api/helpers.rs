@@ -58,6 +58,8 @@ pub struct Options {
     pub operators: arena_server::operator::OperatorTokens,
     /// Largest operator upload, in bytes.
     pub max_upload_bytes: usize,
+    /// Draw pairs by the leaderboard's pairing plan (off: uniformly by prompt).
+    pub informative_pairing: bool,
 }
 
 /// The operator token of a test arena, and its label in the audit log.
@@ -103,6 +105,7 @@ impl Default for Options {
                 .parse()
                 .unwrap(),
             max_upload_bytes: 1024 * 1024,
+            informative_pairing: true,
         }
     }
 }
@@ -176,6 +179,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             audit_every: Duration::ZERO,
             audit,
             clock,
+            informative_pairing: options.informative_pairing,
             ..RefreshSettings::default()
         },
         limits: ServeLimits::default(),
