@@ -224,18 +224,21 @@ impl Leaderboards {
         Ok(true)
     }
 
-    /// Renews how the draw pairs models, from the overall table's counts: every model in the
-    /// catalogue (one without votes is new, and weighs most), by
+    /// Renews how the draw pairs models, from the overall table's counts: every active model
+    /// with answers (one without votes is new, and weighs most), by
     /// `arena_core::rating::pairing::pair_probabilities`.
     async fn plan_pairs(&self, overall: &Table) -> anyhow::Result<()> {
         if !self.refresh.informative_pairing {
             return Ok(());
         }
+        // Only models that can be drawn: a paused or retired one, or one without answers, would
+        // draw the plan's weight to pairs that never come.
         let models: Vec<String> = self
             .store
-            .models()
+            .registry()
             .await?
             .into_iter()
+            .filter(|m| m.status == arena_core::admin::ModelStatus::Active && m.answers > 0)
             .map(|m| m.id)
             .collect();
         let counts = overall.counts.counts.clone();

@@ -45,7 +45,10 @@ impl FromStr for OperatorTokens {
         for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
             let (label, hex_hash) = match entry.rsplit_once(':') {
                 Some((label, hash)) => (label.trim().to_owned(), hash.trim()),
-                None => (format!("token-{}", &entry[..entry.len().min(8)]), entry),
+                None => (
+                    format!("token-{}", entry.chars().take(8).collect::<String>()),
+                    entry,
+                ),
             };
             let mut hash = [0u8; 32];
             hex::decode_to_slice(hex_hash, &mut hash).map_err(|_| {
@@ -177,5 +180,7 @@ mod tests {
                 .is_err()
         );
         assert!("a:zz".parse::<OperatorTokens>().is_err());
+        // A bare entry that is not hex, with characters of several bytes: an error, not a panic.
+        assert!("가나다라마바사아".parse::<OperatorTokens>().is_err());
     }
 }

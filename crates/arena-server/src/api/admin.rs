@@ -48,10 +48,15 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        axum::extract::Path::<String>::from_request_parts(parts, state)
+        let id = axum::extract::Path::<String>::from_request_parts(parts, state)
             .await
-            .map(|p| PathId(p.0))
-            .map_err(|e| ApiError::bad_request(e.body_text()))
+            .map_err(|e| ApiError::bad_request(e.body_text()))?
+            .0;
+        // No database keeps a NUL, and no id of ours has a control character.
+        if id.chars().any(char::is_control) {
+            return Err(ApiError::bad_request("the id has a control character"));
+        }
+        Ok(PathId(id))
     }
 }
 
@@ -169,6 +174,15 @@ async fn post_import(
     State(state): State<AppState>,
     JsonBody(upload): JsonBody<ImportUpload>,
 ) -> Result<(StatusCode, Json<ImportJob>), ApiError> {
+    if upload
+        .files
+        .iter()
+        .any(|f| f.name.chars().any(char::is_control) || f.name.chars().count() > 255)
+    {
+        return Err(ApiError::bad_request(
+            "a file name is longer than 255 characters or has a control character",
+        ));
+    }
     let files: Vec<String> = upload.files.iter().map(|f| f.name.clone()).collect();
     let dry_run = upload.dry_run;
     let (set, skipped) = tokio::task::spawn_blocking(move || crate::import::parse_upload(&upload))

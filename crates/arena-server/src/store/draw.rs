@@ -63,9 +63,11 @@ impl PairPlan {
     }
 }
 
-/// Planned pairs tried before the uniform rule takes over, and prompts tried per pair.
+/// Planned pairs tried before the uniform rule takes over; prompts tried per pair (all of the
+/// fewer model's prompts when it has at most `SCAN_ALL`).
 const PLANNED_PAIRS: usize = 8;
 const PROMPTS_PER_PAIR: usize = 16;
+const SCAN_ALL: usize = 64;
 
 impl Index {
     fn build(version: i64, mut rows: Vec<DrawableAnswer>, models: Vec<ModelRef>) -> Self {
@@ -117,17 +119,36 @@ impl Index {
         for _ in 0..PLANNED_PAIRS {
             let (i, j) = pair_at(plan.models.len(), choose(&plan.probabilities, rng.random()));
             let (a, b) = (plan.models.get(i)?, plan.models.get(j)?);
-            let (Some(of_a), Some(_)) = (self.by_model.get(a), self.by_model.get(b)) else {
+            let (Some(of_a), Some(of_b)) = (self.by_model.get(a), self.by_model.get(b)) else {
                 continue;
             };
-            for _ in 0..PROMPTS_PER_PAIR {
-                let position = *of_a.choose(&mut rng)? as usize;
-                let (prompt, models) = &self.prompts[position];
-                let in_category = category.is_none_or(|c| self.category_of[position] == c);
-                if in_category && models.binary_search(b).is_ok() {
-                    let (first, second) = if rng.random::<bool>() { (a, b) } else { (b, a) };
-                    return Some((prompt.clone(), first.clone(), second.clone()));
-                }
+            // Look among the prompts of the model with fewer (a new model's few): all of them
+            // when they are few, else a sample.
+            let (short, other) = if of_a.len() <= of_b.len() {
+                (of_a, b)
+            } else {
+                (of_b, a)
+            };
+            let fits = |position: usize| {
+                category.is_none_or(|c| self.category_of[position] == c)
+                    && self.prompts[position].1.binary_search(other).is_ok()
+            };
+            let found = if short.len() <= SCAN_ALL {
+                let shared: Vec<usize> = short
+                    .iter()
+                    .map(|p| *p as usize)
+                    .filter(|p| fits(*p))
+                    .collect();
+                shared.choose(&mut rng).copied()
+            } else {
+                (0..PROMPTS_PER_PAIR)
+                    .filter_map(|_| short.choose(&mut rng).map(|p| *p as usize))
+                    .find(|p| fits(*p))
+            };
+            if let Some(position) = found {
+                let prompt = &self.prompts[position].0;
+                let (first, second) = if rng.random::<bool>() { (a, b) } else { (b, a) };
+                return Some((prompt.clone(), first.clone(), second.clone()));
             }
         }
         None
@@ -404,6 +425,26 @@ mod tests {
         // way: the caller then draws uniformly.
         assert!(index.pick_planned(&only(2), None).is_none());
         assert!(index.pick_planned(&only(0), Some("없음")).is_none());
+        // A new model with three prompts among an old one's two hundred: its pair is found
+        // every time (its few prompts are all looked at).
+        let mut rows = Vec::new();
+        for p in 0..200 {
+            rows.push(row(&format!("q{p:03}"), "생활", "old"));
+            rows.push(row(&format!("q{p:03}"), "생활", "other"));
+            if p % 70 == 0 {
+                rows.push(row(&format!("q{p:03}"), "생활", "new"));
+            }
+        }
+        let big = Index::build(2, rows, vec![]);
+        let plan = PairPlan::new(
+            vec!["new".into(), "old".into(), "other".into()],
+            vec![1.0, 0.0, 0.0],
+        );
+        for _ in 0..200 {
+            let (p, x, y) = big.pick_planned(&plan, Some("생활")).unwrap();
+            assert!(["q000", "q070", "q140"].contains(&p.as_str()), "{p}");
+            assert!([x.as_str(), y.as_str()].contains(&"new"));
+        }
         // A model the plan does not know (imported since): uniform until the next plan.
         let old = PairPlan::new(vec!["a".into(), "b".into()], vec![1.0]);
         assert!(index.pick_planned(&old, None).is_none());

@@ -174,7 +174,8 @@ impl CatalogueTx for PgCatalogue {
     }
 
     async fn registry_model(&mut self, id: &str) -> Result<Option<RegistryModel>, StoreError> {
-        let sql = format!("{} WHERE m.id = $1", rows::REGISTRY);
+        // Locked until the change commits, so two operators' changes log true "before"s.
+        let sql = format!("{} WHERE m.id = $1 FOR UPDATE OF m", rows::REGISTRY);
         let row = sqlx::query(&sql)
             .bind(id)
             .fetch_optional(&mut *self.0)

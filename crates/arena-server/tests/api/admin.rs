@@ -169,6 +169,14 @@ async fn registry_changes_are_logged_and_paused_models_are_not_drawn() {
             .unwrap();
         assert_error(res, status, "bad_request").await;
     }
+    // A control character in the id is refused as such (PostgreSQL keeps no NUL).
+    let res = app
+        .admin(Method::PUT, "/models/m%00good")
+        .json(&json!({"name": "x", "status": "active"}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 400, "bad_request").await;
     let res = app
         .admin(Method::PUT, "/models/no-such-model")
         .json(&json!({"name": "x", "status": "active"}))
@@ -351,6 +359,10 @@ async fn an_upload_is_checked_whole_dry_run_first_then_stored_and_logged() {
             400,
         ),
         (json!({"file": "x"}), 400),
+        (
+            json!({"files": [{"name": "a\u{0}.jsonl", "text": NEW_PROMPT}]}),
+            400,
+        ),
     ] {
         let res = app
             .admin(Method::POST, "/imports")
