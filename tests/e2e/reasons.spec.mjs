@@ -33,8 +33,12 @@ test('reasons tapped after the vote reach the leaderboard for the chosen model',
   assert.equal(await chip('accuracy').getAttribute('aria-pressed'), 'false');
   await page.getByTestId('reasons-status').filter({ hasText: '이유를 저장했습니다' }).waitFor();
 
+  // The table may first show a set saved on the way (accuracy and korean_context, before the
+  // last tap's save): wait for the final one.
+  const settled = (n) => (n.given.korean_context ?? 0) > (before.given.korean_context ?? 0)
+    && (n.given.accuracy ?? 0) === (before.given.accuracy ?? 0);
   let now = await reasonsOf(chosen);
-  for (let i = 0; i < 50 && (now.given.korean_context ?? 0) <= (before.given.korean_context ?? 0); i++) {
+  for (let i = 0; i < 50 && !settled(now); i++) {
     await page.waitForTimeout(100);
     now = await reasonsOf(chosen);
   }

@@ -261,13 +261,7 @@ impl Leaderboards {
     /// Reads the counts and recomputes every table now.
     pub async fn recompute(&self) -> anyhow::Result<()> {
         let counts = self.store.vote_counts().await?;
-        let names: BTreeMap<String, String> = self
-            .store
-            .models()
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m.name))
-            .collect();
+        let names = self.names().await?;
         let excluded = self.store.excluded_counts().await?;
         let reasons = self.store.reason_counts().await?;
         let source = (counts, names, excluded, reasons);
@@ -378,6 +372,17 @@ impl Leaderboards {
         )
     }
 
+    /// Every model's display name, by id.
+    async fn names(&self) -> anyhow::Result<BTreeMap<String, String>> {
+        Ok(self
+            .store
+            .models()
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m.name))
+            .collect())
+    }
+
     /// Every table computed from exactly `battles` (counted votes, as the public export has
     /// them), with the model names and the excluded votes as they are now, stamped `at_ms`: a
     /// snapshot whose tables follow from its own battles file.
@@ -386,13 +391,7 @@ impl Leaderboards {
         battles: &[PublicBattle],
         at_ms: i64,
     ) -> anyhow::Result<FrozenTables> {
-        let names: BTreeMap<String, String> = self
-            .store
-            .models()
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m.name))
-            .collect();
+        let names = self.names().await?;
         let excluded = self.store.excluded_counts().await?;
         let mut cells: BTreeMap<(&str, &str, &str, Choice), u64> = BTreeMap::new();
         let mut with_reasons: BTreeMap<(&str, &str, &str, Choice, i64), u64> = BTreeMap::new();

@@ -185,7 +185,7 @@ fn a_fastchat_folder_with_a_bad_answer_line_stores_nothing() {
 /// prints where it listens, and answers on that address.
 #[test]
 fn serve_imports_the_sample_set_on_first_start_only() {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{Read, Write};
 
     let (_dir, db) = temp_db();
     let sample =
@@ -207,18 +207,7 @@ fn serve_imports_the_sample_set_on_first_start_only() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let mut printed = Vec::new();
-        let address = loop {
-            let line = lines
-                .next()
-                .expect("the server printed its address")
-                .unwrap();
-            printed.push(line.clone());
-            if let Some(rest) = line.split("running at http://").nth(1) {
-                break rest.split_whitespace().next().unwrap().to_owned();
-            }
-        };
+        let (address, printed) = process::printed_address(&mut child);
         (child, address, printed)
     };
     let get = |address: &str, path: &str| -> String {
@@ -393,7 +382,7 @@ fn a_dry_run_checks_and_counts_but_stores_nothing_and_progress_is_shown() {
 
 #[test]
 fn an_operator_token_made_by_the_cli_opens_the_operator_api() {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{Read, Write};
 
     let out = arena_server()
         .args(["operator-token", "--label", "평가팀"])
@@ -430,16 +419,7 @@ fn an_operator_token_made_by_the_cli_opens_the_operator_api() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let address = loop {
-        let line = lines
-            .next()
-            .expect("the server printed its address")
-            .unwrap();
-        if let Some(rest) = line.split("running at http://").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
+    let (address, _) = process::printed_address(&mut child);
     let get = |authorization: &str| -> String {
         let mut stream = std::net::TcpStream::connect(&address).unwrap();
         write!(

@@ -8,7 +8,6 @@ mod pg;
 #[path = "support/process.rs"]
 mod process;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use arena_core::api::{BattleResponse, VOTER_HEADER};
@@ -35,16 +34,7 @@ fn serve(db: &str, envs: &[(&str, String)], log: &std::path::Path) -> (Child, St
         .stderr(std::fs::File::create(log).unwrap())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let address = loop {
-        let line = lines
-            .next()
-            .expect("the server printed its address")
-            .unwrap();
-        if let Some(rest) = line.split("running at http://").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
+    let (address, _) = process::printed_address(&mut child);
     (child, address)
 }
 

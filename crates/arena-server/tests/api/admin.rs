@@ -101,12 +101,6 @@ async fn with_no_token_configured_the_operator_api_is_off() {
     assert!(body.error.message.contains("ARENA_OPERATOR_TOKEN_SHA256"));
 }
 
-async fn audit(app: &crate::helpers::TestApp) -> Vec<AuditEntry> {
-    let res = app.admin(Method::GET, "/audit").send().await.unwrap();
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
-}
-
 #[tokio::test]
 async fn registry_changes_are_logged_and_paused_models_are_not_drawn() {
     let app = spawn_app().await;
@@ -131,7 +125,7 @@ async fn registry_changes_are_logged_and_paused_models_are_not_drawn() {
     assert_eq!(model.status, ModelStatus::Paused);
 
     // Logged once, with the token's label, before and after.
-    let log = audit(&app).await;
+    let log = app.audit().await;
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].operator, OPERATOR_LABEL);
     assert_eq!(log[0].action, "model.update");
@@ -184,7 +178,7 @@ async fn registry_changes_are_logged_and_paused_models_are_not_drawn() {
         .await
         .unwrap();
     assert_error(res, 404, "not_found").await;
-    assert_eq!(audit(&app).await.len(), 1);
+    assert_eq!(app.audit().await.len(), 1);
 
     // Active again: drawn again, and its card comes with the reveal.
     let res = app
@@ -227,7 +221,7 @@ async fn registry_changes_are_logged_and_paused_models_are_not_drawn() {
         assert_eq!(again, vote);
     }
     assert!(seen, "m-good was never drawn once active again");
-    let log = audit(&app).await;
+    let log = app.audit().await;
     assert_eq!(log.len(), 2);
     assert!(log[0].id > log[1].id, "newest first");
     // Pages of the log.
@@ -301,7 +295,7 @@ async fn an_upload_is_checked_whole_dry_run_first_then_stored_and_logged() {
     assert_eq!((report.prompts_added, report.answers_added), (1, 2));
     assert_eq!((job.done, job.total), (3, 3));
     assert_eq!(prompts().await, before);
-    assert!(audit(&app).await.is_empty());
+    assert!(app.audit().await.is_empty());
 
     // For real: stored, drawn from, logged with its report.
     let mut upload = upload;
@@ -317,7 +311,7 @@ async fn an_upload_is_checked_whole_dry_run_first_then_stored_and_logged() {
     assert_eq!(job.state, JobState::Done, "{job:?}");
     assert!(!job.dry_run);
     assert!(prompts().await.contains(&"p-new".to_owned()));
-    let log = audit(&app).await;
+    let log = app.audit().await;
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].action, "import");
     assert_eq!(log[0].operator, OPERATOR_LABEL);
@@ -413,5 +407,5 @@ async fn the_audit_log_cannot_be_rewritten() {
             .is_err()
     );
     assert!(app.try_execute("DELETE FROM operator_audit").await.is_err());
-    assert_eq!(audit(&app).await[0].operator, OPERATOR_LABEL);
+    assert_eq!(app.audit().await[0].operator, OPERATOR_LABEL);
 }

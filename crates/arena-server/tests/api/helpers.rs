@@ -239,6 +239,17 @@ impl TestApp {
             .bearer_auth(OPERATOR_TOKEN)
     }
 
+    /// The audit log, newest first (one page), as the operator API gives it.
+    pub async fn audit(&self) -> Vec<arena_core::admin::AuditEntry> {
+        let res = self
+            .admin(reqwest::Method::GET, "/audit")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
+    }
+
     /// `GET path`, answered 200 with JSON of type `T`.
     pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
         let res = self.client.get(self.url(path)).send().await.unwrap();

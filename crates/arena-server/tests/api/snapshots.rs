@@ -2,7 +2,6 @@
 //! stable address (later votes move the live table, not the snapshot), its tables follow from
 //! its own counts and battles file, and anyone may fetch and download it.
 
-use arena_core::admin::AuditEntry;
 use arena_core::api::{SnapshotResponse, SnapshotSummary};
 use reqwest::Method;
 use serde_json::json;
@@ -146,14 +145,7 @@ async fn a_published_snapshot_is_frozen_verifiable_and_downloadable() {
     assert_eq!(listed, [second, summary]);
 
     // Logged; and the database refuses to change a published snapshot.
-    let log: Vec<AuditEntry> = app
-        .admin(Method::GET, "/audit")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = app.audit().await;
     assert_eq!(log[1].action, "snapshot.publish");
     assert_eq!(log[1].subject, "1");
     assert_eq!(log[1].operator, OPERATOR_LABEL);

@@ -16,3 +16,22 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// Reads a started `arena-server serve`'s standard output (piped) until it prints where it
+/// runs: that address (`127.0.0.1:PORT`) and every line printed until then.
+pub fn printed_address(child: &mut std::process::Child) -> (String, Vec<String>) {
+    use std::io::{BufRead, BufReader};
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout is piped")).lines();
+    let mut printed = Vec::new();
+    loop {
+        let line = lines
+            .next()
+            .expect("the server printed its address")
+            .unwrap();
+        printed.push(line.clone());
+        if let Some(rest) = line.split("running at http://").nth(1) {
+            let address = rest.split_whitespace().next().unwrap().to_owned();
+            return (address, printed);
+        }
+    }
+}
