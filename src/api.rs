@@ -478,6 +478,27 @@ pub mod admin {
         .await
     }
 
+    /// Answers held back for naming their model.
+    pub async fn leaks(token: &str) -> Result<Vec<arena_core::admin::HeldAnswer>, ApiError> {
+        get(token, "/leaks").await
+    }
+
+    /// Draws a held-back answer after all (`allowed`), or holds it back again.
+    pub async fn set_leak(
+        token: &str,
+        prompt: &str,
+        model: &str,
+        allowed: bool,
+    ) -> Result<arena_core::admin::HeldAnswer, ApiError> {
+        let path = format!(
+            "{API_PREFIX}/admin/leaks/{}/{}",
+            js_sys::encode_uri_component(prompt),
+            js_sys::encode_uri_component(model)
+        );
+        let body = arena_core::admin::LeakDecision { allowed };
+        with_body(Request::put(&path), token, &body).await
+    }
+
     pub async fn import_job(token: &str, id: &str) -> Result<ImportJob, ApiError> {
         get(
             token,

@@ -4,6 +4,7 @@
 //!   models are not drawn);
 //! - **import**: a battle-set file or a FastChat set, always checked first (a dry run: every
 //!   `file:line` problem, or what would change), then stored with a progress bar;
+//! - **answers held back** for naming their model: read each, allow it or hold it back again;
 //! - **snapshots**: publish the leaderboard as it stands, frozen, at a stable address;
 //! - **audit log**: every change, when, by which token.
 
@@ -138,11 +139,13 @@ fn Console(token: String) -> impl IntoView {
         <nav class="admin-nav" aria-label=tr("운영자 메뉴", "Operator menu")>
             <a href="#admin-models">{tr("모델", "Models")}</a>
             <a href="#admin-import">{tr("질문 세트 불러오기", "Import prompts")}</a>
+            <a href="#admin-leaks">{tr("대결에서 뺀 답변", "Answers held back")}</a>
             <a href="#admin-snapshots">{tr("스냅샷 발행", "Publish a snapshot")}</a>
             <a href="#admin-audit">{tr("감사 기록", "Audit log")}</a>
         </nav>
         <ModelsSection token=token changed=changed/>
         <ImportSection token=token changed=changed/>
+        <LeaksSection token=token changed=changed/>
         <SnapshotSection token=token changed=changed/>
         <AuditSection token=token changed=changed/>
     }
@@ -733,5 +736,98 @@ fn SnapshotSection(token: StoredValue<String>, changed: RwSignal<u32>) -> impl I
                 </ul>
             })}
         </section>
+    }
+}
+
+#[component]
+fn LeaksSection(token: StoredValue<String>, changed: RwSignal<u32>) -> impl IntoView {
+    let lang = use_lang();
+    let list = LocalResource::new(move || {
+        changed.track();
+        let token = token.get_value();
+        async move { api::admin::leaks(&token).await }
+    });
+    view! {
+        <section id="admin-leaks" class="admin-section" aria-labelledby="admin-leaks-heading">
+            <h2 id="admin-leaks-heading">{tr("대결에서 뺀 답변", "Answers held back")}</h2>
+            <p class="muted">{tr(
+                "모델 이름이나 개발사를 밝힌 답변은 익명성을 지키려고 대결에 내보내지 않습니다. 읽어 보고 괜찮으면 내보낼 수 있고, 이 결정은 감사 기록에 남습니다.",
+                "Answers that name their model or maker are not drawn, to keep battles anonymous. Read one and, if it is fine, let it be drawn; the decision is logged.",
+            )}</p>
+            <Suspense fallback=move || view! { <p>{tr("불러오는 중…", "Loading…")}</p> }>
+                {move || list.get().map(|result| match result {
+                    Ok(held) if held.is_empty() => view! {
+                        <p>{tr("뺀 답변이 없습니다.", "No answer is held back.")}</p>
+                    }.into_any(),
+                    Ok(held) => view! {
+                        <ul class="held-list" data-testid="held-answers">
+                            {held.into_iter().map(|h| view! { <HeldItem held=h token=token changed=changed/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(lang.get())}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn HeldItem(
+    held: arena_core::admin::HeldAnswer,
+    token: StoredValue<String>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let saving = RwSignal::new(Saving::Idle);
+    let allowed = held.allowed;
+    let (prompt, model) = (
+        StoredValue::new(held.prompt_id.clone()),
+        StoredValue::new(held.model_id.clone()),
+    );
+    let toggle = move |_| {
+        saving.set(Saving::Busy);
+        spawn_local(async move {
+            let result = api::admin::set_leak(
+                &token.get_value(),
+                &prompt.get_value(),
+                &model.get_value(),
+                !allowed,
+            )
+            .await;
+            match result {
+                Ok(_) => {
+                    saving.try_set(Saving::Saved);
+                    changed.update(|n| *n += 1);
+                }
+                Err(e) => {
+                    saving.try_set(Saving::Failed(e));
+                }
+            }
+        });
+    };
+    let term = held.term.clone();
+    view! {
+        <li class="held-item" data-testid=format!("held-{}-{}", held.prompt_id, held.model_id)>
+            <p class="held-head">
+                <code>{held.prompt_id.clone()}</code>" · "<code>{held.model_id.clone()}</code>
+                " · "
+                {move || lang.get().pick(format!("찾은 이름: {term}"), format!("Name found: {term}"))}
+                " · "
+                <strong>{if allowed { tr("대결에 나감", "Drawn") } else { tr("대결에서 뺌", "Held back") }}</strong>
+            </p>
+            <pre class="held-text" tabindex="0" aria-label=tr("답변 전문", "The whole answer")>{held.text.clone()}</pre>
+            <div class="form-actions">
+                <button type="button" class="btn btn-secondary" on:click=toggle
+                    disabled=move || saving.get() == Saving::Busy>
+                    {if allowed { tr("다시 빼기", "Hold back again") } else { tr("읽어 보았고 대결에 내보내기", "Read it: let it be drawn") }}
+                </button>
+                <p class="form-status" role="status">
+                    {move || match saving.get() {
+                        Saving::Failed(e) => message(&e, lang.get()),
+                        _ => String::new(),
+                    }}
+                </p>
+            </div>
+        </li>
     }
 }

@@ -238,3 +238,40 @@ test('a snapshot published on the operator page stays frozen and is verified in 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('an answer held back for naming its model is read and let into battles, logged', { skip }, async () => {
+  const upload = {
+    files: [{
+      name: 'self-naming.jsonl',
+      text: `${JSON.stringify({ id: 'e2e-who', category: '생활', prompt: '누구세요?', answers: [
+        { model: 'sample-haneul', text: '저는 LG AI연구원이 만든 EXAONE입니다.' },
+        { model: 'sample-gaon', text: '안녕하세요, 무엇을 도와드릴까요?' },
+      ] })}\n`,
+    }],
+  };
+  const started = await fetch(`${arena.url}/api/v1/admin/imports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(upload),
+  }).then((r) => r.json());
+  for (let job = started; job.state === 'running'; await new Promise((r) => setTimeout(r, 100))) {
+    job = await fetch(`${arena.url}/api/v1/admin/imports/${job.id}`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.json());
+    if (job.state !== 'running') break;
+  }
+  const { page, problems, context } = await openPage(browser, { width: 1280, height: 1000 });
+  await signIn(page);
+  const item = page.getByTestId('held-e2e-who-sample-haneul');
+  await item.waitFor();
+  assert.match(await item.innerText(), /EXAONE/);
+  assert.match(await item.innerText(), /대결에서 뺌/);
+  await item.getByRole('button', { name: '읽어 보았고 대결에 내보내기' }).click();
+  await page.getByTestId('held-e2e-who-sample-haneul').filter({ hasText: '대결에 나감' }).waitFor();
+  const log = page.getByTestId('audit-log');
+  await log.locator('tbody tr', { hasText: 'answer.allow' }).waitFor();
+  assert.match(await log.locator('tbody tr').first().innerText(), /e2e-who \/ sample-haneul/);
+  await page.getByTestId('held-answers').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/admin-held-answers.png' });
+  assert.deepEqual(await axeViolations(page), [], 'admin page with an answer held back');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

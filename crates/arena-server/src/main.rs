@@ -202,8 +202,17 @@ async fn answers(args: AnswersArgs) -> anyhow::Result<()> {
 }
 
 async fn allow(store: &DynStore, prompt: &str, model: &str, allow: bool) -> anyhow::Result<()> {
+    let audit = arena_server::store::NewAudit {
+        at_ms: arena_server::clock::now_ms(),
+        operator: "cli".into(),
+        action: if allow { "answer.allow" } else { "answer.hold" }.into(),
+        subject: format!("{prompt} / {model}"),
+        detail: serde_json::json!({ "after": { "allowed": allow } }),
+    };
     anyhow::ensure!(
-        store.allow_leaked_answer(prompt, model, allow).await?,
+        store
+            .allow_leaked_answer_logged(prompt, model, allow, Some(audit))
+            .await?,
         "no flagged answer of {model} to {prompt} (see `arena-server answers leaks`)"
     );
     println!(

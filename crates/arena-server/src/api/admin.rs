@@ -1,5 +1,5 @@
 //! The operator API under `/api/v1/admin`: the model registry, imports (with a dry run and
-//! progress) and the audit log. Every route takes an [`Operator`] (a valid bearer token, 401
+//! progress), answers held back for naming their model, snapshots and the audit log. Every route takes an [`Operator`] (a valid bearer token, 401
 //! otherwise); every change goes to the audit log with the token's label, in the change's own
 //! transaction. Wire types: `arena_core::admin`.
 
@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use arena_core::admin::{
-    AuditEntry, ImportJob, ImportUpload, JobState, ModelUpdate, RegistryModel,
+    AuditEntry, HeldAnswer, ImportJob, ImportUpload, JobState, LeakDecision, ModelUpdate,
+    RegistryModel,
 };
 use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
 use axum::http::StatusCode;
@@ -36,6 +37,8 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         )
         .route("/imports/{id}", get(get_import))
         .route("/snapshots", post(super::snapshots::publish))
+        .route("/leaks", get(get_leaks))
+        .route("/leaks/{prompt}/{model}", put(put_leak))
         .layer(DefaultBodyLimit::max(super::MAX_BODY_BYTES))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -89,6 +92,75 @@ async fn put_model(
     // The names on the tables, and the pairing plan, follow.
     state.leaderboards.mark_dirty();
     Ok(Json(model))
+}
+
+async fn get_leaks(
+    _: Operator,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<HeldAnswer>>, ApiError> {
+    Ok(Json(state.store.leaked_answers().await?))
+}
+
+/// The two segments of `/leaks/{prompt}/{model}`; a control character is a 400.
+pub struct PromptModel(String, String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PromptModel {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let (prompt, model) =
+            axum::extract::Path::<(String, String)>::from_request_parts(parts, state)
+                .await
+                .map_err(|e| ApiError::bad_request(e.body_text()))?
+                .0;
+        if format!("{prompt}{model}").chars().any(char::is_control) {
+            return Err(ApiError::bad_request("the id has a control character"));
+        }
+        Ok(PromptModel(prompt, model))
+    }
+}
+
+/// Allows a held-back answer to be drawn after all (an operator read it), or holds it back
+/// again; logged with the term that held it back.
+async fn put_leak(
+    operator: Operator,
+    State(state): State<AppState>,
+    PromptModel(prompt, model): PromptModel,
+    JsonBody(decision): JsonBody<LeakDecision>,
+) -> Result<Json<HeldAnswer>, ApiError> {
+    let held = state
+        .store
+        .leaked_answers()
+        .await?
+        .into_iter()
+        .find(|l| l.prompt_id == prompt && l.model_id == model)
+        .ok_or(ApiError::NotFound)?;
+    let audit = NewAudit {
+        at_ms: crate::clock::now_ms(),
+        operator: operator.label,
+        action: if decision.allowed {
+            "answer.allow".into()
+        } else {
+            "answer.hold".into()
+        },
+        subject: format!("{prompt} / {model}"),
+        detail: serde_json::json!({
+            "term": held.term,
+            "before": { "allowed": held.allowed },
+            "after": { "allowed": decision.allowed },
+        }),
+    };
+    if !state
+        .store
+        .allow_leaked_answer_logged(&prompt, &model, decision.allowed, Some(audit))
+        .await?
+    {
+        return Err(ApiError::NotFound);
+    }
+    Ok(Json(HeldAnswer {
+        allowed: decision.allowed,
+        ..held
+    }))
 }
 
 #[derive(serde::Deserialize)]

@@ -142,14 +142,7 @@ pub struct ExcludedCount {
 }
 
 /// An answer that names its model or maker.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct LeakedAnswer {
-    pub prompt_id: String,
-    pub model_id: String,
-    pub term: String,
-    /// An operator allowed it to be drawn anyway.
-    pub allowed: bool,
-}
+pub use arena_core::admin::HeldAnswer as LeakedAnswer;
 
 /// Aggregated votes: how often `choice` was cast for (`model_a` left, `model_b` right) in a category.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -360,6 +353,19 @@ pub trait Store: Send + Sync + 'static {
         prompt_id: &str,
         model_id: &str,
         allowed: bool,
+    ) -> Result<bool, StoreError> {
+        self.allow_leaked_answer_logged(prompt_id, model_id, allowed, None)
+            .await
+    }
+
+    /// [`Store::allow_leaked_answer`], with `audit` written in the same transaction when it
+    /// changed anything.
+    async fn allow_leaked_answer_logged(
+        &self,
+        prompt_id: &str,
+        model_id: &str,
+        allowed: bool,
+        audit: Option<NewAudit>,
     ) -> Result<bool, StoreError>;
 
     /// Every model and its display name.

@@ -604,30 +604,32 @@ impl Store for PgStore {
     }
 
     async fn leaked_answers(&self) -> Result<Vec<LeakedAnswer>, StoreError> {
-        Ok(sqlx::query_as::<_, (String, String, String, bool)>(
-            "SELECT prompt_id, model_id, identity_leak, leak_allowed FROM answers \
+        Ok(sqlx::query_as::<_, (String, String, String, bool, String)>(
+            "SELECT prompt_id, model_id, identity_leak, leak_allowed, text FROM answers \
              WHERE identity_leak IS NOT NULL \
              ORDER BY prompt_id COLLATE \"C\", model_id COLLATE \"C\"",
         )
         .fetch_all(&self.pool)
         .await?
         .into_iter()
-        .map(|(prompt_id, model_id, term, allowed)| LeakedAnswer {
+        .map(|(prompt_id, model_id, term, allowed, text)| LeakedAnswer {
             prompt_id,
             model_id,
             term,
             allowed,
+            text,
         })
         .collect())
     }
 
-    async fn allow_leaked_answer(
+    async fn allow_leaked_answer_logged(
         &self,
         prompt_id: &str,
         model_id: &str,
         allowed: bool,
+        audit: Option<NewAudit>,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = PgCatalogue(self.pool.begin().await?);
         let changed = sqlx::query(
             "UPDATE answers SET leak_allowed = $3 \
              WHERE prompt_id = $1 AND model_id = $2 AND identity_leak IS NOT NULL",
@@ -635,16 +637,19 @@ impl Store for PgStore {
         .bind(prompt_id)
         .bind(model_id)
         .bind(allowed)
-        .execute(&mut *tx)
+        .execute(&mut *tx.0)
         .await?
         .rows_affected()
             > 0;
         if changed {
             sqlx::query("UPDATE catalogue_version SET version = version + 1")
-                .execute(&mut *tx)
+                .execute(&mut *tx.0)
                 .await?;
+            if let Some(audit) = audit {
+                tx.append_audit(&audit).await?;
+            }
         }
-        tx.commit().await?;
+        tx.0.commit().await?;
         self.draws.invalidate();
         Ok(changed)
     }

@@ -730,7 +730,7 @@ impl Store for SqliteStore {
 
     async fn leaked_answers(&self) -> Result<Vec<LeakedAnswer>, StoreError> {
         let rows = sqlx::query(
-            "SELECT prompt_id, model_id, identity_leak, leak_allowed FROM answers \
+            "SELECT prompt_id, model_id, identity_leak, leak_allowed, text FROM answers \
              WHERE identity_leak IS NOT NULL ORDER BY prompt_id, model_id",
         )
         .fetch_all(&self.pool)
@@ -742,17 +742,20 @@ impl Store for SqliteStore {
                     model_id: r.try_get(1)?,
                     term: r.try_get(2)?,
                     allowed: r.try_get::<i64, _>(3)? != 0,
+                    text: r.try_get(4)?,
                 })
             })
             .collect()
     }
 
-    async fn allow_leaked_answer(
+    async fn allow_leaked_answer_logged(
         &self,
         prompt_id: &str,
         model_id: &str,
         allowed: bool,
+        audit: Option<NewAudit>,
     ) -> Result<bool, StoreError> {
+        let mut tx = SqliteCatalogue(self.pool.begin_with("BEGIN IMMEDIATE").await?);
         let changed = sqlx::query(
             "UPDATE answers SET leak_allowed = ? \
              WHERE prompt_id = ? AND model_id = ? AND identity_leak IS NOT NULL",
@@ -760,16 +763,20 @@ impl Store for SqliteStore {
         .bind(i64::from(allowed))
         .bind(prompt_id)
         .bind(model_id)
-        .execute(&self.pool)
+        .execute(&mut *tx.0)
         .await?
         .rows_affected()
             > 0;
         if changed {
             sqlx::query("UPDATE catalogue_version SET version = version + 1")
-                .execute(&self.pool)
+                .execute(&mut *tx.0)
                 .await?;
-            self.draws.invalidate();
+            if let Some(audit) = audit {
+                tx.append_audit(&audit).await?;
+            }
         }
+        tx.0.commit().await?;
+        self.draws.invalidate();
         Ok(changed)
     }
 }

@@ -409,3 +409,100 @@ async fn the_audit_log_cannot_be_rewritten() {
     assert!(app.try_execute("DELETE FROM operator_audit").await.is_err());
     assert_eq!(app.audit().await[0].operator, OPERATOR_LABEL);
 }
+
+#[tokio::test]
+async fn operators_read_an_answer_held_back_and_allow_it_logged() {
+    let app = spawn_app_with(Options {
+        battle_set: r#"{"id": "q", "category": "생활", "prompt": "누구세요?", "answers": [{"model": "m1", "text": "저는 LG AI연구원이 만든 EXAONE입니다."}, {"model": "m2", "text": "안녕하세요."}]}
+"#
+        .into(),
+        ..Options::default()
+    })
+    .await;
+    let res = app
+        .client
+        .get(app.url("/api/v1/admin/leaks"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 401, "unauthorized").await;
+    let held: Vec<arena_core::admin::HeldAnswer> = app
+        .admin(Method::GET, "/leaks")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(
+        (held[0].prompt_id.as_str(), held[0].model_id.as_str()),
+        ("q", "m1")
+    );
+    assert!(!held[0].allowed);
+    assert!(held[0].text.contains("EXAONE"));
+    let res = app
+        .client
+        .get(app.url("/api/v1/battle"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 404, "no_battle").await;
+
+    // Bad requests change nothing.
+    for (path, body, status, code) in [
+        ("/leaks/q/m2", json!({"allowed": true}), 404, "not_found"),
+        ("/leaks/q/m1", json!({"allowed": "yes"}), 400, "bad_request"),
+        (
+            "/leaks/q/m%001",
+            json!({"allowed": true}),
+            400,
+            "bad_request",
+        ),
+    ] {
+        let res = app
+            .admin(Method::PUT, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_error(res, status, code).await;
+    }
+    assert!(app.audit().await.is_empty());
+
+    // Allowed: logged with the term, and drawn.
+    let res = app
+        .admin(Method::PUT, "/leaks/q/m1")
+        .json(&json!({"allowed": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let now: arena_core::admin::HeldAnswer = res.json().await.unwrap();
+    assert!(now.allowed);
+    let log = app.audit().await;
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].action, "answer.allow");
+    assert_eq!(log[0].subject, "q / m1");
+    assert_eq!(log[0].operator, OPERATOR_LABEL);
+    assert_eq!(log[0].detail["before"]["allowed"], false);
+    assert!(!log[0].detail["term"].as_str().unwrap().is_empty());
+    assert_eq!(app.battle().await.prompt.id, "q");
+
+    // Held back again: logged, no longer drawn.
+    let res = app
+        .admin(Method::PUT, "/leaks/q/m1")
+        .json(&json!({"allowed": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.audit().await[0].action, "answer.hold");
+    let res = app
+        .client
+        .get(app.url("/api/v1/battle"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 404, "no_battle").await;
+}
