@@ -9,9 +9,9 @@
 
 use arena_core::Choice;
 use arena_core::api::{
-    API_PREFIX, BattleResponse, CountsResponse, ErrorBody, LeaderboardResponse, ReasonsRequest,
-    ReasonsResponse, SnapshotResponse, SnapshotSummary, VOTER_HEADER, VoteRequest, VoteResponse,
-    codes,
+    API_PREFIX, BattleResponse, CountsResponse, ErrorBody, LeaderboardResponse, LiveEvent,
+    LiveRequest, LiveStatus, ReasonsRequest, ReasonsResponse, SnapshotResponse, SnapshotSummary,
+    VOTER_HEADER, VoteRequest, VoteResponse, codes,
 };
 use arena_core::pow::{self, Challenge};
 use arena_core::reason::Reason;
@@ -168,13 +168,18 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, Refusal> {
             .await
             .map_err(|e| ApiError::Decode(e.to_string()).into());
     }
+    Err(refusal(response).await)
+}
+
+/// The error of a response that is not OK.
+async fn refusal(response: Response) -> Refusal {
     let status = response.status();
     let retry_after = response
         .headers()
         .get("retry-after")
         .and_then(|s| s.trim().parse().ok());
     match response.json::<ErrorBody>().await {
-        Ok(body) => Err(Refusal {
+        Ok(body) => Refusal {
             error: ApiError::Server {
                 status,
                 code: body.error.code,
@@ -183,15 +188,15 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, Refusal> {
                 problems: body.problems,
             },
             challenge: body.pow,
-        }),
-        Err(_) => Err(ApiError::Server {
+        },
+        Err(_) => ApiError::Server {
             status,
             code: String::new(),
             message: response.status_text(),
             retry_after,
             problems: Vec::new(),
         }
-        .into()),
+        .into(),
     }
 }
 
@@ -291,6 +296,79 @@ pub async fn reasons(token: &str, reasons: Vec<Reason>) -> Result<ReasonsRespons
         reasons,
     };
     post("/vote/reasons", &body, None).await
+}
+
+/// Whether this arena takes live prompts.
+pub async fn live_status() -> Result<LiveStatus, ApiError> {
+    get(&url("/live", None), None).await.map_err(|r| r.error)
+}
+
+/// Sends a live prompt and hands every event of the battle to `on_event` as it arrives, until
+/// the stream ends. Proof of work, when asked for, is done as for a drawn battle.
+pub async fn live_battle(
+    prompt: &str,
+    on_proof_of_work: impl FnOnce(),
+    mut on_event: impl FnMut(LiveEvent),
+) -> Result<(), ApiError> {
+    let body = LiveRequest {
+        prompt: prompt.to_owned(),
+    };
+    let response = match send_live(&body, None).await {
+        Err(Refusal {
+            error,
+            challenge: Some(challenge),
+        }) => {
+            on_proof_of_work();
+            let nonce = solve(&challenge).await.ok_or(error)?;
+            send_live(&body, Some(&pow::header_value(&challenge, nonce))).await
+        }
+        other => other,
+    }
+    .map_err(|r| r.error)?;
+    let stream = response
+        .body()
+        .ok_or_else(|| ApiError::Decode("the live battle came without a body".into()))?;
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut events = crate::sse::Events::default();
+    loop {
+        let chunk = wasm_bindgen_futures::JsFuture::from(reader.read())
+            .await
+            .map_err(|e| ApiError::Network(format!("{e:?}")))?;
+        let done = js_sys::Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if let Ok(value) = js_sys::Reflect::get(&chunk, &"value".into())
+            && let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>()
+        {
+            for data in events.push(&bytes.to_vec()) {
+                let event = serde_json::from_str::<LiveEvent>(&data)
+                    .map_err(|e| ApiError::Decode(e.to_string()))?;
+                on_event(event);
+            }
+        }
+        if done {
+            return Ok(());
+        }
+    }
+}
+
+async fn send_live(body: &LiveRequest, proof: Option<&str>) -> Result<Response, Refusal> {
+    let mut request = as_voter(Request::post(&url("/live/battle", None)));
+    if let Some(proof) = proof {
+        request = request.header(pow::HEADER, proof);
+    }
+    let response = request
+        .json(body)
+        .map_err(|e| ApiError::Decode(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(refusal(response).await)
+    }
 }
 
 /// Posts `body` as JSON as this voter; with `timeout_ms`, a request still unanswered by then is

@@ -34,6 +34,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1" class="container">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=|| view! { <BattlePage/> }/>
+                    <Route path=path!("/live") view=crate::routes::live::LivePage/>
                     <Route path=path!("/leaderboard") view=LeaderboardPage/>
                     <Route path=path!("/about") view=AboutPage/>
                     <Route path=path!("/privacy") view=PrivacyPage/>

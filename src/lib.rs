@@ -13,6 +13,7 @@ pub mod format;
 pub mod i18n;
 pub mod outbox;
 pub mod routes;
+pub mod sse;
 pub mod voter;
 
 pub use app::{AdminApp, App, BattleApp, EmbedApp};

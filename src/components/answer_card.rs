@@ -34,8 +34,10 @@ impl Side {
 #[component]
 pub fn AnswerCard(
     side: Side,
-    /// The answer as safe HTML (the server rendered its Markdown: `BattleResponse::answers_html`).
-    html: String,
+    /// The answer as safe HTML (the server rendered its Markdown: `BattleResponse::answers_html`);
+    /// it may grow while a live answer streams in.
+    #[prop(into)]
+    html: Signal<String>,
     #[prop(into)] model: Signal<Option<ModelRef>>,
     #[prop(into)] chosen: Signal<bool>,
 ) -> impl IntoView {
@@ -61,7 +63,7 @@ pub fn AnswerCard(
                     <span class="badge badge-chosen">{tr("내가 고른 답변", "Your choice")}</span>
                 })}
             </header>
-            <div class="markdown" data-testid=format!("answer-{key}") inner_html=html></div>
+            <div class="markdown" data-testid=format!("answer-{key}") inner_html=move || html.get()></div>
         </article>
     }
 }

@@ -31,6 +31,7 @@ pub fn SiteHeader(#[prop(into)] path: Signal<String>) -> impl IntoView {
                 <nav aria-label=tr("주 메뉴", "Main menu")>
                     <ul class="nav-list">
                         <li><a href="/" aria-current=current("/")>{tr("대결하기", "Battle")}</a></li>
+                        <li><a href="/live" aria-current=current("/live")>{tr("직접 묻기", "Ask")}</a></li>
                         <li><a href="/leaderboard" aria-current=current("/leaderboard")>{tr("리더보드", "Leaderboard")}</a></li>
                         <li><a href="/about" aria-current=current("/about")>{tr("소개", "About")}</a></li>
                     </ul>

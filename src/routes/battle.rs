@@ -25,6 +25,8 @@ use crate::outbox::use_outbox;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
+    /// A live battle's prompt is being written (`/live`; see `routes/live.rs`).
+    Asking,
     Loading,
     /// The server asked this browser for proof of work; it is solving it (a fraction of a second).
     Checking,
@@ -104,6 +106,7 @@ impl Status {
     fn announcement(&self, lang: Lang) -> String {
         let t = |ko: &str, en: &str| lang.pick(ko, en).to_owned();
         match self {
+            Status::Asking => String::new(),
             // Checking is quick and needs nothing from anyone: it stays a quiet "loading".
             Status::Loading | Status::Checking => {
                 t("새 대결을 불러오는 중입니다.", "Loading a new battle.")
@@ -143,16 +146,32 @@ const PENDING_KO: &str =
     "연결이 끊겨 투표를 이 브라우저에 저장해 두었습니다. 연결되면 자동으로 보냅니다.";
 const PENDING_EN: &str = "The connection failed, so your vote is saved in this browser. It will be sent automatically once you are back online.";
 
+/// Shows the form of a live prompt and hands the battle, once answered, to the callback; the
+/// flag asks it to take the focus.
+pub type Asker = Callback<(Callback<BattleResponse>, bool), AnyView>;
+
 /// `embedded`: inside another site's frame (`/embed`): links to the rest of the arena open in a
-/// new tab, so the host page stays where it is.
+/// new tab, so the host page stays where it is. `asker`: the citizen's own prompt, answered live
+/// (`/live`, `routes/live.rs`), instead of a drawn battle; a prop, so the light battle app does
+/// not carry the live page's code.
 #[component]
-pub fn BattlePage(#[prop(optional)] embedded: bool) -> impl IntoView {
+pub fn BattlePage(
+    #[prop(optional)] embedded: bool,
+    #[prop(optional, into)] asker: Option<Asker>,
+) -> impl IntoView {
+    let live = asker.is_some();
     let lang = use_lang();
     let outbox = use_outbox();
     // Read when a battle is drawn: the page may be reached by the full app's router too.
     let category = move || query_param("category").filter(|c| !c.trim().is_empty());
     let battle: RwSignal<Option<BattleResponse>> = RwSignal::new(None);
-    let status = RwSignal::new(Status::Loading);
+    let status = RwSignal::new(if live {
+        Status::Asking
+    } else {
+        Status::Loading
+    });
+    // After "ask another question" the prompt field takes the focus.
+    let ask_focus = RwSignal::new(false);
     let next_button = NodeRef::<leptos::html::Button>::new();
     let heading = NodeRef::<leptos::html::H1>::new();
     let problem = NodeRef::<leptos::html::Div>::new();
@@ -167,6 +186,11 @@ pub fn BattlePage(#[prop(optional)] embedded: bool) -> impl IntoView {
     let load = move |focus_heading: bool| {
         stop_waking();
         battle.set(None);
+        if live {
+            ask_focus.set(focus_heading);
+            status.set(Status::Asking);
+            return;
+        }
         status.set(Status::Loading);
         spawn_local(async move {
             // The person may have left the page meanwhile: `try_` calls do nothing then.
@@ -194,7 +218,18 @@ pub fn BattlePage(#[prop(optional)] embedded: bool) -> impl IntoView {
             }
         });
     };
-    load(false);
+    if !live {
+        load(false);
+    }
+    // A live battle both models answered: from here on like a drawn one.
+    let live_ready = Callback::new(move |b: BattleResponse| {
+        status.set(Status::drawn(b.min_read_ms));
+        stop_waking();
+        if b.min_read_ms > 0 {
+            wake.set_value(wake_after(status, b.min_read_ms));
+        }
+        battle.set(Some(b));
+    });
 
     let revealed = move |choice: Choice, models: RevealedModels| {
         status.try_set(Status::Voted { choice, models });
@@ -303,18 +338,33 @@ pub fn BattlePage(#[prop(optional)] embedded: bool) -> impl IntoView {
     view! {
         <section class="battle-page" aria-labelledby="battle-heading">
             <h1 id="battle-heading" class="page-title" tabindex="-1" node_ref=heading>
-                {tr("어느 AI가 더 잘 답했을까요?", "Which AI answered better?")}
+                {if live {
+                    tr("직접 물어보세요", "Ask your own question")
+                } else {
+                    tr("어느 AI가 더 잘 답했을까요?", "Which AI answered better?")
+                }}
             </h1>
             <p class="lead">
-                {tr(
-                    "질문과 두 답변을 읽고 더 나은 쪽에 투표해 주세요. 어떤 모델이 답했는지는 투표한 뒤에 공개됩니다.",
-                    "Read the question and both answers, then vote for the better one. \
-                     Which models wrote them is revealed after your vote.",
-                )}
+                {if live {
+                    tr(
+                        "두 AI가 동시에 답합니다. 다 읽고 더 나은 쪽에 투표해 주세요. 어떤 모델이 답했는지는 투표한 뒤에 공개됩니다.",
+                        "Two AIs answer at once. Read both, then vote for the better one. \
+                         Which models wrote them is revealed after your vote.",
+                    )
+                } else {
+                    tr(
+                        "질문과 두 답변을 읽고 더 나은 쪽에 투표해 주세요. 어떤 모델이 답했는지는 투표한 뒤에 공개됩니다.",
+                        "Read the question and both answers, then vote for the better one. \
+                         Which models wrote them is revealed after your vote.",
+                    )
+                }}
             </p>
             <p class="visually-hidden" role="status" aria-live="polite" data-testid="announcement">
                 {move || status.with(|s| s.announcement(lang.get()))}
             </p>
+            {move || asker
+                .filter(|_| status.with(|s| *s == Status::Asking))
+                .map(|ask| ask.run((live_ready, ask_focus.get_untracked())))}
             {move || match status.get() {
                 Status::Loading => view! {
                     <div class="notice notice-info loading" aria-hidden="true">
@@ -391,7 +441,7 @@ pub fn BattlePage(#[prop(optional)] embedded: bool) -> impl IntoView {
                                 node_ref=next_button
                                 on:click=move |_| load(true)
                             >
-                                {tr("다음 대결", "Next battle")}
+                                {if live { tr("새 질문하기", "Ask another question") } else { tr("다음 대결", "Next battle") }}
                             </button>
                             <a class="btn btn-tertiary" href="/leaderboard" target=new_tab rel=new_tab.map(|_| "noopener")>
                                 {tr("리더보드 보기", "See the leaderboard")}

@@ -5,5 +5,6 @@ pub mod admin;
 pub mod battle;
 pub mod embed;
 pub mod leaderboard;
+pub mod live;
 pub mod privacy;
 pub mod webmasters;

@@ -213,6 +213,18 @@ pub struct PublicBattle {
     /// Why the citizen chose, if they said (the arena's own field; absent when none was given).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<crate::reason::Reason>,
+    /// A live battle's own prompt and answers (personal data scrubbed); absent for the
+    /// imported prompts, which are published with their set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<LiveTexts>,
+}
+
+/// What was asked and answered in a live battle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveTexts {
+    pub prompt: String,
+    pub answer_a: String,
+    pub answer_b: String,
 }
 
 /// The open licence of the published data (the snapshots' battles): 공공누리 제1유형, the Korean
@@ -263,6 +275,51 @@ pub struct SnapshotResponse {
     pub battles_csv: String,
 }
 
+/// `POST /api/v1/live/battle`: a citizen's own prompt, to be answered live by two anonymous
+/// models. The answer is a stream of [`LiveEvent`]s (`text/event-stream`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiveRequest {
+    pub prompt: String,
+}
+
+/// `GET /api/v1/live`: whether this arena takes live prompts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveStatus {
+    pub enabled: bool,
+    /// The longest prompt, in characters.
+    pub max_prompt_chars: usize,
+}
+
+/// The longest live prompt, in characters.
+pub const LIVE_PROMPT_MAX_CHARS: usize = 2000;
+
+/// The side of a battle an event is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    A,
+    B,
+}
+
+/// One event of a live battle's stream; each is one Server-Sent Event whose `event:` is the
+/// `type` and whose `data:` is this JSON.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// A side's answer so far, as safe HTML rendered by the server (the whole answer up to now,
+    /// not a piece: the app needs no Markdown parser and no diffing).
+    Answer { side: Side, html: String },
+    /// The model of this side did not answer (an error or a timeout); the app shows a plain
+    /// message in its place.
+    Failed { side: Side },
+    /// Both answered and the battle is stored: from here on it is an ordinary battle, voted
+    /// with its token like any other.
+    Ready { battle: Box<BattleResponse> },
+    /// The battle ends without a vote: `code` says why (`model_failed`, `internal`).
+    Ended { code: String },
+}
+
 /// The body of every error response.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -306,6 +363,19 @@ pub mod codes {
     pub const UNAUTHORIZED: &str = "unauthorized";
     /// An upload with bad lines; `problems` lists them (HTTP 422).
     pub const BAD_IMPORT: &str = "bad_import";
+    /// Live battles are not configured on this server (HTTP 404).
+    pub const LIVE_OFF: &str = "live_off";
+    /// A live prompt that is empty or too long (HTTP 400).
+    pub const BAD_PROMPT: &str = "bad_prompt";
+    /// A live prompt with personal data; `problems` names the kinds found
+    /// ([`crate::personal_data::PersonalData`], snake case) (HTTP 422).
+    pub const PERSONAL_DATA: &str = "personal_data";
+    /// A live prompt the moderation list refuses (HTTP 422).
+    pub const MODERATED: &str = "moderated";
+    /// Every live model is busy; try again after `Retry-After` (HTTP 503).
+    pub const LIVE_BUSY: &str = "live_busy";
+    /// A live battle ended because a model did not answer ([`LiveEvent::Ended`]).
+    pub const MODEL_FAILED: &str = "model_failed";
 }
 
 #[cfg(test)]

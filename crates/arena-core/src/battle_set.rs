@@ -254,7 +254,8 @@ pub fn parse_with(
     Ok((set, skipped))
 }
 
-fn check_id(what: &str, id: &str) -> Result<(), String> {
+/// Whether `id` may name a model or a prompt: 1 to [`MAX_ID_LEN`] characters, no spaces or control characters.
+pub fn check_id(what: &str, id: &str) -> Result<(), String> {
     if id.is_empty() || id.chars().count() > MAX_ID_LEN {
         return Err(format!("{what} must be 1 to {MAX_ID_LEN} characters"));
     }

@@ -15,6 +15,7 @@ pub mod choice;
 pub mod fastchat;
 pub mod identity_leak;
 pub mod markdown;
+pub mod personal_data;
 pub mod pow;
 pub mod rating;
 pub mod reason;

@@ -85,6 +85,18 @@ impl Application {
                 }
             }
         }
+        if let Some(live) = &config.settings.live {
+            live.validate()?;
+            let models: Vec<_> = live
+                .models
+                .iter()
+                .map(|m| arena_core::api::ModelRef::named(m.id.clone(), m.name.clone()))
+                .collect();
+            let added = store.register_models(&models).await?;
+            if added > 0 {
+                println!("live battles: {added} new model(s) in the catalogue");
+            }
+        }
         let state = AppState::new(
             Arc::clone(&store),
             &config.secret,

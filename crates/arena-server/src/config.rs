@@ -134,6 +134,16 @@ pub struct ServeConfig {
     pub max_upload_mb: usize,
     /// How battles pair models: `informative` (where a vote teaches the leaderboard most; new
     /// models first; a quarter of draws uniform so no pair starves) or `uniform` (by prompt).
+    /// Live battles: a JSON file of OpenAI-compatible models
+    /// (`[{"id","name","base_url","model","api_key_env"}]`); unset: no live battles.
+    #[arg(long, env = "ARENA_LIVE_MODELS")]
+    pub live_models: Option<PathBuf>,
+    /// Terms a live prompt may not contain, one per line (`#` starts a comment).
+    #[arg(long, env = "ARENA_LIVE_BLOCKLIST")]
+    pub live_blocklist: Option<PathBuf>,
+    /// Live prompts one voter may send.
+    #[arg(long, env = "ARENA_LIMIT_VOTER_LIVE", default_value = "20/hour")]
+    pub limit_voter_live: Rate,
     #[arg(long, env = "ARENA_PAIRING", default_value = "informative", value_parser = ["informative", "uniform"])]
     pub pairing: String,
     /// Bootstrap rounds for the leaderboard's intervals (at most 10,000).
@@ -232,6 +242,14 @@ impl ServeConfig {
                 secure_cookies: self.secure_cookies,
                 operators: self.operator_token_sha256.clone(),
                 max_upload_bytes: self.max_upload_mb.max(1).saturating_mul(1024 * 1024),
+                live: match &self.live_models {
+                    Some(models) => Some(crate::live::LiveConfig::load(
+                        models,
+                        self.live_blocklist.as_deref(),
+                        self.limit_voter_live,
+                    )?),
+                    None => None,
+                },
             },
             trust: self.trust(),
             rating: arena_core::rating::RatingOptions {

@@ -42,9 +42,30 @@ pub enum ApiError {
     Unauthorized(&'static str),
     #[error("the upload has {count} problem(s); nothing was stored", count = .0.len())]
     BadImport(Vec<String>),
+    #[error("live battles are not offered on this server")]
+    LiveOff,
+    #[error("{0}")]
+    BadPrompt(String),
+    #[error("the prompt contains personal data ({}); remove it and ask again", kinds(.0))]
+    PersonalData(Vec<arena_core::personal_data::PersonalData>),
+    #[error("the prompt contains a term this arena does not send to models")]
+    Moderated,
+    #[error("every live model is busy; try again in a few seconds")]
+    LiveBusy,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
+
+fn kinds(found: &[arena_core::personal_data::PersonalData]) -> String {
+    found
+        .iter()
+        .map(|k| k.names().1)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Seconds a client waits before asking again when every live model is busy.
+const LIVE_BUSY_RETRY_SECS: u64 = 5;
 
 impl ApiError {
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -71,6 +92,11 @@ impl ApiError {
             ApiError::PowRequired(_) => (StatusCode::PRECONDITION_REQUIRED, codes::POW_REQUIRED),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED),
             ApiError::BadImport(_) => (StatusCode::UNPROCESSABLE_ENTITY, codes::BAD_IMPORT),
+            ApiError::LiveOff => (StatusCode::NOT_FOUND, codes::LIVE_OFF),
+            ApiError::BadPrompt(_) => (StatusCode::BAD_REQUEST, codes::BAD_PROMPT),
+            ApiError::PersonalData(_) => (StatusCode::UNPROCESSABLE_ENTITY, codes::PERSONAL_DATA),
+            ApiError::Moderated => (StatusCode::UNPROCESSABLE_ENTITY, codes::MODERATED),
+            ApiError::LiveBusy => (StatusCode::SERVICE_UNAVAILABLE, codes::LIVE_BUSY),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
         }
     }
@@ -100,6 +126,20 @@ impl IntoResponse for ApiError {
                 (None, Some(retry_after_secs), Vec::new())
             }
             ApiError::BadImport(problems) => (None, None, problems),
+            ApiError::LiveBusy => (None, Some(LIVE_BUSY_RETRY_SECS), Vec::new()),
+            ApiError::PersonalData(found) => (
+                None,
+                None,
+                found
+                    .iter()
+                    .map(|k| {
+                        serde_json::to_value(k)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+            ),
             _ => (None, None, Vec::new()),
         };
         let body = ErrorBody {

@@ -15,6 +15,7 @@ pub mod config;
 pub mod error;
 pub mod import;
 pub mod leaderboard;
+pub mod live;
 pub mod metrics;
 pub mod operator;
 pub mod secret;
@@ -54,6 +55,8 @@ pub struct Settings {
     pub operators: operator::OperatorTokens,
     /// Largest upload the operator API reads (an import), in bytes.
     pub max_upload_bytes: usize,
+    /// Live battles' models and rules; `None`: no live battles.
+    pub live: Option<live::LiveConfig>,
 }
 
 impl Default for Settings {
@@ -63,6 +66,7 @@ impl Default for Settings {
             secure_cookies: false,
             operators: operator::OperatorTokens::default(),
             max_upload_bytes: 256 * 1024 * 1024,
+            live: None,
         }
     }
 }
@@ -76,6 +80,8 @@ pub struct AppState {
     pub trust: Arc<Trust>,
     /// Imports started through the operator API on this server.
     pub imports: Arc<api::admin::ImportJobs>,
+    /// Live battles, when configured.
+    pub live: Option<Arc<live::Live>>,
 }
 
 impl AppState {
@@ -91,7 +97,20 @@ impl AppState {
     ) -> Self {
         let keys = Arc::new(TokenKeys::from_secret(secret));
         let clock = Arc::clone(&refresh.clock);
+        // `Application::build` checked the configuration; a client that cannot start here is
+        // told in the log and the arena goes on without live battles.
+        let live = settings
+            .live
+            .clone()
+            .and_then(|config| match live::Live::new(config) {
+                Ok(live) => Some(Arc::new(live)),
+                Err(e) => {
+                    tracing::error!(error = %e, "live battles are off");
+                    None
+                }
+            });
         AppState {
+            live,
             trust: Arc::new(Trust::new(
                 trust,
                 Arc::clone(&store),

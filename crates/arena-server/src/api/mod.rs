@@ -6,6 +6,7 @@
 pub mod admin;
 mod battle;
 mod leaderboard;
+pub mod live;
 pub mod reasons;
 pub mod snapshots;
 mod vote;
@@ -29,6 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/vote/reasons", post(reasons::post_reasons))
         .route("/leaderboard", get(leaderboard::get_leaderboard))
         .route("/leaderboard/counts", get(leaderboard::get_counts))
+        .route("/live", get(live::get_live))
+        .route("/live/battle", post(live::post_live_battle))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::from_fn(same_origin_only))

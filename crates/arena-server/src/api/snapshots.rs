@@ -138,8 +138,9 @@ async fn battles_jsonl(
     ))
 }
 
-/// The columns of the CSV download (the JSON Lines' fields; reasons joined by `;`).
-pub const CSV_HEADER: [&str; 8] = [
+/// The columns of the CSV download (the JSON Lines' fields; reasons joined by `;`; a live
+/// battle's prompt and answers last, empty for the imported prompts).
+pub const CSV_HEADER: [&str; 11] = [
     "battle_id",
     "question_id",
     "category",
@@ -148,6 +149,9 @@ pub const CSV_HEADER: [&str; 8] = [
     "winner",
     "tstamp",
     "reasons",
+    "prompt",
+    "answer_a",
+    "answer_b",
 ];
 
 /// The battles (JSON Lines) as CSV with a header row.
@@ -157,6 +161,9 @@ pub fn to_csv(jsonl: &str) -> anyhow::Result<String> {
     for line in jsonl.lines().filter(|l| !l.trim().is_empty()) {
         let b: PublicBattle = serde_json::from_str(line)?;
         let reasons: Vec<&str> = b.reasons.iter().map(|r| r.code()).collect();
+        let (prompt, answer_a, answer_b) = b.live.as_ref().map_or(("", "", ""), |l| {
+            (&l.prompt[..], &l.answer_a[..], &l.answer_b[..])
+        });
         out.write_record([
             b.battle_id.as_str(),
             &b.question_id,
@@ -166,6 +173,9 @@ pub fn to_csv(jsonl: &str) -> anyhow::Result<String> {
             &b.winner,
             &b.tstamp.to_string(),
             &reasons.join(";"),
+            prompt,
+            answer_a,
+            answer_b,
         ])?;
     }
     Ok(String::from_utf8(out.into_inner()?)?)

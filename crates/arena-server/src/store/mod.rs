@@ -42,6 +42,18 @@ pub struct DrawnBattle {
     pub answer_b: String,
 }
 
+/// A live battle's texts (personal data already scrubbed), stored once both models answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveBattle {
+    pub prompt_id: String,
+    pub category: String,
+    pub prompt: String,
+    pub model_a: String,
+    pub answer_a: String,
+    pub model_b: String,
+    pub answer_b: String,
+}
+
 /// A vote ready to be stored.
 #[derive(Clone, Debug)]
 pub struct NewVote {
@@ -367,6 +379,14 @@ pub trait Store: Send + Sync + 'static {
         allowed: bool,
         audit: Option<NewAudit>,
     ) -> Result<bool, StoreError>;
+
+    /// Adds the models the catalogue does not have yet (the live models, at start); the names of
+    /// those it has stay. Returns how many were added.
+    async fn register_models(&self, models: &[ModelRef]) -> Result<u64, StoreError>;
+
+    /// Stores a live battle's prompt and both answers in one transaction, never to be drawn for
+    /// another battle; its vote then finds them like any other battle's.
+    async fn store_live_battle(&self, battle: &LiveBattle) -> Result<(), StoreError>;
 
     /// Every model and its display name.
     async fn models(&self) -> Result<Vec<ModelRef>, StoreError>;

@@ -22,15 +22,15 @@ use super::draw::{DrawIndex, DrawSource, DrawableAnswer};
 use super::rows;
 use super::{
     AuditVote, CAP_WINDOW_HOURS, DailyCaps, DrawnBattle, ExcludedCount, ImportOptions,
-    ImportReport, LeakedAnswer, NewAudit, NewSnapshot, NewVote, ReasonCount, ReasonsUpdate,
-    Recorded, Store, StoreError, StoredVote, VoteCount, address_key, cap_flags, tally_hour,
-    voter_key,
+    ImportReport, LeakedAnswer, LiveBattle, NewAudit, NewSnapshot, NewVote, ReasonCount,
+    ReasonsUpdate, Recorded, Store, StoreError, StoredVote, VoteCount, address_key, cap_flags,
+    tally_hour, voter_key,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// An answer may be drawn unless it names its model and no operator allowed it.
-const DRAWABLE: &str = "(a.identity_leak IS NULL OR a.leak_allowed) \
+const DRAWABLE: &str = "(a.identity_leak IS NULL OR a.leak_allowed) AND NOT a.live \
      AND a.model_id IN (SELECT id FROM models WHERE status = 'active')";
 
 #[derive(Clone, Debug)]
@@ -686,12 +686,67 @@ impl Store for PgStore {
 
     async fn public_battles(&self) -> Result<Vec<PublicBattle>, StoreError> {
         let rows = sqlx::query(
-            "SELECT battle_id, prompt_id, category, model_a, model_b, choice, voted_at_ms, reasons::BIGINT \
-             FROM votes WHERE flags = '' ORDER BY voted_at_ms, battle_id COLLATE \"C\"",
+            "SELECT v.battle_id, v.prompt_id, v.category, v.model_a, v.model_b, v.choice, \
+                    v.voted_at_ms, v.reasons::BIGINT, p.text, aa.text, ab.text \
+             FROM votes v \
+             LEFT JOIN answers aa ON aa.prompt_id = v.prompt_id AND aa.model_id = v.model_a \
+                                 AND aa.live \
+             LEFT JOIN answers ab ON ab.prompt_id = v.prompt_id AND ab.model_id = v.model_b \
+                                 AND ab.live \
+             LEFT JOIN prompts p ON p.id = v.prompt_id AND aa.prompt_id IS NOT NULL \
+             WHERE v.flags = '' ORDER BY v.voted_at_ms, v.battle_id COLLATE \"C\"",
         )
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(rows::public_battle).collect()
+    }
+
+    async fn register_models(&self, models: &[ModelRef]) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut added = 0;
+        for m in models {
+            added += sqlx::query(
+                "INSERT INTO models (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&m.id)
+            .bind(&m.name)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        if added > 0 {
+            sqlx::query("UPDATE catalogue_version SET version = version + 1")
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        self.draws.invalidate();
+        Ok(added)
+    }
+
+    async fn store_live_battle(&self, battle: &LiveBattle) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO prompts (id, category, text) VALUES ($1, $2, $3)")
+            .bind(&battle.prompt_id)
+            .bind(&battle.category)
+            .bind(&battle.prompt)
+            .execute(&mut *tx)
+            .await?;
+        for (model, answer) in [
+            (&battle.model_a, &battle.answer_a),
+            (&battle.model_b, &battle.answer_b),
+        ] {
+            sqlx::query(
+                "INSERT INTO answers (prompt_id, model_id, text, live) VALUES ($1, $2, $3, TRUE)",
+            )
+            .bind(&battle.prompt_id)
+            .bind(model)
+            .bind(answer)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }
 

@@ -52,12 +52,14 @@ where
     })
 }
 
-/// `battle_id, prompt_id, category, model_a, model_b, choice, voted_at_ms, reasons`
+/// `battle_id, prompt_id, category, model_a, model_b, choice, voted_at_ms, reasons`, then a live
+/// battle's prompt and answers (nulls for the imported prompts)
 pub fn public_battle<'r, R>(r: &'r R) -> Result<PublicBattle, StoreError>
 where
     R: Row,
     usize: ColumnIndex<R>,
     String: Decode<'r, R::Database> + Type<R::Database>,
+    Option<String>: Decode<'r, R::Database>,
     i64: Decode<'r, R::Database> + Type<R::Database>,
 {
     let voted_at_ms: i64 = r.try_get(6)?;
@@ -72,6 +74,18 @@ where
             .to_owned(),
         tstamp: voted_at_ms as f64 / 1000.0,
         reasons: arena_core::reason::Reason::from_mask(r.try_get(7)?),
+        live: match (
+            r.try_get::<Option<String>, _>(8)?,
+            r.try_get::<Option<String>, _>(9)?,
+            r.try_get::<Option<String>, _>(10)?,
+        ) {
+            (Some(prompt), Some(answer_a), Some(answer_b)) => Some(arena_core::api::LiveTexts {
+                prompt,
+                answer_a,
+                answer_b,
+            }),
+            _ => None,
+        },
     })
 }
 

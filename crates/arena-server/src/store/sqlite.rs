@@ -23,8 +23,9 @@ use super::draw::{DrawIndex, DrawSource, DrawableAnswer};
 use super::rows;
 use super::{
     AuditVote, CAP_WINDOW_HOURS, DailyCaps, DrawnBattle, ExcludedCount, ImportOptions,
-    ImportReport, LeakedAnswer, NewAudit, NewSnapshot, NewVote, ReasonCount, ReasonsUpdate,
-    Recorded, Store, StoreError, StoredVote, VoteCount, address_key, tally_hour, voter_key,
+    ImportReport, LeakedAnswer, LiveBattle, NewAudit, NewSnapshot, NewVote, ReasonCount,
+    ReasonsUpdate, Recorded, Store, StoreError, StoredVote, VoteCount, address_key, tally_hour,
+    voter_key,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -138,7 +139,7 @@ fn is_in_memory(url: &str) -> bool {
 }
 
 /// An answer may be drawn unless it names its model and no operator allowed it.
-const DRAWABLE: &str = "(a.identity_leak IS NULL OR a.leak_allowed = 1) \
+const DRAWABLE: &str = "(a.identity_leak IS NULL OR a.leak_allowed = 1) AND a.live = 0 \
      AND a.model_id IN (SELECT id FROM models WHERE status = 'active')";
 
 /// An import's reads and writes inside one SQLite transaction.
@@ -485,8 +486,15 @@ impl Store for SqliteStore {
 
     async fn public_battles(&self) -> Result<Vec<PublicBattle>, StoreError> {
         let rows = sqlx::query(
-            "SELECT battle_id, prompt_id, category, model_a, model_b, choice, voted_at_ms, reasons \
-             FROM votes WHERE flags = '' ORDER BY voted_at_ms, battle_id",
+            "SELECT v.battle_id, v.prompt_id, v.category, v.model_a, v.model_b, v.choice, \
+                    v.voted_at_ms, v.reasons, p.text, aa.text, ab.text \
+             FROM votes v \
+             LEFT JOIN answers aa ON aa.prompt_id = v.prompt_id AND aa.model_id = v.model_a \
+                                 AND aa.live = 1 \
+             LEFT JOIN answers ab ON ab.prompt_id = v.prompt_id AND ab.model_id = v.model_b \
+                                 AND ab.live = 1 \
+             LEFT JOIN prompts p ON p.id = v.prompt_id AND aa.prompt_id IS NOT NULL \
+             WHERE v.flags = '' ORDER BY v.voted_at_ms, v.battle_id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -778,6 +786,53 @@ impl Store for SqliteStore {
         tx.0.commit().await?;
         self.draws.invalidate();
         Ok(changed)
+    }
+
+    async fn register_models(&self, models: &[ModelRef]) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut added = 0;
+        for m in models {
+            added +=
+                sqlx::query("INSERT INTO models (id, name) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                    .bind(&m.id)
+                    .bind(&m.name)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+        }
+        if added > 0 {
+            sqlx::query("UPDATE catalogue_version SET version = version + 1")
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        self.draws.invalidate();
+        Ok(added)
+    }
+
+    async fn store_live_battle(&self, battle: &LiveBattle) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query("INSERT INTO prompts (id, category, text) VALUES (?, ?, ?)")
+            .bind(&battle.prompt_id)
+            .bind(&battle.category)
+            .bind(&battle.prompt)
+            .execute(&mut *tx)
+            .await?;
+        for (model, answer) in [
+            (&battle.model_a, &battle.answer_a),
+            (&battle.model_b, &battle.answer_b),
+        ] {
+            sqlx::query(
+                "INSERT INTO answers (prompt_id, model_id, text, live) VALUES (?, ?, ?, 1)",
+            )
+            .bind(&battle.prompt_id)
+            .bind(model)
+            .bind(answer)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }
 

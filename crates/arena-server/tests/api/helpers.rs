@@ -60,6 +60,8 @@ pub struct Options {
     pub max_upload_bytes: usize,
     /// Draw pairs by the leaderboard's pairing plan (off: uniformly by prompt).
     pub informative_pairing: bool,
+    /// Live battles' models and rules (none: no live battles).
+    pub live: Option<arena_server::live::LiveConfig>,
 }
 
 /// The operator token of a test arena, and its label in the audit log.
@@ -106,6 +108,7 @@ impl Default for Options {
                 .unwrap(),
             max_upload_bytes: 1024 * 1024,
             informative_pairing: true,
+            live: None,
         }
     }
 }
@@ -168,6 +171,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             secure_cookies: false,
             operators: options.operators,
             max_upload_bytes: options.max_upload_bytes,
+            live: options.live,
         },
         trust: options.trust,
         rating: RatingOptions {

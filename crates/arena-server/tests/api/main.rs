@@ -12,6 +12,7 @@ mod battle;
 mod helpers;
 mod import;
 mod leaderboard;
+mod live;
 mod pairing;
 mod reasons;
 mod serve;

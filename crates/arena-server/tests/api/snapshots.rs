@@ -117,7 +117,9 @@ async fn a_published_snapshot_is_frozen_verifiable_and_downloadable() {
         .await
         .unwrap();
     assert!(
-        csv.starts_with("battle_id,question_id,category,model_a,model_b,winner,tstamp,reasons\n")
+        csv.starts_with(
+            "battle_id,question_id,category,model_a,model_b,winner,tstamp,reasons,prompt,answer_a,answer_b\n"
+        )
     );
     assert_eq!(csv.lines().count(), 9);
 
