@@ -389,7 +389,13 @@ pub fn BattlePage(
             {move || battle.get().map(|b| view! {
                 <div class="prompt-box">
                     <p class="prompt-meta">
-                        <span class="badge badge-category">{b.prompt.category.clone()}</span>
+                        <span class="badge badge-category">
+                            {if live && b.prompt.category == "live" {
+                                tr("직접 질문", "Your question").into_any()
+                            } else {
+                                b.prompt.category.clone().into_any()
+                            }}
+                        </span>
                         <span class="visually-hidden">{tr(" 분야의 질문", " — the question's field")}</span>
                     </p>
                     <p class="prompt-text" data-testid="prompt">{b.prompt.text.clone()}</p>

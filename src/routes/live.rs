@@ -266,7 +266,7 @@ fn refusal_message(error: &ApiError, lang: Lang) -> String {
         codes::PERSONAL_DATA => {
             let kinds: Vec<&str> = problems
                 .iter()
-                .filter_map(|p| serde_json::from_value::<PersonalData>(p.as_str().into()).ok())
+                .filter_map(|p| PersonalData::from_code(p))
                 .map(|k| {
                     let (ko, en) = k.names();
                     lang.pick(ko, en)

@@ -92,6 +92,19 @@ pub fn PrivacyPage() -> impl IntoView {
                                  address digests.",
                             )}
                         </li>
+                        <li>
+                            {tr(
+                                "직접 질문(/live): 입력한 질문은 답을 받기 위해 두 참여 모델의 운영 기관(API)에 전달됩니다. \
+                                 두 모델이 모두 답하면 질문과 두 답변을 저장하고, 투표하면 그 투표와 함께 공개 자료에 포함합니다. \
+                                 주민등록번호, 전화번호, 이메일 주소, 계좌·카드 번호가 들어 있는 질문은 어디에도 보내지 않고 거절하며, \
+                                 답변 속의 그런 번호는 지운 뒤 저장합니다.",
+                                "Your own questions (/live): a question you type is sent to the two participating models' \
+                                 operators (their APIs) to be answered. Once both have answered, the question and both \
+                                 answers are stored, and if you vote they are included with your vote in the open data. A question containing a resident registration, \
+                                 phone, e-mail, account or card number is refused and sent nowhere; such numbers in the \
+                                 answers are removed before they are stored.",
+                            )}
+                        </li>
                     </ul>
                 </li>
                 <li>

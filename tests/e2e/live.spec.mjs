@@ -87,7 +87,7 @@ test('a Korean prompt is answered live by two anonymous models, then voted and r
 
   // Mid-stream: the held model has written three pieces and waits; the other goes on.
   const battle = new BattlePage(page, arena.url);
-  await page.locator('[data-testid=answer-a] h2, [data-testid=answer-b] h2').first().waitFor();
+  await page.locator('[data-testid=answer-a] h3, [data-testid=answer-b] h3').first().waitFor();
   await page.locator('[data-testid^=answer-] strong', { hasText: '입동' }).first().waitFor();
   assert.equal(await battle.voteButton('a').count(), 0, 'no vote while the answers are still coming');
   assert.equal(await battle.modelName('a').count(), 0, 'anonymous');

@@ -303,9 +303,11 @@ pub enum Side {
 }
 
 /// One event of a live battle's stream; each is one Server-Sent Event whose `event:` is the
-/// `type` and whose `data:` is this JSON.
+/// variant's name and whose `data:` is this JSON, externally tagged
+/// (`{"answer": {"side": "a", "html": "…"}}`: an internally tagged enum would cost the web app's
+/// wasm serde's buffering).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum LiveEvent {
     /// A side's answer so far, as safe HTML rendered by the server (the whole answer up to now,
     /// not a piece: the app needs no Markdown parser and no diffing).

@@ -66,6 +66,28 @@ pub enum PersonalData {
 
 impl PersonalData {
     /// Korean and English names for a message, e.g. ("주민등록번호", "resident registration number").
+    /// The kind's code in the API (`resident_number`, `phone`, `email`, `account`).
+    pub fn code(self) -> &'static str {
+        match self {
+            PersonalData::ResidentNumber => "resident_number",
+            PersonalData::Phone => "phone",
+            PersonalData::Email => "email",
+            PersonalData::Account => "account",
+        }
+    }
+
+    /// The kind of a [`PersonalData::code`].
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            PersonalData::ResidentNumber,
+            PersonalData::Phone,
+            PersonalData::Email,
+            PersonalData::Account,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
+    }
+
     pub fn names(self) -> (&'static str, &'static str) {
         match self {
             Self::ResidentNumber => ("주민등록번호", "resident registration number"),
@@ -926,6 +948,15 @@ mod tests {
             serde_json::from_str::<PersonalData>(r#""resident_number""#).ok(),
             Some(ResidentNumber)
         );
+        // The codes are the JSON names, both ways.
+        for kind in [ResidentNumber, Phone, Email, Account] {
+            assert_eq!(
+                serde_json::to_string(&kind).ok(),
+                Some(format!("\"{}\"", kind.code()))
+            );
+            assert_eq!(PersonalData::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(PersonalData::from_code("name"), None);
     }
 
     /// Random strings of Hangul, digits and the punctuation the patterns look at: nothing panics,

@@ -130,15 +130,7 @@ impl IntoResponse for ApiError {
             ApiError::PersonalData(found) => (
                 None,
                 None,
-                found
-                    .iter()
-                    .map(|k| {
-                        serde_json::to_value(k)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default()
-                    })
-                    .collect(),
+                found.iter().map(|k| k.code().to_owned()).collect(),
             ),
             _ => (None, None, Vec::new()),
         };
