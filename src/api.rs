@@ -401,10 +401,18 @@ async fn post<B: serde::Serialize, T: DeserializeOwned>(
     read(response).await.map_err(|r| r.error)
 }
 
-pub async fn leaderboard(category: Option<&str>) -> Result<LeaderboardResponse, ApiError> {
-    get(&url("/leaderboard", category), None)
-        .await
-        .map_err(|r| r.error)
+/// The live table; `method`: `?intervals=…&reweight=…` for a table computed another way
+/// (none: the server's own).
+pub async fn leaderboard(
+    category: Option<&str>,
+    method: Option<&str>,
+) -> Result<LeaderboardResponse, ApiError> {
+    let mut address = url("/leaderboard", category);
+    if let Some(method) = method {
+        address.push(if category.is_some() { '&' } else { '?' });
+        address.push_str(method);
+    }
+    get(&address, None).await.map_err(|r| r.error)
 }
 
 /// Every published snapshot, newest first.

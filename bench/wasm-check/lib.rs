@@ -10,6 +10,12 @@ pub extern "C" fn simulated_counts() -> u64 {
     golden::simulated_counts()
 }
 
+/// `rating_golden::sandwich_reweighted`.
+#[unsafe(no_mangle)]
+pub extern "C" fn sandwich_reweighted() -> u64 {
+    golden::sandwich_reweighted()
+}
+
 /// `rating_golden::style_controlled`.
 #[unsafe(no_mangle)]
 pub extern "C" fn style_controlled() -> u64 {

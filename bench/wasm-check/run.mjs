@@ -12,7 +12,7 @@ const pinned = (name) => {
 };
 
 let failed = false;
-for (const name of ['simulated_counts', 'style_controlled']) {
+for (const name of ['simulated_counts', 'sandwich_reweighted', 'style_controlled']) {
   const got = hex(instance.exports[name]());
   const want = pinned(name);
   const same = got === want;

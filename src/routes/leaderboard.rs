@@ -35,15 +35,18 @@ pub fn LeaderboardPage() -> impl IntoView {
             .get("snapshot")
             .filter(|s| !s.trim().is_empty())
     });
+    // How the live table's intervals are computed, when the reader asked for another way.
+    let method = Memo::new(move |_| Method::from_query(&query.read()));
     let data = LocalResource::new(move || {
         let category = category.get();
         let snapshot = snapshot.get();
+        let method = method.get().query();
         async move {
             match snapshot {
                 Some(id) => api::snapshot(&id, category.as_deref())
                     .await
                     .map(Shown::from),
-                None => api::leaderboard(category.as_deref())
+                None => api::leaderboard(category.as_deref(), method.as_deref())
                     .await
                     .map(|table| Shown {
                         table,
@@ -82,7 +85,10 @@ pub fn LeaderboardPage() -> impl IntoView {
                     <SnapshotNav current=snapshot.get_untracked()/>
                     {frozen.clone().map(|s| view! { <SnapshotNotice snapshot=s/> })}
                     <CategoryNav categories=table.categories.clone() current=category.get_untracked()
-                        snapshot=snapshot.get_untracked()/>
+                        snapshot=snapshot.get_untracked() method=method.get_untracked()/>
+                    {frozen.is_none().then(|| view! {
+                        <MethodNav category=category.get_untracked() current=method.get_untracked() table=table.clone()/>
+                    })}
                     <RatingTableView table=table.clone()/>
                     <Verification table=table snapshot=frozen/>
                 }.into_any(),
@@ -198,11 +204,139 @@ fn chip(label: impl IntoView + 'static, href: String, active: bool) -> impl Into
     }
 }
 
+/// How a live table's intervals are computed: the server's way (bootstrap percentiles, all
+/// battles alike) unless the reader asks for sandwich intervals or pair reweighting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Method {
+    sandwich: bool,
+    reweight: bool,
+}
+
+impl Method {
+    fn from_query(query: &leptos_router::params::ParamsMap) -> Self {
+        Method {
+            sandwich: query.get("intervals").as_deref() == Some("sandwich"),
+            reweight: query.get("reweight").as_deref() == Some("true"),
+        }
+    }
+
+    /// The query parameters asking for this method (none for the default).
+    fn query(self) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.sandwich {
+            parts.push("intervals=sandwich");
+        }
+        if self.reweight {
+            parts.push("reweight=true");
+        }
+        (!parts.is_empty()).then(|| parts.join("&"))
+    }
+
+    /// The live leaderboard's address for `category` with this method.
+    fn href(self, category: Option<&str>) -> String {
+        let mut parts = Vec::new();
+        if let Some(c) = category {
+            parts.push(format!("category={}", js_sys::encode_uri_component(c)));
+        }
+        parts.extend(self.query());
+        match parts.is_empty() {
+            true => "/leaderboard".to_owned(),
+            false => format!("/leaderboard?{}", parts.join("&")),
+        }
+    }
+}
+
+/// Choose how the intervals are computed; every choice is verified in this browser like the rest.
+#[component]
+fn MethodNav(
+    category: Option<String>,
+    current: Method,
+    table: LeaderboardResponse,
+) -> impl IntoView {
+    let cat = category.as_deref();
+    let with = |m: Method| m.href(cat);
+    let method_chips = [
+        (
+            tr("부트스트랩", "Bootstrap"),
+            Method {
+                sandwich: false,
+                ..current
+            },
+        ),
+        (
+            tr("샌드위치", "Sandwich"),
+            Method {
+                sandwich: true,
+                ..current
+            },
+        ),
+    ]
+    .into_iter()
+    .map(|(label, m)| chip(label, with(m), m == current))
+    .collect_view();
+    let weight_chips = [
+        (
+            tr("모든 투표 같게", "Every vote alike"),
+            Method {
+                reweight: false,
+                ..current
+            },
+        ),
+        (
+            tr("쌍마다 같게", "Every pair alike"),
+            Method {
+                reweight: true,
+                ..current
+            },
+        ),
+    ]
+    .into_iter()
+    .map(|(label, m)| chip(label, with(m), m == current))
+    .collect_view();
+    let prior = table.prior_used;
+    view! {
+        <div class="method-nav" data-testid="method-nav">
+            <nav aria-label=tr("신뢰구간 계산 방식", "How the intervals are computed") class="category-nav">
+                <span class="method-label" aria-hidden="true">{tr("신뢰구간", "Intervals")}</span>
+                <ul class="chip-list">{method_chips}</ul>
+            </nav>
+            <nav aria-label=tr("쌍 재가중", "Pair reweighting") class="category-nav">
+                <span class="method-label" aria-hidden="true">{tr("가중치", "Weights")}</span>
+                <ul class="chip-list">{weight_chips}</ul>
+            </nav>
+            <p class="method-note">
+                {if current.sandwich {
+                    tr(
+                        "샌드위치: 한 번의 적합에서 구한 강건(샌드위치) 표준오차의 ±1.96배입니다. 공개 아레나 평가 라이브러리의 기본값입니다.",
+                        "Sandwich: ±1.96 robust (sandwich) standard errors from one fit, the default of the public arena's rating library.",
+                    )
+                } else {
+                    tr(
+                        "부트스트랩: 투표를 다시 뽑아 1,000번 다시 계산한 값의 2.5–97.5% 구간입니다.",
+                        "Bootstrap: the 2.5–97.5% range of 1,000 refits to resampled votes.",
+                    )
+                }}
+                " "
+                {current.reweight.then(|| tr(
+                    "쌍마다 같게: 자주 뽑힌 모델 쌍의 투표가 순위를 좌우하지 않도록 쌍마다 무게를 맞춥니다.",
+                    "Every pair alike: votes are weighed so that often-drawn pairs of models do not dominate.",
+                ))}
+                " "
+                {prior.then(|| tr(
+                    "아직 한 번도 지지(이기지) 않은 모델이 있거나 서로 만나지 않은 모델 묶음이 있어, 모든 모델에 가상의 무승부 1회를 더해 계산했습니다.",
+                    "A model has never lost (or never won), or some groups of models never met, so every model was credited with one virtual draw.",
+                ))}
+            </p>
+        </div>
+    }
+}
+
 #[component]
 fn CategoryNav(
     categories: Vec<String>,
     current: Option<String>,
     snapshot: Option<String>,
+    method: Method,
 ) -> impl IntoView {
     if categories.is_empty() {
         return ().into_any();
@@ -212,11 +346,17 @@ fn CategoryNav(
         None => "/leaderboard".to_owned(),
     };
     let join = if snapshot.is_some() { '&' } else { '?' };
-    let all = chip(tr("전체", "All"), base.clone(), current.is_none());
+    let all = match &snapshot {
+        Some(_) => chip(tr("전체", "All"), base.clone(), current.is_none()).into_any(),
+        None => chip(tr("전체", "All"), method.href(None), current.is_none()).into_any(),
+    };
     let each = categories
         .into_iter()
         .map(|c| {
-            let href = format!("{base}{join}category={}", js_sys::encode_uri_component(&c));
+            let href = match &snapshot {
+                Some(_) => format!("{base}{join}category={}", js_sys::encode_uri_component(&c)),
+                None => method.href(Some(&c)),
+            };
             let active = current.as_deref() == Some(c.as_str());
             chip(c, href, active)
         })

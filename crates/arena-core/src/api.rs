@@ -161,6 +161,19 @@ pub struct LeaderboardResponse {
     /// Models with fewer votes are marked provisional.
     #[serde(default)]
     pub min_votes: u64,
+    /// How the intervals were computed (`bootstrap`, `sandwich`).
+    #[serde(default)]
+    pub intervals: crate::rating::IntervalMethod,
+    /// Whether pair reweighting was applied.
+    #[serde(default)]
+    pub reweighted: bool,
+    /// When the prior's virtual draws are added (`always` for tables published before the rule
+    /// `where_needed`), so the browser recomputes with the same rule.
+    #[serde(default)]
+    pub prior: crate::rating::PriorRule,
+    /// Whether this table's fit used them.
+    #[serde(default)]
+    pub prior_used: bool,
     /// Every category that has votes, for choosing a table per category.
     #[serde(default)]
     pub categories: Vec<String>,

@@ -27,6 +27,9 @@ pub fn options_of(published: &LeaderboardResponse) -> RatingOptions {
         seed: published.seed,
         anchor: None,
         min_votes: published.min_votes,
+        intervals: published.intervals,
+        reweight: published.reweighted,
+        prior: published.prior,
     }
 }
 
@@ -145,6 +148,10 @@ mod tests {
             bootstrap_rounds: options.bootstrap_rounds,
             seed: options.seed,
             min_votes: options.min_votes,
+            intervals: table.intervals,
+            reweighted: table.reweighted,
+            prior: options.prior,
+            prior_used: table.prior_used,
             categories: vec![],
             excluded: Default::default(),
             reasons: Default::default(),

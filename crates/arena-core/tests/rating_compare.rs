@@ -35,6 +35,9 @@ fn a_recomputation_from_published_json_matches() {
             seed: server.seed,
             anchor: server.anchor.clone(),
             min_votes: server.min_votes,
+            intervals: server.intervals,
+            reweight: server.reweighted,
+            ..RatingOptions::default()
         },
     );
     assert_eq!(compare(&server, &local), Vec::<String>::new());

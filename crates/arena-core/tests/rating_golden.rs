@@ -15,7 +15,15 @@ use arena_core::rating::{RatingOptions, compute};
 fn simulated_counts() {
     assert_eq!(
         format!("{:016x}", golden::simulated_counts()),
-        "d6f30b67d5d233af"
+        "5d7032b02d40a9a0"
+    );
+}
+
+#[test]
+fn sandwich_reweighted() {
+    assert_eq!(
+        format!("{:016x}", golden::sandwich_reweighted()),
+        "6c0c0ae2ddc75da5"
     );
 }
 
@@ -45,5 +53,5 @@ fn ko_arena_hard_anchored() {
     };
     let mut h = START;
     digest(&compute(&aggregate(&records, None), &opts), &mut h);
-    assert_eq!(format!("{h:016x}"), "c62ae16eee1cd1d7");
+    assert_eq!(format!("{h:016x}"), "7c2368bc7f120ea9");
 }

@@ -151,6 +151,13 @@ pub struct ServeConfig {
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_BOOTSTRAP_ROUNDS as u64))]
     pub bootstrap_rounds: usize,
     /// At most one leaderboard recomputation per this many milliseconds, however many votes come.
+    /// How the served tables' 95% intervals are computed: `bootstrap` or `sandwich` (either can
+    /// be asked for per request: `/api/v1/leaderboard?intervals=…`).
+    #[arg(long, env = "ARENA_INTERVALS", default_value = "bootstrap", value_parser = ["bootstrap", "sandwich"])]
+    pub intervals: String,
+    /// Serve tables with pair reweighting (`?reweight=` asks per request).
+    #[arg(long, env = "ARENA_REWEIGHT", value_parser = clap::builder::FalseyValueParser::new())]
+    pub reweight: bool,
     #[arg(long, env = "ARENA_LEADERBOARD_INTERVAL_MS", default_value_t = 2000)]
     pub leaderboard_interval_ms: u64,
 
@@ -254,6 +261,9 @@ impl ServeConfig {
             trust: self.trust(),
             rating: arena_core::rating::RatingOptions {
                 bootstrap_rounds: self.bootstrap_rounds,
+                intervals: arena_core::rating::IntervalMethod::from_code(&self.intervals)
+                    .unwrap_or_default(),
+                reweight: self.reweight,
                 ..arena_core::rating::RatingOptions::default()
             },
             refresh: self.refresh(),

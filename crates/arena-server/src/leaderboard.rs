@@ -19,7 +19,7 @@ use arena_core::Choice;
 use arena_core::api::{
     CountsResponse, Excluded, LeaderboardResponse, LeaderboardRow, PublicBattle,
 };
-use arena_core::rating::{self, BattleCounts, RatingOptions};
+use arena_core::rating::{self, BattleCounts, IntervalMethod, RatingOptions};
 use arena_core::reason::Reason;
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering as AtomicOrdering;
@@ -126,7 +126,14 @@ pub struct Leaderboards {
     current: RwLock<Arc<Snapshot>>,
     dirty: AtomicBool,
     last_audit_ms: std::sync::atomic::AtomicI64,
+    /// Tables computed with other interval methods or reweighting, on request, for the tables
+    /// now served (keyed with their `computed_at_ms`); one computed at a time.
+    variants: std::sync::Mutex<BTreeMap<VariantKey, Arc<Table>>>,
+    computing_variant: tokio::sync::Mutex<()>,
 }
+
+/// A table's category, `computed_at_ms`, interval method and reweighting.
+type VariantKey = (Option<String>, i64, IntervalMethod, bool);
 
 impl Leaderboards {
     pub fn new(store: DynStore, options: RatingOptions, refresh: RefreshSettings) -> Arc<Self> {
@@ -137,7 +144,65 @@ impl Leaderboards {
             current: RwLock::new(Arc::default()),
             dirty: AtomicBool::new(false),
             last_audit_ms: std::sync::atomic::AtomicI64::new(i64::MIN),
+            variants: std::sync::Mutex::default(),
+            computing_variant: tokio::sync::Mutex::const_new(()),
         })
+    }
+
+    /// The options the served tables are computed with.
+    pub fn options(&self) -> &RatingOptions {
+        &self.options
+    }
+
+    /// The table for `category` with these interval method and reweighting: the served table
+    /// itself when they are the configured ones, otherwise recomputed from its counts (the same
+    /// counts, the same `computed_at_ms`, so the browser verifies it the same way) and kept until
+    /// the tables change.
+    pub async fn variant(
+        &self,
+        category: Option<&str>,
+        intervals: IntervalMethod,
+        reweight: bool,
+    ) -> anyhow::Result<Arc<Table>> {
+        let base = self.table(category);
+        if intervals == self.options.intervals && reweight == self.options.reweight {
+            return Ok(base);
+        }
+        let key: VariantKey = (
+            category.map(str::to_owned),
+            base.response.computed_at_ms,
+            intervals,
+            reweight,
+        );
+        let cached = |variants: &BTreeMap<VariantKey, Arc<Table>>| variants.get(&key).cloned();
+        if let Some(found) = cached(&self.lock_variants()) {
+            return Ok(found);
+        }
+        // One at a time: many readers asking for the same new table compute it once.
+        let _computing = self.computing_variant.lock().await;
+        if let Some(found) = cached(&self.lock_variants()) {
+            return Ok(found);
+        }
+        let options = RatingOptions {
+            intervals,
+            reweight,
+            ..self.options.clone()
+        };
+        let from = Arc::clone(&base);
+        let table = tokio::task::spawn_blocking(move || recompute_variant(&from, &options)).await?;
+        let table = Arc::new(table);
+        let mut variants = self.lock_variants();
+        // Only tables of what is served now are worth keeping.
+        let served = base.response.computed_at_ms;
+        variants.retain(|k, _| k.1 == served);
+        variants.insert(key, Arc::clone(&table));
+        Ok(table)
+    }
+
+    fn lock_variants(&self) -> std::sync::MutexGuard<'_, BTreeMap<VariantKey, Arc<Table>>> {
+        self.variants
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Audits recent votes, erases old address hashes, and recomputes the tables if anything
@@ -545,6 +610,29 @@ fn build_snapshot(source: Source, options: &RatingOptions, computed_at_ms: i64) 
     }
 }
 
+/// `base` recomputed from its own counts with `options` (another interval method or
+/// reweighting); everything else (names, categories, exclusions, reasons) as in `base`.
+fn recompute_variant(base: &Table, options: &RatingOptions) -> Table {
+    let names: BTreeMap<String, String> = base
+        .response
+        .models
+        .iter()
+        .map(|m| (m.id.clone(), m.name.clone()))
+        .collect();
+    build_table(
+        base.counts.counts.clone(),
+        base.response.category.clone(),
+        base.response.categories.clone(),
+        &names,
+        (
+            base.response.excluded.clone(),
+            base.response.reasons.clone(),
+        ),
+        options,
+        base.response.computed_at_ms,
+    )
+}
+
 fn build_table(
     counts: BattleCounts,
     category: Option<String>,
@@ -556,6 +644,7 @@ fn build_table(
 ) -> Table {
     let counts = counts.canonical();
     let rated = rating::compute(&counts, options);
+    let (intervals, reweighted, prior_used) = (rated.intervals, rated.reweighted, rated.prior_used);
     let models = rated
         .models
         .into_iter()
@@ -573,6 +662,10 @@ fn build_table(
             bootstrap_rounds: options.bootstrap_rounds,
             seed: options.seed,
             min_votes: options.min_votes,
+            intervals,
+            reweighted,
+            prior: options.prior,
+            prior_used,
             categories,
             excluded: excluded.clone(),
             reasons,

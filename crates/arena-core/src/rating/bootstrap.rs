@@ -6,6 +6,10 @@
 //! percentiles are taken, as the public arena does. Resampling cells instead of battles gives
 //! the same distribution, since battles in one cell are interchangeable for the fit.
 //!
+//! With pair reweighting, a resample keeps the full data's weights (a round's cell counts are
+//! multiplied by them). Under [`super::PriorRule::WhereNeeded`] each round adds the prior only
+//! when its own resample has no plain maximum-likelihood answer.
+//!
 //! Round `r` draws from its own random stream (see [`super::sample::round_rng`]), so native
 //! builds can split rounds over threads and still match a single-threaded browser bit for bit.
 
@@ -22,12 +26,23 @@ struct Context<'a> {
     n_cells: usize,
     /// Position in the design of each observed pair (the cells come three per pair).
     slots: Vec<usize>,
-    /// The prior's virtual draws, the base every round adds its resample to.
+    /// The prior's virtual draws, added to a round's resample by `rule`.
     prior: Outcomes,
+    /// Each observed pair's weight (the full data's; a resample keeps them).
+    weights: &'a [f64],
+    rule: super::PriorRule,
     theta_hat: &'a [f64],
     fixed: Cholesky,
     scale: &'a Scale,
     seed: u64,
+}
+
+/// The rounds to run: how many, their seed, each pair's weight, when to add the prior.
+pub(crate) struct Rounds<'a> {
+    pub count: usize,
+    pub seed: u64,
+    pub weights: &'a [f64],
+    pub prior: super::PriorRule,
 }
 
 /// Per model, the (2.5%, 97.5%) percentiles of its rating over `rounds` resamples.
@@ -37,9 +52,14 @@ pub(crate) fn intervals(
     full: &Outcomes,
     theta_hat: &[f64],
     scale: &Scale,
-    rounds: usize,
-    seed: u64,
+    rounds: Rounds<'_>,
 ) -> Vec<(f64, f64)> {
+    let Rounds {
+        count: rounds,
+        seed,
+        weights,
+        prior: rule,
+    } = rounds;
     let m = design.n_models;
     if rounds == 0 || m == 0 {
         let ratings = scale.ratings(theta_hat);
@@ -61,6 +81,8 @@ pub(crate) fn intervals(
             .map(|p| design.index(p.lo, p.hi))
             .collect(),
         prior: Outcomes::with_prior(design),
+        weights,
+        rule,
         theta_hat,
         fixed: fit::factor_at(design, full, theta_hat, &mut ws),
         scale,
@@ -128,14 +150,32 @@ fn run_rounds(context: &Context, first: usize, out: &mut [f64]) {
     let mut ws = Workspace::new(m);
     let mut drawn = vec![0u64; context.n_cells];
     let mut data = context.prior.clone();
+    let mut observed = Outcomes::none(design);
     let mut theta = vec![0.0; m];
     for (offset, row) in out.chunks_mut(m).enumerate() {
         let mut rng = sample::round_rng(context.seed, (first + offset) as u64);
         context.resampler.draw(&mut rng, &mut drawn);
-        for (cell, &k) in drawn.chunks_exact(3).zip(&context.slots) {
+        for (cell, (&k, &w)) in drawn
+            .chunks_exact(3)
+            .zip(context.slots.iter().zip(context.weights))
+        {
             let (lo_wins, hi_wins, draws) = (cell[0] as f64, cell[1] as f64, cell[2] as f64);
-            data.score[k] = context.prior.score[k] + (lo_wins + 0.5 * draws);
-            data.games[k] = context.prior.games[k] + (lo_wins + hi_wins + draws);
+            observed.score[k] = (lo_wins + 0.5 * draws) * w;
+            observed.games[k] = (lo_wins + hi_wins + draws) * w;
+        }
+        let with_prior = match context.rule {
+            super::PriorRule::Always => true,
+            super::PriorRule::WhereNeeded => !fit::mle_exists(design, &observed),
+        };
+        if with_prior {
+            // x + 0 = x: pairs that never met keep exactly the prior's draws.
+            for k in 0..data.score.len() {
+                data.score[k] = context.prior.score[k] + observed.score[k];
+                data.games[k] = context.prior.games[k] + observed.games[k];
+            }
+        } else {
+            data.score.copy_from_slice(&observed.score);
+            data.games.copy_from_slice(&observed.games);
         }
         theta.copy_from_slice(context.theta_hat);
         fit::refit(design, &data, &context.fixed, &mut theta, &mut ws);

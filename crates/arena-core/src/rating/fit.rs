@@ -61,6 +61,33 @@ pub(crate) struct Outcomes {
 }
 
 impl Outcomes {
+    /// No games at all, for every pair of `design`.
+    pub fn none(design: &Design) -> Outcomes {
+        Outcomes {
+            score: vec![0.0; design.lo.len()],
+            games: vec![0.0; design.lo.len()],
+        }
+    }
+
+    /// These outcomes with the prior's virtual draws added.
+    pub fn plus_prior(&self, design: &Design) -> Outcomes {
+        let prior = Outcomes::with_prior(design);
+        Outcomes {
+            score: self
+                .score
+                .iter()
+                .zip(&prior.score)
+                .map(|(s, p)| p + s)
+                .collect(),
+            games: self
+                .games
+                .iter()
+                .zip(&prior.games)
+                .map(|(g, p)| p + g)
+                .collect(),
+        }
+    }
+
     /// The prior's virtual draws alone, for every pair of `design`.
     pub fn with_prior(design: &Design) -> Outcomes {
         let per_pair = if design.n_models > 1 {
@@ -73,6 +100,52 @@ impl Outcomes {
             games: vec![per_pair; design.lo.len()],
         }
     }
+}
+
+/// Whether the plain maximum-likelihood answer exists (finite, and unique up to a common
+/// shift): it does exactly when every model can be linked to every other by a chain of "scored
+/// against" (won or drew at least once), in both directions — the graph of such links is
+/// strongly connected (Zermelo 1929; Ford 1957). A model that never lost, or groups that never
+/// met, break it.
+pub(crate) fn mle_exists(design: &Design, observed: &Outcomes) -> bool {
+    let m = design.n_models;
+    if m < 2 {
+        return true;
+    }
+    let mut forward = vec![Vec::new(); m];
+    let mut backward = vec![Vec::new(); m];
+    for k in 0..design.lo.len() {
+        let (i, j) = (design.lo[k], design.hi[k]);
+        let (s, n) = (observed.score[k], observed.games[k]);
+        if s > 0.0 {
+            // i scored against j.
+            forward[i].push(j);
+            backward[j].push(i);
+        }
+        if n - s > 0.0 {
+            forward[j].push(i);
+            backward[i].push(j);
+        }
+    }
+    reaches_all(&forward) && reaches_all(&backward)
+}
+
+/// Whether every node is reachable from node 0.
+fn reaches_all(edges: &[Vec<usize>]) -> bool {
+    let mut seen = vec![false; edges.len()];
+    let mut stack = vec![0];
+    seen[0] = true;
+    let mut count = 1;
+    while let Some(i) = stack.pop() {
+        for &j in &edges[i] {
+            if !seen[j] {
+                seen[j] = true;
+                count += 1;
+                stack.push(j);
+            }
+        }
+    }
+    count == edges.len()
 }
 
 /// Reusable buffers, so bootstrap rounds do not allocate.

@@ -50,6 +50,34 @@ pub fn simulated_counts() -> u64 {
     h
 }
 
+/// The simulated battles of [`simulated_counts`] drawn unevenly (the first five models in most
+/// battles, as a pairing that favours them would), rated with pair reweighting and sandwich
+/// intervals; and a table whose plain answer does not exist (a model that never lost), where the
+/// prior acts.
+pub fn sandwich_reweighted() -> u64 {
+    let truth: Vec<f64> = (0..30).map(|i| 800.0 + 13.0 * f64::from(i)).collect();
+    let names: Vec<String> = (0..30).map(|i| format!("m{i}")).collect();
+    let battles: Vec<_> = simulate::battles(&truth, 100_000, 0.1, 5)
+        .into_iter()
+        .enumerate()
+        .filter(|(k, b)| (b.model_a < 5 && b.model_b < 5) || k % 4 == 0)
+        .map(|(_, b)| b)
+        .collect();
+    let opts = RatingOptions {
+        intervals: super::IntervalMethod::Sandwich,
+        reweight: true,
+        ..RatingOptions::default()
+    };
+    let mut h = START;
+    digest(&compute(&simulate::counts(&battles, &names), &opts), &mut h);
+    let mut unbeaten = simulate::counts(&battles[..2_000], &names);
+    unbeaten.add("m-new", "m3", crate::Choice::A, 4);
+    let table = compute(&unbeaten, &opts);
+    fnv(&mut h, u64::from(table.prior_used));
+    digest(&table, &mut h);
+    h
+}
+
 /// 5,000 battles with pseudo-random style features, style control, 40 bootstrap rounds.
 pub fn style_controlled() -> u64 {
     let mut s = 1u64;

@@ -46,6 +46,7 @@ pub mod pairing;
 mod poisson;
 pub mod records;
 mod sample;
+mod sandwich;
 pub mod simulate;
 pub mod style;
 mod style_fit;
@@ -71,6 +72,53 @@ pub const DEFAULT_SEED: u64 = 42;
 /// handful of votes can be misleadingly narrow (five straight wins resample to five wins).
 pub const DEFAULT_MIN_VOTES: u64 = 30;
 
+/// How a table's 95% intervals are computed.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum IntervalMethod {
+    /// Percentiles of refits to resampled battles (Chatbot Arena's published method).
+    #[default]
+    Bootstrap,
+    /// ±1.96 standard errors from the sandwich covariance H⁻¹BH⁻¹ (the default of the public
+    /// arena's current rating library); see `sandwich.rs`.
+    Sandwich,
+}
+
+impl IntervalMethod {
+    pub fn code(self) -> &'static str {
+        match self {
+            IntervalMethod::Bootstrap => "bootstrap",
+            IntervalMethod::Sandwich => "sandwich",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [IntervalMethod::Bootstrap, IntervalMethod::Sandwich]
+            .into_iter()
+            .find(|m| m.code() == code)
+    }
+}
+
+/// When the one-virtual-draw prior ([`PRIOR_GAMES`]) is added.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriorRule {
+    /// Always: how tables were computed before 2026-12-03 (the default when a published
+    /// table does not say, so older snapshots still verify).
+    #[default]
+    Always,
+    /// Only when the plain maximum-likelihood answer does not exist (a model that never lost
+    /// or never won, groups that never met); otherwise the table is the plain fit. For a
+    /// bootstrap, each round decides for its own resample.
+    WhereNeeded,
+}
+
+/// The floor of pair reweighting: a pair's battles weigh 1 / max(its battles, this), as in the
+/// public arena's rating library, so a pair seen a few times does not weigh like hundreds.
+pub const REWEIGHT_FLOOR: u64 = 50;
+
 /// Knobs of [`compute`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RatingOptions {
@@ -84,6 +132,17 @@ pub struct RatingOptions {
     pub anchor: Option<(String, f64)>,
     /// Models with fewer votes are marked `provisional`.
     pub min_votes: u64,
+    /// How the intervals are computed.
+    #[serde(default)]
+    pub intervals: IntervalMethod,
+    /// Pair reweighting for uneven sampling: each pair's battles weigh 1 / max(battles of the
+    /// pair, [`REWEIGHT_FLOOR`]), scaled so the weights of all battles average 1. Every pair
+    /// then counts about alike, however often the pairing drew it.
+    #[serde(default)]
+    pub reweight: bool,
+    /// When the prior's virtual draws are added.
+    #[serde(default)]
+    pub prior: PriorRule,
 }
 
 impl Default for RatingOptions {
@@ -93,6 +152,9 @@ impl Default for RatingOptions {
             seed: DEFAULT_SEED,
             anchor: None,
             min_votes: DEFAULT_MIN_VOTES,
+            intervals: IntervalMethod::Bootstrap,
+            reweight: false,
+            prior: PriorRule::WhereNeeded,
         }
     }
 }
@@ -100,7 +162,18 @@ impl Default for RatingOptions {
 /// The leaderboard for `counts`: ratings, intervals, ranks and matrices.
 pub fn compute(counts: &BattleCounts, opts: &RatingOptions) -> RatingTable {
     let pairs = PairTable::from_counts(counts);
-    let (design, data) = design_of(&pairs);
+    let weights = pair_weights(&pairs, opts.reweight);
+    let design = Design::all_pairs(pairs.models.len());
+    let observed = observed_outcomes(&design, &pairs, &weights);
+    let prior_used = match opts.prior {
+        PriorRule::Always => true,
+        PriorRule::WhereNeeded => !fit::mle_exists(&design, &observed),
+    };
+    let data = if prior_used {
+        observed.plus_prior(&design)
+    } else {
+        observed
+    };
     let theta = maximise(&design, &data);
 
     let anchor = opts
@@ -113,15 +186,24 @@ pub fn compute(counts: &BattleCounts, opts: &RatingOptions) -> RatingTable {
         });
     let scale = Scale { anchor };
     let ratings = scale.ratings(&theta);
-    let intervals = bootstrap::intervals(
-        &pairs,
-        &design,
-        &data,
-        &theta,
-        &scale,
-        opts.bootstrap_rounds,
-        opts.seed,
-    );
+    let intervals = match opts.intervals {
+        IntervalMethod::Bootstrap => bootstrap::intervals(
+            &pairs,
+            &design,
+            &data,
+            &theta,
+            &scale,
+            bootstrap::Rounds {
+                count: opts.bootstrap_rounds,
+                seed: opts.seed,
+                weights: &weights,
+                prior: opts.prior,
+            },
+        ),
+        IntervalMethod::Sandwich => {
+            sandwich::intervals(&pairs, &design, &data, &theta, &scale, &weights)
+        }
+    };
     table::build(
         &pairs,
         Fitted {
@@ -131,8 +213,46 @@ pub fn compute(counts: &BattleCounts, opts: &RatingOptions) -> RatingTable {
             bootstrap_rounds: opts.bootstrap_rounds,
             seed: opts.seed,
             min_votes: opts.min_votes,
+            method: opts.intervals,
+            reweighted: opts.reweight,
+            prior_used,
         },
     )
+}
+
+/// Each pair's weight (in `pairs.pairs` order): all 1, or with `reweight` 1 / max(n, floor)
+/// for a pair of n battles, scaled so the battles' weights average 1.
+fn pair_weights(pairs: &PairTable, reweight: bool) -> Vec<f64> {
+    if !reweight {
+        return vec![1.0; pairs.pairs.len()];
+    }
+    let raw: Vec<f64> = pairs
+        .pairs
+        .iter()
+        .map(|p| 1.0 / p.battles().max(REWEIGHT_FLOOR) as f64)
+        .collect();
+    let battles: f64 = pairs.pairs.iter().map(|p| p.battles() as f64).sum();
+    let weighted: f64 = pairs
+        .pairs
+        .iter()
+        .zip(&raw)
+        .map(|(p, w)| p.battles() as f64 * w)
+        .sum();
+    if weighted <= 0.0 {
+        return vec![1.0; pairs.pairs.len()];
+    }
+    raw.iter().map(|w| w * (battles / weighted)).collect()
+}
+
+/// The observed battles of every pair, weighted, without the prior.
+fn observed_outcomes(design: &Design, pairs: &PairTable, weights: &[f64]) -> Outcomes {
+    let mut data = Outcomes::none(design);
+    for (p, &w) in pairs.pairs.iter().zip(weights) {
+        let k = design.index(p.lo, p.hi);
+        data.score[k] = (p.lo_wins as f64 + 0.5 * p.draws as f64) * w;
+        data.games[k] = p.battles() as f64 * w;
+    }
+    data
 }
 
 /// Maximum-likelihood strengths on the natural-log scale, before centring or anchoring:
@@ -144,7 +264,7 @@ pub struct Strengths {
     pub theta: Vec<f64>,
 }
 
-/// Fits `counts` without bootstrap.
+/// Fits `counts` without bootstrap (the prior always added, as [`gradient`] assumes).
 pub fn fit_strengths(counts: &BattleCounts) -> Strengths {
     let pairs = PairTable::from_counts(counts);
     let (design, data) = design_of(&pairs);

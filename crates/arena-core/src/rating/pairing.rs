@@ -353,13 +353,13 @@ mod tests {
             new_models: vec![1, 4, 6],
             earlier_votes: 4_000,
             tie_rate: 0.15,
-            batch: 100,
+            batch: 25,
             bootstrap_rounds: 100,
             max_votes: 40_000,
         };
         for seed in [1, 2] {
-            let uniform = simulate(&sim, Policy::Uniform, 120.0, seed);
-            let smart = simulate(&sim, Policy::Informative, 120.0, seed);
+            let uniform = simulate(&sim, Policy::Uniform, 100.0, seed);
+            let smart = simulate(&sim, Policy::Informative, 100.0, seed);
             let (u, s) = (uniform.votes.unwrap(), smart.votes.unwrap());
             assert!((s as f64) < 0.85 * u as f64, "seed {seed}: {s} vs {u}");
             assert!(smart.least_pair_share >= FLOOR - 1e-9);

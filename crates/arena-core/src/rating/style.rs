@@ -139,6 +139,9 @@ pub fn compute_style_controlled(
                 bootstrap_rounds: opts.bootstrap_rounds,
                 seed: opts.seed,
                 min_votes: opts.min_votes,
+                method: super::IntervalMethod::Bootstrap,
+                reweighted: false,
+                prior_used: false,
             },
         ),
         coefficients: StyleCoefficients {

@@ -15,7 +15,8 @@ pub const CENTRE: f64 = 1000.0;
 pub struct RatedModel {
     pub id: String,
     pub rating: f64,
-    /// 2.5% and 97.5% bootstrap percentiles.
+    /// The 95% interval: 2.5% and 97.5% bootstrap percentiles, or ±1.96 sandwich standard
+    /// errors (see [`RatingTable::intervals`]).
     pub ci_low: f64,
     pub ci_high: f64,
     /// Battles this model took part in (against another model).
@@ -48,6 +49,16 @@ pub struct RatingTable {
     pub bootstrap_rounds: usize,
     pub seed: u64,
     pub min_votes: u64,
+    /// How the intervals were computed.
+    #[serde(default)]
+    pub intervals: super::IntervalMethod,
+    /// Whether pair reweighting was applied.
+    #[serde(default)]
+    pub reweighted: bool,
+    /// Whether the prior's virtual draws were added to the fit (the plain maximum-likelihood
+    /// answer did not exist, or the options said always).
+    #[serde(default)]
+    pub prior_used: bool,
 }
 
 /// How strengths become ratings: centred on [`CENTRE`], or with one model pinned.
@@ -80,6 +91,9 @@ pub(crate) struct Fitted<'a> {
     pub bootstrap_rounds: usize,
     pub seed: u64,
     pub min_votes: u64,
+    pub method: super::IntervalMethod,
+    pub reweighted: bool,
+    pub prior_used: bool,
 }
 
 /// Sorts, ranks and adds the matrices. Model indices follow `pairs.models`.
@@ -142,5 +156,8 @@ pub(crate) fn build(pairs: &PairTable, fitted: Fitted<'_>) -> RatingTable {
         bootstrap_rounds: fitted.bootstrap_rounds,
         seed: fitted.seed,
         min_votes: fitted.min_votes,
+        intervals: fitted.method,
+        reweighted: fitted.reweighted,
+        prior_used: fitted.prior_used,
     }
 }

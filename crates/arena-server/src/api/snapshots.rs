@@ -261,19 +261,30 @@ mod tests {
             r#"{"battle_id":"b1","question_id":"q,1","category":"법률·행정","model_a":"a","model_b":"b","winner":"model_a","tstamp":1.5,"reasons":["accuracy","safety"]}"#,
             "\n",
             r#"{"battle_id":"b2","question_id":"q\"2","category":"역사","model_a":"b","model_b":"a","winner":"tie (bothbad)","tstamp":2.0}"#,
+            "\n",
+            r#"{"battle_id":"b3","question_id":"live-1","category":"live","model_a":"a","model_b":"b","winner":"model_b","tstamp":3.0,"live":{"prompt":"김장, 언제?","answer_a":"11월\n하순","answer_b":"입동 \"무렵\""}}"#,
             "\n"
         );
         let csv = to_csv(jsonl).unwrap();
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(
             lines[0],
-            "battle_id,question_id,category,model_a,model_b,winner,tstamp,reasons"
+            "battle_id,question_id,category,model_a,model_b,winner,tstamp,reasons,prompt,answer_a,answer_b"
         );
         assert_eq!(
             lines[1],
-            "b1,\"q,1\",법률·행정,a,b,model_a,1.5,accuracy;safety"
+            "b1,\"q,1\",법률·행정,a,b,model_a,1.5,accuracy;safety,,,"
         );
-        assert_eq!(lines[2], "b2,\"q\"\"2\",역사,b,a,tie (bothbad),2,");
+        assert_eq!(lines[2], "b2,\"q\"\"2\",역사,b,a,tie (bothbad),2,,,,");
+        // A live battle's texts, quoted as CSV needs (a line break, quotes), read back whole.
+        let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(&rows[2][8], "김장, 언제?");
+        assert_eq!(&rows[2][9], "11월\n하순");
+        assert_eq!(&rows[2][10], "입동 \"무렵\"");
         assert!(to_csv("not json").is_err());
     }
 }

@@ -39,6 +39,17 @@ pub struct LeaderboardArgs {
     /// Models with fewer votes are marked provisional.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MIN_VOTES)]
     pub min_votes: u64,
+    /// How the 95% intervals are computed: `bootstrap` (percentiles of refits) or `sandwich`
+    /// (robust standard errors, the public arena's current default).
+    #[arg(long, value_name = "METHOD", default_value = "bootstrap", value_parser = ["bootstrap", "sandwich"])]
+    pub intervals: String,
+    /// Pair reweighting: each pair's battles weigh alike however often it was drawn.
+    #[arg(long)]
+    pub reweight: bool,
+    /// Add the one-virtual-draw prior to every fit, not only where the plain maximum-likelihood
+    /// answer does not exist (tables before 2026-12-03).
+    #[arg(long)]
+    pub always_prior: bool,
 }
 
 fn parse_anchor(text: &str) -> Result<(String, f64), String> {
@@ -128,6 +139,14 @@ pub fn leaderboard_json(args: &LeaderboardArgs) -> anyhow::Result<String> {
         seed: args.seed,
         anchor: args.anchor.clone(),
         min_votes: args.min_votes,
+        intervals: arena_core::rating::IntervalMethod::from_code(&args.intervals)
+            .unwrap_or_default(),
+        reweight: args.reweight,
+        prior: if args.always_prior {
+            arena_core::rating::PriorRule::Always
+        } else {
+            arena_core::rating::PriorRule::WhereNeeded
+        },
     };
 
     let (table, style_coefficients) = if args.style_control {
@@ -185,6 +204,9 @@ mod tests {
             category: None,
             style_control: false,
             min_votes: DEFAULT_MIN_VOTES,
+            intervals: "bootstrap".into(),
+            reweight: false,
+            always_prior: false,
         }
     }
 

@@ -303,8 +303,14 @@ mod tests {
 
     #[test]
     fn a_model_takes_no_more_battles_than_its_places() {
-        let live = live("");
-        // Places: a 1, b 1, c 2. Two battles take four places.
+        let live = Live::new(LiveConfig::with_models(vec![
+            model("a", 1),
+            model("b", 1),
+            model("c", 1),
+            model("d", 1),
+        ]))
+        .unwrap();
+        // One place each: two battles take all four, whichever pairs they draw.
         let first = live.pick().unwrap();
         assert_ne!(first.0.model.id, first.1.model.id);
         let second = live.pick().unwrap();

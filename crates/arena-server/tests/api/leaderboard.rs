@@ -159,3 +159,77 @@ async fn the_public_export_reproduces_the_leaderboard() {
         .collect();
     assert_eq!(mine, served);
 }
+
+/// The same table with sandwich intervals or pair reweighting, asked for per request: computed
+/// from the same counts (same `computed_at_ms`), saying how, verifiable like the served one; a
+/// bad method is a 400.
+#[tokio::test]
+async fn other_interval_methods_and_reweighting_are_served_and_verify() {
+    let app = spawn_app().await;
+    for i in 0..40 {
+        let battle = app.battle().await;
+        let choice = ["a", "b", "tie", "a"][i % 4];
+        let res = app
+            .post_vote(json!({"token": battle.token, "choice": choice}))
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    let served = wait_for_total(&app, "", 40).await;
+    assert_eq!(served.intervals, rating::IntervalMethod::Bootstrap);
+    assert!(!served.reweighted);
+    let counts: CountsResponse = app.get_json("/api/v1/leaderboard/counts").await;
+
+    for query in [
+        "?intervals=sandwich",
+        "?intervals=sandwich&reweight=true",
+        "?reweight=true",
+    ] {
+        let table = leaderboard(&app, query).await;
+        // The worker may have recomputed in between: compare with the counts of this table.
+        let counts = if table.computed_at_ms == counts.computed_at_ms {
+            counts.clone()
+        } else {
+            app.get_json("/api/v1/leaderboard/counts").await
+        };
+        assert_eq!(table.computed_at_ms, counts.computed_at_ms, "{query}");
+        assert_eq!(
+            table.intervals,
+            if query.contains("sandwich") {
+                rating::IntervalMethod::Sandwich
+            } else {
+                rating::IntervalMethod::Bootstrap
+            },
+            "{query}"
+        );
+        assert_eq!(table.reweighted, query.contains("reweight=true"), "{query}");
+        assert_eq!(table.total_votes, 40);
+        let (_, differences) = arena_core::verify::verify(&table, &counts.counts);
+        assert!(differences.is_empty(), "{query}: {differences:?}");
+    }
+    let sandwich = leaderboard(&app, "?intervals=sandwich").await;
+    let widths = |t: &LeaderboardResponse| -> Vec<f64> {
+        t.models.iter().map(|m| m.ci_high - m.ci_low).collect()
+    };
+    assert_ne!(
+        widths(&sandwich),
+        widths(&served),
+        "another method, other intervals"
+    );
+
+    let res = app
+        .client
+        .get(app.url("/api/v1/leaderboard?intervals=jackknife"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "bad_request");
+    let res = app
+        .client
+        .get(app.url("/api/v1/leaderboard?reweight=maybe"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+}
