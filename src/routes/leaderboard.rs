@@ -323,7 +323,7 @@ fn MethodNav(
                 ))}
                 " "
                 {prior.then(|| tr(
-                    "아직 한 번도 지지(이기지) 않은 모델이 있거나 서로 만나지 않은 모델 묶음이 있어, 모든 모델에 가상의 무승부 1회를 더해 계산했습니다.",
+                    "한 번도 지지 않았거나 한 번도 이기지 않은 모델, 또는 서로 만난 적 없는 모델 묶음이 있어 모든 모델에 가상의 무승부 1회를 더해 계산했습니다.",
                     "A model has never lost (or never won), or some groups of models never met, so every model was credited with one virtual draw.",
                 ))}
             </p>

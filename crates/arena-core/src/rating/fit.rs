@@ -10,8 +10,9 @@
 //! full-data answer and reuse its Hessian factor ([`refit`]), since resampled counts move the
 //! optimum only by sampling noise.
 //!
-//! The prior: every model is credited with [`PRIOR_GAMES`] virtual drawn game, spread evenly
-//! over all other models (each pair gets 1/(m − 1) of a draw). It is what keeps the answer
+//! The prior (where the plain answer does not exist, [`mle_exists`]; or always, for tables
+//! published before that rule): every model is credited with [`PRIOR_GAMES`] virtual drawn
+//! game, spread evenly over all other models (each pair gets 1/(m − 1) of a draw). It is what keeps the answer
 //! finite and unique when the plain MLE has none (a model that never lost goes to +∞; groups
 //! that never met float freely), it depends only on rating differences (so centring stays a
 //! pure choice of origin), and among thousands of votes it is invisible. It is folded into the
