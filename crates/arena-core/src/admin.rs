@@ -278,6 +278,44 @@ pub struct LeakDecision {
     pub allowed: bool,
 }
 
+/// A voter whose votes the abuse audit left out of the leaderboard for one reason
+/// (`one_sided`, `campaign`, `new_voter_burst`), for an operator to review.
+/// `GET /api/v1/admin/flagged` lists them; `PUT /api/v1/admin/flagged/{voter}/{reason}` with a
+/// [`FlagDecision`] counts them after all, or leaves them out again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlaggedVoter {
+    /// The random voter id (nothing personal).
+    pub voter: String,
+    pub reason: String,
+    /// Votes concerned: flagged now, or (when `counted`) counted after review.
+    pub votes: u64,
+    pub first_ms: i64,
+    pub last_ms: i64,
+    /// The models this voter chose in those votes, most often first (ties and "both bad"
+    /// choose none).
+    pub chosen: Vec<ModelTally>,
+    /// An operator reviewed them and counts them; the audit does not flag them again.
+    pub counted: bool,
+}
+
+/// How often a model was chosen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelTally {
+    pub model: String,
+    pub count: u64,
+}
+
+/// `PUT /api/v1/admin/flagged/{voter}/{reason}`: count this voter's flagged votes after all, or
+/// leave them out again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlagDecision {
+    pub counted: bool,
+}
+
+/// The audit's flags an operator may review (the other reasons are rules, not judgements).
+pub const REVIEWABLE_FLAGS: [&str; 3] = ["one_sided", "campaign", "new_voter_burst"];
+
 /// One change an operator made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use arena_core::admin::{
-    AuditEntry, HeldAnswer, ImportJob, ImportUpload, JobState, LeakDecision, ModelUpdate,
-    RegistryModel,
+    AuditEntry, FlagDecision, FlaggedVoter, HeldAnswer, ImportJob, ImportUpload, JobState,
+    LeakDecision, ModelUpdate, RegistryModel,
 };
 use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
 use axum::http::StatusCode;
@@ -39,6 +39,8 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/snapshots", post(super::snapshots::publish))
         .route("/leaks", get(get_leaks))
         .route("/leaks/{prompt}/{model}", put(put_leak))
+        .route("/flagged", get(get_flagged))
+        .route("/flagged/{voter}/{reason}", put(put_flagged))
         .layer(DefaultBodyLimit::max(super::MAX_BODY_BYTES))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -161,6 +163,56 @@ async fn put_leak(
         allowed: decision.allowed,
         ..held
     }))
+}
+
+/// Voters whose votes the audit left out for a reason an operator may review, and those
+/// counted after review.
+async fn get_flagged(
+    _: Operator,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<FlaggedVoter>>, ApiError> {
+    Ok(Json(state.store.flagged_voters().await?))
+}
+
+/// Counts a voter's votes flagged for one reason after all (the audit will not flag them again
+/// for it), or leaves exactly those votes out again; logged with the votes concerned.
+async fn put_flagged(
+    operator: Operator,
+    State(state): State<AppState>,
+    PromptModel(voter, reason): PromptModel,
+    JsonBody(decision): JsonBody<FlagDecision>,
+) -> Result<Json<FlaggedVoter>, ApiError> {
+    if !arena_core::admin::REVIEWABLE_FLAGS.contains(&reason.as_str()) {
+        return Err(ApiError::bad_request(format!(
+            "only the audit's judgements can be reviewed ({}), not {reason:?}",
+            arena_core::admin::REVIEWABLE_FLAGS.join(", ")
+        )));
+    }
+    let audit = NewAudit {
+        at_ms: crate::clock::now_ms(),
+        operator: operator.label,
+        action: if decision.counted {
+            "votes.count".into()
+        } else {
+            "votes.exclude".into()
+        },
+        subject: format!("{voter} / {reason}"),
+        detail: serde_json::Value::Null,
+    };
+    state
+        .store
+        .review_flag(&voter, &reason, decision.counted, audit)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    state.leaderboards.mark_dirty();
+    state
+        .store
+        .flagged_voters()
+        .await?
+        .into_iter()
+        .find(|f| f.voter == voter && f.reason == reason && f.counted == decision.counted)
+        .map(Json)
+        .ok_or(ApiError::NotFound)
 }
 
 #[derive(serde::Deserialize)]

@@ -267,3 +267,32 @@ where
 pub const INSERT_SNAPSHOT: &str = "INSERT INTO snapshots (title, published_at_ms, operator, \
      total_votes, models, tables, battles, battles_sha256) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+
+/// `battle_id, voter_id, flags, model_a, model_b, choice, voted_at_ms`
+pub fn flag_row<'r, R>(r: &'r R) -> Result<super::FlagRow, StoreError>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(super::FlagRow {
+        battle_id: r.try_get(0)?,
+        voter_id: r.try_get(1)?,
+        flags: r.try_get(2)?,
+        model_a: r.try_get(3)?,
+        model_b: r.try_get(4)?,
+        choice: choice(&r.try_get::<String, _>(5)?)?,
+        voted_at_ms: r.try_get(6)?,
+    })
+}
+
+/// The flagged votes the review reads (reviewable reasons only), newest first.
+pub const FLAGGED_ROWS: &str = "SELECT battle_id, voter_id, flags, model_a, model_b, choice, voted_at_ms \
+     FROM votes WHERE flags <> '' AND (',' || flags || ',' LIKE '%,one_sided,%' \
+     OR ',' || flags || ',' LIKE '%,campaign,%' OR ',' || flags || ',' LIKE '%,new_voter_burst,%') \
+     ORDER BY voted_at_ms DESC LIMIT 50000";
+
+/// The votes of voters an operator reviewed (their overridden votes are among them).
+pub const OVERRIDDEN_VOTERS_ROWS: &str = "SELECT battle_id, voter_id, flags, model_a, model_b, choice, voted_at_ms \
+     FROM votes WHERE voter_id IN (SELECT voter_id FROM flag_overrides)";

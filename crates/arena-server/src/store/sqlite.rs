@@ -22,10 +22,10 @@ use super::catalogue::{self, CatalogueTx};
 use super::draw::{DrawIndex, DrawSource, DrawableAnswer};
 use super::rows;
 use super::{
-    AuditVote, CAP_WINDOW_HOURS, DailyCaps, DrawnBattle, ExcludedCount, ImportOptions,
-    ImportReport, LeakedAnswer, LiveBattle, NewAudit, NewSnapshot, NewVote, ReasonCount,
-    ReasonsUpdate, Recorded, Store, StoreError, StoredVote, VoteCount, address_key, tally_hour,
-    voter_key,
+    AuditVote, CAP_WINDOW_HOURS, DailyCaps, DrawnBattle, ExcludedCount, FlagRow, FlaggedVoter,
+    ImportOptions, ImportReport, LeakedAnswer, LiveBattle, NewAudit, NewSnapshot, NewVote,
+    ReasonCount, ReasonsUpdate, Recorded, Store, StoreError, StoredVote, VoteCount, address_key,
+    group_flagged, parse_overrides, tally_hour, voter_key,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -667,7 +667,9 @@ impl Store for SqliteStore {
         for id in battle_ids {
             changed += sqlx::query(
                 "UPDATE votes SET flags = CASE WHEN flags = '' THEN ?1 ELSE flags || ',' || ?1 END \
-                 WHERE battle_id = ?2 AND ',' || flags || ',' NOT LIKE '%,' || ?1 || ',%'",
+                 WHERE battle_id = ?2 AND ',' || flags || ',' NOT LIKE '%,' || ?1 || ',%' \
+                 AND NOT EXISTS (SELECT 1 FROM flag_overrides o \
+                                 WHERE o.voter_id = votes.voter_id AND o.reason = ?1)",
             )
             .bind(reason)
             .bind(id)
@@ -786,6 +788,114 @@ impl Store for SqliteStore {
         tx.0.commit().await?;
         self.draws.invalidate();
         Ok(changed)
+    }
+
+    async fn flagged_voters(&self) -> Result<Vec<FlaggedVoter>, StoreError> {
+        let flagged = sqlx::query(rows::FLAGGED_ROWS)
+            .fetch_all(&self.pool)
+            .await?;
+        let flagged: Vec<FlagRow> = flagged
+            .iter()
+            .map(rows::flag_row)
+            .collect::<Result<_, _>>()?;
+        let overrides: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT voter_id, reason, battles FROM flag_overrides")
+                .fetch_all(&self.pool)
+                .await?;
+        let counted = sqlx::query(rows::OVERRIDDEN_VOTERS_ROWS)
+            .fetch_all(&self.pool)
+            .await?;
+        let counted: Vec<FlagRow> = counted
+            .iter()
+            .map(rows::flag_row)
+            .collect::<Result<_, _>>()?;
+        Ok(group_flagged(
+            &flagged,
+            &parse_overrides(overrides)?,
+            &counted,
+        ))
+    }
+
+    async fn review_flag(
+        &self,
+        voter: &str,
+        reason: &str,
+        counted: bool,
+        mut audit: NewAudit,
+    ) -> Result<Option<u64>, StoreError> {
+        let mut tx = SqliteCatalogue(self.pool.begin_with("BEGIN IMMEDIATE").await?);
+        let battles: Vec<String> = if counted {
+            sqlx::query_scalar(
+                "SELECT battle_id FROM votes WHERE voter_id = ?1 \
+                 AND ',' || flags || ',' LIKE '%,' || ?2 || ',%' ORDER BY battle_id",
+            )
+            .bind(voter)
+            .bind(reason)
+            .fetch_all(&mut *tx.0)
+            .await?
+        } else {
+            let kept: Option<String> = sqlx::query_scalar(
+                "SELECT battles FROM flag_overrides WHERE voter_id = ? AND reason = ?",
+            )
+            .bind(voter)
+            .bind(reason)
+            .fetch_optional(&mut *tx.0)
+            .await?;
+            match kept {
+                Some(json) => {
+                    serde_json::from_str(&json).map_err(|e| StoreError::Other(e.into()))?
+                }
+                None => return Ok(None),
+            }
+        };
+        if counted && battles.is_empty() {
+            return Ok(None);
+        }
+        let mut changed = 0;
+        for id in &battles {
+            let sql = if counted {
+                "UPDATE votes SET flags = trim(replace(',' || flags || ',', ',' || ?1 || ',', ','), ',') \
+                 WHERE battle_id = ?2 AND ',' || flags || ',' LIKE '%,' || ?1 || ',%'"
+            } else {
+                "UPDATE votes SET flags = CASE WHEN flags = '' THEN ?1 ELSE flags || ',' || ?1 END \
+                 WHERE battle_id = ?2 AND ',' || flags || ',' NOT LIKE '%,' || ?1 || ',%'"
+            };
+            changed += sqlx::query(sql)
+                .bind(reason)
+                .bind(id)
+                .execute(&mut *tx.0)
+                .await?
+                .rows_affected();
+        }
+        if counted {
+            sqlx::query(
+                "INSERT INTO flag_overrides (voter_id, reason, battles, at_ms, operator) \
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (voter_id, reason) DO UPDATE SET \
+                 battles = excluded.battles, at_ms = excluded.at_ms, operator = excluded.operator",
+            )
+            .bind(voter)
+            .bind(reason)
+            .bind(serde_json::to_string(&battles).map_err(|e| StoreError::Other(e.into()))?)
+            .bind(audit.at_ms)
+            .bind(&audit.operator)
+            .execute(&mut *tx.0)
+            .await?;
+        } else {
+            sqlx::query("DELETE FROM flag_overrides WHERE voter_id = ? AND reason = ?")
+                .bind(voter)
+                .bind(reason)
+                .execute(&mut *tx.0)
+                .await?;
+        }
+        audit.detail = serde_json::json!({
+            "reason": reason,
+            "counted": counted,
+            "votes": changed,
+            "battles": battles,
+        });
+        tx.append_audit(&audit).await?;
+        tx.0.commit().await?;
+        Ok(Some(changed))
     }
 
     async fn register_models(&self, models: &[ModelRef]) -> Result<u64, StoreError> {

@@ -506,3 +506,126 @@ async fn operators_read_an_answer_held_back_and_allow_it_logged() {
         .unwrap();
     assert_error(res, 404, "no_battle").await;
 }
+
+/// Votes the audit flagged are reviewed by voter and reason: counted after all (logged with the
+/// votes; the audit does not flag them again), or left out again, exactly those votes.
+#[tokio::test]
+async fn operators_review_flagged_voters_and_their_decision_is_logged_and_kept() {
+    let app = spawn_app_with(Options::default()).await;
+    for _ in 0..5 {
+        let battle = app.battle().await;
+        let res = app
+            .post_vote(json!({"token": battle.token, "choice": "a"}))
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    let voter = app.texts("SELECT DISTINCT voter_id FROM votes").await;
+    assert_eq!(voter.len(), 1, "one voter (the client keeps its cookie)");
+    let voter = voter[0].clone();
+    let battles = app
+        .texts("SELECT battle_id FROM votes ORDER BY battle_id")
+        .await;
+    // What the audit does when it finds a one-sided voter.
+    let flagged = app
+        .state
+        .store
+        .flag_votes(&battles[..4], "one_sided")
+        .await
+        .unwrap();
+    assert_eq!(flagged, 4);
+    assert_eq!(app.refreshed_leaderboard().await.total_votes, 1);
+
+    let list: Vec<arena_core::admin::FlaggedVoter> = app
+        .admin(Method::GET, "/flagged")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        (
+            list[0].voter.as_str(),
+            list[0].reason.as_str(),
+            list[0].votes
+        ),
+        (voter.as_str(), "one_sided", 4)
+    );
+    assert!(!list[0].counted);
+    assert_eq!(list[0].chosen.iter().map(|t| t.count).sum::<u64>(), 4);
+
+    // Counted after review.
+    let path = format!("/flagged/{voter}/one_sided");
+    let res = app
+        .admin(Method::PUT, &path)
+        .json(&json!({"counted": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let reviewed: arena_core::admin::FlaggedVoter = res.json().await.unwrap();
+    assert!(reviewed.counted);
+    assert_eq!(reviewed.votes, 4);
+    assert_eq!(app.refreshed_leaderboard().await.total_votes, 5);
+    let log = app.audit().await;
+    assert_eq!(log[0].action, "votes.count");
+    assert_eq!(log[0].subject, format!("{voter} / one_sided"));
+    assert_eq!(log[0].detail["votes"], 4);
+    assert_eq!(log[0].detail["battles"].as_array().unwrap().len(), 4);
+    // The audit running again does not flag them anew.
+    let again = app
+        .state
+        .store
+        .flag_votes(&battles, "one_sided")
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
+    assert_eq!(app.refreshed_leaderboard().await.total_votes, 5);
+
+    // Left out again: exactly those four votes.
+    let res = app
+        .admin(Method::PUT, &path)
+        .json(&json!({"counted": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.refreshed_leaderboard().await.total_votes, 1);
+    let log = app.audit().await;
+    assert_eq!(log[0].action, "votes.exclude");
+    assert_eq!(
+        app.texts("SELECT flags FROM votes ORDER BY battle_id")
+            .await,
+        ["one_sided", "one_sided", "one_sided", "one_sided", ""]
+    );
+
+    // Only the audit's judgements, only with a token, only what exists.
+    let res = app
+        .admin(Method::PUT, &format!("/flagged/{voter}/too_fast"))
+        .json(&json!({"counted": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let res = app
+        .admin(Method::PUT, "/flagged/nobody/campaign")
+        .json(&json!({"counted": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let res = app
+        .client
+        .put(app.url(&format!("/api/v1/admin{path}")))
+        .json(&json!({"counted": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(
+        app.audit().await.len(),
+        2,
+        "refusals change and log nothing"
+    );
+}
