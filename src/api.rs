@@ -585,6 +585,27 @@ pub mod admin {
         with_body(Request::put(&path), token, &body).await
     }
 
+    /// Voters whose votes the audit left out, and those counted after review.
+    pub async fn flagged(token: &str) -> Result<Vec<arena_core::admin::FlaggedVoter>, ApiError> {
+        get(token, "/flagged").await
+    }
+
+    /// Counts a voter's flagged votes after all (`counted`), or leaves them out again.
+    pub async fn review_flag(
+        token: &str,
+        voter: &str,
+        reason: &str,
+        counted: bool,
+    ) -> Result<arena_core::admin::FlaggedVoter, ApiError> {
+        let path = format!(
+            "{API_PREFIX}/admin/flagged/{}/{}",
+            js_sys::encode_uri_component(voter),
+            js_sys::encode_uri_component(reason)
+        );
+        let body = arena_core::admin::FlagDecision { counted };
+        with_body(Request::put(&path), token, &body).await
+    }
+
     pub async fn import_job(token: &str, id: &str) -> Result<ImportJob, ApiError> {
         get(
             token,

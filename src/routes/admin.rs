@@ -140,12 +140,14 @@ fn Console(token: String) -> impl IntoView {
             <a href="#admin-models">{tr("모델", "Models")}</a>
             <a href="#admin-import">{tr("질문 세트 불러오기", "Import prompts")}</a>
             <a href="#admin-leaks">{tr("대결에서 뺀 답변", "Answers held back")}</a>
+            <a href="#admin-flagged">{tr("집계에서 뺀 투표", "Votes left out")}</a>
             <a href="#admin-snapshots">{tr("스냅샷 발행", "Publish a snapshot")}</a>
             <a href="#admin-audit">{tr("감사 기록", "Audit log")}</a>
         </nav>
         <ModelsSection token=token changed=changed/>
         <ImportSection token=token changed=changed/>
         <LeaksSection token=token changed=changed/>
+        <FlaggedSection token=token changed=changed/>
         <SnapshotSection token=token changed=changed/>
         <AuditSection token=token changed=changed/>
     }
@@ -829,5 +831,165 @@ fn HeldItem(
                 </p>
             </div>
         </li>
+    }
+}
+
+/// An audit flag's short name and what it means, for the operator deciding on it.
+fn flag_reason(reason: &str, lang: Lang) -> (String, String) {
+    let (name, meaning) = match reason {
+        "one_sided" => (
+            lang.pick("한쪽으로 치우침", "One-sided"),
+            lang.pick(
+                "한 모델을 순위로 예상되는 것보다 훨씬 자주 고르거나 피함",
+                "chose (or avoided) one model far more often than the ratings predict",
+            ),
+        ),
+        "campaign" => (
+            lang.pick("조직적 투표", "Campaign"),
+            lang.pick(
+                "같은 주소를 쓰는 투표자들이 함께 한 모델에 치우침",
+                "voters sharing an address together favoured (or disfavoured) one model",
+            ),
+        ),
+        "new_voter_burst" => (
+            lang.pick("신규 투표자 급증", "New-voter burst"),
+            lang.pick(
+                "한 주소에서 한 시간에 새 투표자가 지나치게 많음",
+                "one address brought too many new voters in an hour",
+            ),
+        ),
+        other => (other, ""),
+    };
+    (name.to_owned(), meaning.to_owned())
+}
+
+#[component]
+fn FlaggedSection(token: StoredValue<String>, changed: RwSignal<u32>) -> impl IntoView {
+    let lang = use_lang();
+    let list = LocalResource::new(move || {
+        changed.track();
+        let token = token.get_value();
+        async move { api::admin::flagged(&token).await }
+    });
+    view! {
+        <section id="admin-flagged" class="admin-section" aria-labelledby="admin-flagged-heading">
+            <h2 id="admin-flagged-heading">{tr("집계에서 뺀 투표", "Votes left out")}</h2>
+            <p class="muted">{tr(
+                "부정 투표 점검이 순위 계산에서 뺀 투표자입니다(투표는 지우지 않고 보관). 살펴보고 정상이라면 집계에 넣을 수 있고, 그러면 점검이 같은 이유로 다시 빼지 않습니다. 결정은 감사 기록에 남습니다.",
+                "Voters the abuse audit left out of the ratings (their votes are kept, not deleted). If a review finds them genuine, count them; the audit will not leave them out again for that reason. Each decision is logged.",
+            )}</p>
+            <Suspense fallback=move || view! { <p>{tr("불러오는 중…", "Loading…")}</p> }>
+                {move || list.get().map(|result| match result {
+                    Ok(flagged) if flagged.is_empty() => view! {
+                        <p>{tr("검토할 투표자가 없습니다.", "No voter to review.")}</p>
+                    }.into_any(),
+                    Ok(flagged) => view! {
+                        <dl class="flag-legend">
+                            {arena_core::admin::REVIEWABLE_FLAGS.iter().map(|r| {
+                                let r = *r;
+                                view! {
+                                    <div>
+                                        <dt>{move || flag_reason(r, lang.get()).0}</dt>
+                                        <dd>{move || flag_reason(r, lang.get()).1}</dd>
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </dl>
+                        <div class="table-scroll">
+                            <table class="data-table flagged-table" data-testid="flagged-voters">
+                                <caption class="visually-hidden">{tr("집계에서 뺀 투표자", "Voters left out")}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{tr("투표자", "Voter")}</th>
+                                        <th scope="col">{tr("이유", "Reason")}</th>
+                                        <th scope="col">{tr("투표", "Votes")}</th>
+                                        <th scope="col">{tr("기간", "When")}</th>
+                                        <th scope="col">{tr("고른 모델", "Models chosen")}</th>
+                                        <th scope="col">{tr("결정", "Decision")}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {flagged.into_iter().map(|f| view! { <FlaggedRow flagged=f token=token changed=changed/> }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(lang.get())}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn FlaggedRow(
+    flagged: arena_core::admin::FlaggedVoter,
+    token: StoredValue<String>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let saving = RwSignal::new(Saving::Idle);
+    let counted = flagged.counted;
+    let (voter, reason) = (
+        StoredValue::new(flagged.voter.clone()),
+        StoredValue::new(flagged.reason.clone()),
+    );
+    let toggle = move |_| {
+        saving.set(Saving::Busy);
+        spawn_local(async move {
+            let result = api::admin::review_flag(
+                &token.get_value(),
+                &voter.get_value(),
+                &reason.get_value(),
+                !counted,
+            )
+            .await;
+            match result {
+                Ok(_) => {
+                    saving.try_set(Saving::Saved);
+                    changed.update(|n| *n += 1);
+                }
+                Err(e) => {
+                    saving.try_set(Saving::Failed(e));
+                }
+            }
+        });
+    };
+    let short: String = flagged.voter.chars().take(10).collect();
+    let reason_code = flagged.reason.clone();
+    let (first, last) = (flagged.first_ms, flagged.last_ms);
+    let chosen = flagged
+        .chosen
+        .iter()
+        .take(3)
+        .map(|t| format!("{} ×{}", t.model, t.count))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <tr data-testid=format!("flagged-{}-{}", flagged.voter, flagged.reason)>
+            <td><code title=flagged.voter.clone()>{short}"…"</code></td>
+            <td>{move || flag_reason(&reason_code, lang.get()).0}</td>
+            <td class="num">{flagged.votes}</td>
+            <td>{move || match (first, last) {
+                (0, _) => String::new(),
+                (f, l) if l - f < 60_000 => format::date_time(f, lang.get()),
+                (f, l) => format!("{} – {}", format::date_time(f, lang.get()), format::date_time(l, lang.get())),
+            }}</td>
+            <td>{chosen}</td>
+            <td>
+                <strong>{if counted { tr("집계에 넣음", "Counted") } else { tr("집계에서 뺌", "Left out") }}</strong>
+                " "
+                <button type="button" class="btn btn-secondary" on:click=toggle
+                    disabled=move || saving.get() == Saving::Busy>
+                    {if counted { tr("다시 빼기", "Leave out again") } else { tr("살펴보았고 집계에 넣기", "Reviewed: count them") }}
+                </button>
+                <span class="form-status" role="status">
+                    {move || match saving.get() {
+                        Saving::Failed(e) => message(&e, lang.get()),
+                        _ => String::new(),
+                    }}
+                </span>
+            </td>
+        </tr>
     }
 }
