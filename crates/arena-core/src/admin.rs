@@ -316,6 +316,28 @@ pub struct FlagDecision {
 /// The audit's flags an operator may review (the other reasons are rules, not judgements).
 pub const REVIEWABLE_FLAGS: [&str; 3] = ["one_sided", "campaign", "new_voter_burst"];
 
+/// A category of prompts and how often it is drawn. `GET /api/v1/admin/categories` lists them;
+/// `PUT /api/v1/admin/categories/{category}` with a [`CategoryWeightUpdate`] changes the weight.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryWeight {
+    pub category: String,
+    /// Prompts of this category that can be drawn (two or more drawable answers).
+    pub prompts: u64,
+    /// Each of its prompts is drawn this many times as often as a prompt of weight 1 (the
+    /// default); 0: never drawn unless a battle of this category is asked for.
+    pub weight: f64,
+}
+
+/// `PUT /api/v1/admin/categories/{category}`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryWeightUpdate {
+    pub weight: f64,
+}
+
+/// The largest weight a category may have.
+pub const MAX_CATEGORY_WEIGHT: f64 = 100.0;
+
 /// One change an operator made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use arena_core::admin::{
-    AuditEntry, FlagDecision, FlaggedVoter, HeldAnswer, ImportJob, ImportUpload, JobState,
-    LeakDecision, ModelUpdate, RegistryModel,
+    AuditEntry, CategoryWeight, CategoryWeightUpdate, FlagDecision, FlaggedVoter, HeldAnswer,
+    ImportJob, ImportUpload, JobState, LeakDecision, ModelUpdate, RegistryModel,
 };
 use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
 use axum::http::StatusCode;
@@ -39,6 +39,8 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/snapshots", post(super::snapshots::publish))
         .route("/leaks", get(get_leaks))
         .route("/leaks/{prompt}/{model}", put(put_leak))
+        .route("/categories", get(get_categories))
+        .route("/categories/{category}", put(put_category))
         .route("/flagged", get(get_flagged))
         .route("/flagged/{voter}/{reason}", put(put_flagged))
         .layer(DefaultBodyLimit::max(super::MAX_BODY_BYTES))
@@ -103,6 +105,24 @@ async fn get_leaks(
     Ok(Json(state.store.leaked_answers().await?))
 }
 
+/// The one segment of a path such as `/categories/{category}`; a control character is a 400.
+pub struct Segment(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Segment {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let segment = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?
+            .0;
+        if segment.chars().any(char::is_control) {
+            return Err(ApiError::bad_request("the path has a control character"));
+        }
+        Ok(Segment(segment))
+    }
+}
+
 /// The two segments of `/leaks/{prompt}/{model}`; a control character is a 400.
 pub struct PromptModel(String, String);
 
@@ -163,6 +183,42 @@ async fn put_leak(
         allowed: decision.allowed,
         ..held
     }))
+}
+
+/// Every category with drawable prompts, its prompts and its sampling weight.
+async fn get_categories(
+    _: Operator,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<CategoryWeight>>, ApiError> {
+    Ok(Json(state.store.category_weights_admin().await?))
+}
+
+/// Sets how often a category's prompts are drawn (0 to 100; 1 is the default); logged.
+async fn put_category(
+    operator: Operator,
+    State(state): State<AppState>,
+    Segment(category): Segment,
+    JsonBody(update): JsonBody<CategoryWeightUpdate>,
+) -> Result<Json<CategoryWeight>, ApiError> {
+    let max = arena_core::admin::MAX_CATEGORY_WEIGHT;
+    if !update.weight.is_finite() || !(0.0..=max).contains(&update.weight) {
+        return Err(ApiError::bad_request(format!(
+            "weight must be a number from 0 to {max}"
+        )));
+    }
+    let audit = NewAudit {
+        at_ms: crate::clock::now_ms(),
+        operator: operator.label,
+        action: "category.weight".into(),
+        subject: category.clone(),
+        detail: serde_json::Value::Null,
+    };
+    let changed = state
+        .store
+        .set_category_weight(&category, update.weight, audit)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(changed))
 }
 
 /// Voters whose votes the audit left out for a reason an operator may review, and those

@@ -10,7 +10,9 @@
 //! answered, in random order; a pair that cannot be drawn now (a paused model, no shared prompt
 //! in the category) gives way to another. Without a plan, or when no planned pair can be drawn,
 //! every prompt with two or more drawable answers is equally likely (within the category), then
-//! any two of its models.
+//! any two of its models. When operators weighed categories, a battle that asks for no category
+//! first takes one by its weight times its prompts (so each prompt is drawn in proportion to its
+//! category's weight), then proceeds as above within it.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -42,6 +44,8 @@ struct Index {
     by_model: std::collections::HashMap<String, Vec<u32>>,
     /// The category of each prompt, as its key in `by_category`.
     category_of: Vec<String>,
+    /// Operators' sampling weights of categories (1 for the others); empty: every prompt alike.
+    weights: BTreeMap<String, f64>,
 }
 
 /// How pairs are drawn: every unordered pair of `models` with its probability, in the order of
@@ -70,11 +74,20 @@ const PROMPTS_PER_PAIR: usize = 16;
 const SCAN_ALL: usize = 64;
 
 impl Index {
-    fn build(version: i64, mut rows: Vec<DrawableAnswer>, models: Vec<ModelRef>) -> Self {
+    fn build(
+        version: i64,
+        mut rows: Vec<DrawableAnswer>,
+        models: Vec<ModelRef>,
+        weights: Vec<(String, f64)>,
+    ) -> Self {
         rows.sort_unstable();
         let mut index = Index {
             version,
             models: models.into_iter().map(|m| (m.id.clone(), m)).collect(),
+            weights: weights
+                .into_iter()
+                .filter(|(_, w)| w.is_finite() && *w >= 0.0 && *w != 1.0)
+                .collect(),
             ..Index::default()
         };
         let mut i = 0;
@@ -154,6 +167,36 @@ impl Index {
         None
     }
 
+    /// With operators' weights, the category of a battle that asked for none: each category by
+    /// its weight times its prompts, so every prompt is drawn in proportion to its category's
+    /// weight. `Some(None)`: no weights, every prompt alike; `None`: every weight is 0.
+    fn weighted_category(&self) -> Option<Option<&str>> {
+        if self.weights.is_empty() {
+            return Some(None);
+        }
+        let shares: Vec<(&str, f64)> = self
+            .by_category
+            .iter()
+            .map(|(c, prompts)| {
+                let w = self.weights.get(c).copied().unwrap_or(1.0);
+                (c.as_str(), w * prompts.len() as f64)
+            })
+            .filter(|(_, share)| *share > 0.0)
+            .collect();
+        let total: f64 = shares.iter().map(|(_, s)| s).sum();
+        if total <= 0.0 {
+            return None;
+        }
+        let mut x = rand::rng().random::<f64>() * total;
+        for (c, share) in &shares {
+            if x < *share {
+                return Some(Some(c));
+            }
+            x -= share;
+        }
+        shares.last().map(|(c, _)| Some(*c))
+    }
+
     /// A prompt (of `category`, if given) and two different models in random order.
     fn pick(&self, category: Option<&str>) -> Option<(String, String, String)> {
         let mut rng = rand::rng();
@@ -181,6 +224,8 @@ impl Index {
 pub trait DrawSource: Send + Sync {
     async fn catalogue_version(&self) -> Result<i64, StoreError>;
     async fn drawable_answers(&self) -> Result<Vec<DrawableAnswer>, StoreError>;
+    /// Operators' sampling weights of categories.
+    async fn category_weights(&self) -> Result<Vec<(String, f64)>, StoreError>;
     /// Every model with its display name and card.
     async fn model_refs(&self) -> Result<Vec<ModelRef>, StoreError>;
     /// The prompt's category and text and the two models' answers, if all still exist.
@@ -253,8 +298,9 @@ impl DrawIndex {
             _ => {
                 let rows = source.drawable_answers().await?;
                 let models = source.model_refs().await?;
+                let weights = source.category_weights().await?;
                 let index = tokio::task::spawn_blocking(move || {
-                    Arc::new(Index::build(version, rows, models))
+                    Arc::new(Index::build(version, rows, models, weights))
                 })
                 .await
                 .map_err(|e| StoreError::Other(e.into()))?;
@@ -340,6 +386,14 @@ impl DrawIndex {
     ) -> Result<Option<(String, String, String)>, StoreError> {
         let index = self.index(source).await?;
         let plan = self.plan.read().unwrap_or_else(|p| p.into_inner()).clone();
+        // No category asked for: the operators' weights choose one (if they set any).
+        let category = match category {
+            Some(c) => Some(c),
+            None => match index.weighted_category() {
+                Some(chosen) => chosen,
+                None => return Ok(None),
+            },
+        };
         Ok(plan
             .and_then(|plan| index.pick_planned(&plan, category))
             .or_else(|| index.pick(category)))
@@ -368,6 +422,7 @@ mod tests {
                 row("p3", "법률", "b"),
             ],
             vec![],
+            vec![],
         );
         assert_eq!(index.prompts.len(), 2);
         assert!(index.pick(Some("없음")).is_none());
@@ -380,7 +435,37 @@ mod tests {
         }
         // Every ordered pair of p3's three models turns up.
         assert_eq!(seen.len(), 6);
-        assert!(Index::build(1, vec![], vec![]).pick(None).is_none());
+        assert!(Index::build(1, vec![], vec![], vec![]).pick(None).is_none());
+    }
+
+    #[test]
+    fn operators_weights_share_the_battles_between_categories() {
+        let mut rows = Vec::new();
+        for p in 0..30 {
+            let c = if p < 10 { "역사" } else { "법률" };
+            rows.push(row(&format!("p{p:02}"), c, "a"));
+            rows.push(row(&format!("p{p:02}"), c, "b"));
+        }
+        // No weights: every prompt alike (법률 has two thirds of them).
+        let plain = Index::build(1, rows.clone(), vec![], vec![]);
+        assert_eq!(plain.weighted_category(), Some(None));
+        // 역사 weighs 4: 10 × 4 against 20 × 1, so two thirds of the battles.
+        let weighed = Index::build(1, rows.clone(), vec![], vec![("역사".into(), 4.0)]);
+        let history = (0..3000)
+            .filter(|_| weighed.weighted_category() == Some(Some("역사")))
+            .count();
+        assert!((1850..2150).contains(&history), "{history}");
+        // Weight 0: never drawn unless asked for; all 0: nothing to draw.
+        let off = Index::build(1, rows.clone(), vec![], vec![("역사".into(), 0.0)]);
+        assert!((0..500).all(|_| off.weighted_category() == Some(Some("법률"))));
+        assert!(off.pick(Some("역사")).is_some());
+        let none = Index::build(
+            1,
+            rows,
+            vec![],
+            vec![("역사".into(), 0.0), ("법률".into(), 0.0)],
+        );
+        assert_eq!(none.weighted_category(), None);
     }
 
     #[test]
@@ -396,6 +481,7 @@ mod tests {
                 row("p3", "법률", "c"),
                 row("p3", "법률", "a"),
             ],
+            vec![],
             vec![],
         );
         let models = ["a", "b", "c", "paused"].map(String::from).to_vec();
@@ -435,7 +521,7 @@ mod tests {
                 rows.push(row(&format!("q{p:03}"), "생활", "new"));
             }
         }
-        let big = Index::build(2, rows, vec![]);
+        let big = Index::build(2, rows, vec![], vec![]);
         let plan = PairPlan::new(
             vec!["new".into(), "old".into(), "other".into()],
             vec![1.0, 0.0, 0.0],

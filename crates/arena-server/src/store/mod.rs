@@ -153,7 +153,37 @@ pub struct ExcludedCount {
     pub count: u64,
 }
 
-pub use arena_core::admin::FlaggedVoter;
+pub use arena_core::admin::{CategoryWeight, FlaggedVoter};
+
+/// The categories of the review from drawable prompts per category and the weights set.
+pub fn category_list(
+    prompts: Vec<(String, i64)>,
+    weights: Vec<(String, f64)>,
+) -> Vec<CategoryWeight> {
+    let mut list: std::collections::BTreeMap<String, CategoryWeight> = prompts
+        .into_iter()
+        .map(|(category, n)| {
+            (
+                category.clone(),
+                CategoryWeight {
+                    category,
+                    prompts: n.max(0) as u64,
+                    weight: 1.0,
+                },
+            )
+        })
+        .collect();
+    for (category, weight) in weights {
+        list.entry(category.clone())
+            .or_insert(CategoryWeight {
+                category,
+                prompts: 0,
+                weight: 1.0,
+            })
+            .weight = weight;
+    }
+    list.into_values().collect()
+}
 /// An answer that names its model or maker.
 pub use arena_core::admin::HeldAnswer as LeakedAnswer;
 
@@ -518,6 +548,19 @@ pub trait Store: Send + Sync + 'static {
         counted: bool,
         audit: NewAudit,
     ) -> Result<Option<u64>, StoreError>;
+
+    /// Every category with drawable prompts (and any with a weight), its prompts and weight.
+    async fn category_weights_admin(&self) -> Result<Vec<CategoryWeight>, StoreError>;
+
+    /// Sets a category's sampling weight (1 removes it) and logs the change (before and after)
+    /// in the same transaction; `None` if no prompt has that category. Every server draws by it
+    /// within a second.
+    async fn set_category_weight(
+        &self,
+        category: &str,
+        weight: f64,
+        audit: NewAudit,
+    ) -> Result<Option<CategoryWeight>, StoreError>;
 
     /// Every model and its display name.
     async fn models(&self) -> Result<Vec<ModelRef>, StoreError>;

@@ -27,6 +27,7 @@ use super::{
     ReasonCount, ReasonsUpdate, Recorded, Store, StoreError, StoredVote, VoteCount, address_key,
     group_flagged, parse_overrides, tally_hour, voter_key,
 };
+use super::{CategoryWeight, category_list};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -898,6 +899,65 @@ impl Store for SqliteStore {
         Ok(Some(changed))
     }
 
+    async fn category_weights_admin(&self) -> Result<Vec<CategoryWeight>, StoreError> {
+        let prompts: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT p.category, COUNT(*) FROM prompts p WHERE p.id IN \
+             (SELECT prompt_id FROM answers a WHERE {DRAWABLE} GROUP BY prompt_id \
+              HAVING COUNT(*) >= 2) GROUP BY p.category"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        let weights = self.category_weights().await?;
+        Ok(category_list(prompts, weights))
+    }
+
+    async fn set_category_weight(
+        &self,
+        category: &str,
+        weight: f64,
+        mut audit: NewAudit,
+    ) -> Result<Option<CategoryWeight>, StoreError> {
+        let mut tx = SqliteCatalogue(self.pool.begin_with("BEGIN IMMEDIATE").await?);
+        let prompts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM prompts WHERE category = ?")
+            .bind(category)
+            .fetch_one(&mut *tx.0)
+            .await?;
+        if prompts == 0 {
+            return Ok(None);
+        }
+        let before: Option<f64> =
+            sqlx::query_scalar("SELECT weight FROM category_weights WHERE category = ?")
+                .bind(category)
+                .fetch_optional(&mut *tx.0)
+                .await?;
+        sqlx::query("DELETE FROM category_weights WHERE category = ?")
+            .bind(category)
+            .execute(&mut *tx.0)
+            .await?;
+        if weight != 1.0 {
+            sqlx::query("INSERT INTO category_weights (category, weight) VALUES (?, ?)")
+                .bind(category)
+                .bind(weight)
+                .execute(&mut *tx.0)
+                .await?;
+        }
+        sqlx::query("UPDATE catalogue_version SET version = version + 1")
+            .execute(&mut *tx.0)
+            .await?;
+        audit.detail = serde_json::json!({
+            "before": { "weight": before.unwrap_or(1.0) },
+            "after": { "weight": weight },
+        });
+        tx.append_audit(&audit).await?;
+        tx.0.commit().await?;
+        self.draws.invalidate();
+        Ok(self
+            .category_weights_admin()
+            .await?
+            .into_iter()
+            .find(|c| c.category == category))
+    }
+
     async fn register_models(&self, models: &[ModelRef]) -> Result<u64, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut added = 0;
@@ -952,6 +1012,14 @@ impl DrawSource for SqliteStore {
         Ok(
             sqlx::query_scalar("SELECT version FROM catalogue_version WHERE id = 1")
                 .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn category_weights(&self) -> Result<Vec<(String, f64)>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT category, weight FROM category_weights")
+                .fetch_all(&self.pool)
                 .await?,
         )
     }

@@ -629,3 +629,75 @@ async fn operators_review_flagged_voters_and_their_decision_is_logged_and_kept()
         "refusals change and log nothing"
     );
 }
+
+/// Operators weigh categories: a weight shares the battles out (0: that category is drawn only
+/// when asked for), is logged, and bad weights or unknown categories change nothing.
+#[tokio::test]
+async fn category_weights_share_the_battles_and_are_logged() {
+    let app = spawn_app_with(Options::default()).await;
+    let list: Vec<arena_core::admin::CategoryWeight> = app
+        .admin(Method::GET, "/categories")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = list.iter().map(|c| c.category.as_str()).collect();
+    assert!(names.len() >= 2, "{names:?}");
+    assert!(list.iter().all(|c| c.weight == 1.0 && c.prompts > 0));
+    let (off, on) = (list[0].category.clone(), list[1].category.clone());
+
+    let encode = |c: &str| -> String { c.bytes().map(|b| format!("%{b:02X}")).collect() };
+    let path = |c: &str| format!("/categories/{}", encode(c));
+    let res = app
+        .admin(Method::PUT, &path(&off))
+        .json(&json!({"weight": 0.0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let changed: arena_core::admin::CategoryWeight = res.json().await.unwrap();
+    assert_eq!(changed.weight, 0.0);
+    let log = app.audit().await;
+    assert_eq!(log[0].action, "category.weight");
+    assert_eq!(log[0].subject, off);
+    assert_eq!(log[0].detail["before"]["weight"], 1.0);
+    assert_eq!(log[0].detail["after"]["weight"], 0.0);
+    // Drawn within a second on every server: never the category weighed 0...
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    for _ in 0..40 {
+        assert_ne!(app.battle().await.prompt.category, off);
+    }
+    // ...unless a battle of it is asked for.
+    let asked: arena_core::api::BattleResponse = app
+        .get_json(&format!("/api/v1/battle?category={}", encode(&off)))
+        .await;
+    assert_eq!(asked.prompt.category, off);
+
+    for bad in [
+        json!({"weight": -1.0}),
+        json!({"weight": 101.0}),
+        json!({"weight": "x"}),
+    ] {
+        let res = app
+            .admin(Method::PUT, &path(&on))
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{bad}");
+    }
+    let res = app
+        .admin(Method::PUT, &path("없는 분야"))
+        .json(&json!({"weight": 2.0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(
+        app.audit().await.len(),
+        1,
+        "refusals change and log nothing"
+    );
+}

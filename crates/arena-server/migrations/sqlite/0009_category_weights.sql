@@ -1,0 +1,5 @@
+-- How often each category's prompts are drawn (1 when a category has no row here).
+CREATE TABLE category_weights (
+    category TEXT PRIMARY KEY NOT NULL,
+    weight   REAL NOT NULL CHECK (weight >= 0)
+);
