@@ -585,6 +585,27 @@ pub mod admin {
         with_body(Request::put(&path), token, &body).await
     }
 
+    /// Every category with drawable prompts and its sampling weight.
+    pub async fn categories(
+        token: &str,
+    ) -> Result<Vec<arena_core::admin::CategoryWeight>, ApiError> {
+        get(token, "/categories").await
+    }
+
+    /// Sets how often a category's prompts are drawn.
+    pub async fn set_category_weight(
+        token: &str,
+        category: &str,
+        weight: f64,
+    ) -> Result<arena_core::admin::CategoryWeight, ApiError> {
+        let path = format!(
+            "{API_PREFIX}/admin/categories/{}",
+            js_sys::encode_uri_component(category)
+        );
+        let body = arena_core::admin::CategoryWeightUpdate { weight };
+        with_body(Request::put(&path), token, &body).await
+    }
+
     /// Voters whose votes the audit left out, and those counted after review.
     pub async fn flagged(token: &str) -> Result<Vec<arena_core::admin::FlaggedVoter>, ApiError> {
         get(token, "/flagged").await

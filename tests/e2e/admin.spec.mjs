@@ -317,3 +317,35 @@ test('a voter the audit left out is reviewed on the operator page and counted, l
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a category weighed 0 on the operator page is no longer drawn, logged', { skip }, async () => {
+  const { page, problems, context } = await openPage(browser, { width: 1280, height: 1000 });
+  await signIn(page);
+  const list = page.getByTestId('category-weights');
+  await list.waitFor();
+  const form = list.locator('form').first();
+  const category = (await form.locator('strong').innerText()).trim();
+  await form.getByRole('spinbutton').fill('0');
+  await form.getByRole('button', { name: '저장' }).click();
+  await form.getByText('저장했습니다.').waitFor();
+  await page.getByTestId('audit-log').locator('tbody tr', { hasText: 'category.weight' }).waitFor();
+  await list.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/admin-categories.png' });
+  // Every server draws by it within a second.
+  await page.waitForTimeout(1100);
+  for (let i = 0; i < 20; i++) {
+    const b = await fetch(`${arena.url}/api/v1/battle`).then((r) => r.json());
+    assert.notEqual(b.prompt.category, category);
+  }
+  // A bad weight is refused with a readable message and changes nothing.
+  await form.getByRole('spinbutton').fill('500');
+  await form.getByRole('button', { name: '저장' }).click();
+  await form.getByText(/입력한 값을 확인해 주세요/).waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'admin page with category weights');
+  // Back to the default, so the other tests draw every category.
+  await form.getByRole('spinbutton').fill('1');
+  await form.getByRole('button', { name: '저장' }).click();
+  await form.getByText('저장했습니다.').waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
