@@ -305,22 +305,25 @@ pub async fn live_status() -> Result<LiveStatus, ApiError> {
 
 /// Sends a live prompt and hands every event of the battle to `on_event` as it arrives, until
 /// the stream ends. Proof of work, when asked for, is done as for a drawn battle.
+/// `abort`: aborting it stops the request and the stream (the page was left), so the server
+/// stops both models.
 pub async fn live_battle(
     prompt: &str,
+    abort: &web_sys::AbortSignal,
     on_proof_of_work: impl FnOnce(),
     mut on_event: impl FnMut(LiveEvent),
 ) -> Result<(), ApiError> {
     let body = LiveRequest {
         prompt: prompt.to_owned(),
     };
-    let response = match send_live(&body, None).await {
+    let response = match send_live(&body, None, abort).await {
         Err(Refusal {
             error,
             challenge: Some(challenge),
         }) => {
             on_proof_of_work();
             let nonce = solve(&challenge).await.ok_or(error)?;
-            send_live(&body, Some(&pow::header_value(&challenge, nonce))).await
+            send_live(&body, Some(&pow::header_value(&challenge, nonce)), abort).await
         }
         other => other,
     }
@@ -353,8 +356,12 @@ pub async fn live_battle(
     }
 }
 
-async fn send_live(body: &LiveRequest, proof: Option<&str>) -> Result<Response, Refusal> {
-    let mut request = as_voter(Request::post(&url("/live/battle", None)));
+async fn send_live(
+    body: &LiveRequest,
+    proof: Option<&str>,
+    abort: &web_sys::AbortSignal,
+) -> Result<Response, Refusal> {
+    let mut request = as_voter(Request::post(&url("/live/battle", None))).abort_signal(Some(abort));
     if let Some(proof) = proof {
         request = request.header(pow::HEADER, proof);
     }

@@ -57,6 +57,13 @@ pub fn LivePanel(
     let failed_b = RwSignal::new(false);
     let field = NodeRef::<leptos::html::Textarea>::new();
     let problem = NodeRef::<leptos::html::Div>::new();
+    // The battle on its way, stopped when the page is left (the server then stops both models).
+    let in_flight = StoredValue::new_local(None::<web_sys::AbortController>);
+    on_cleanup(move || {
+        if let Some(Some(controller)) = in_flight.try_update_value(Option::take) {
+            controller.abort();
+        }
+    });
     if focus {
         request_animation_frame(move || {
             if let Some(f) = field.get_untracked() {
@@ -76,6 +83,11 @@ pub fn LivePanel(
         failed_b.set(false);
         sent.set(text.clone());
         phase.set(Phase::Streaming);
+        let Ok(controller) = web_sys::AbortController::new() else {
+            return;
+        };
+        let signal = controller.signal();
+        in_flight.set_value(Some(controller));
         spawn_local(async move {
             let checking = move || {
                 phase.try_set(Phase::Checking);
@@ -100,7 +112,12 @@ pub fn LivePanel(
                     phase.try_set(Phase::Ended { code });
                 }
             };
-            let result = api::live_battle(&text, checking, on_event).await;
+            let result = api::live_battle(&text, &signal, checking, on_event).await;
+            // The page may have been left meanwhile: then nothing here may be touched.
+            if phase.try_get_untracked().is_none() || signal.aborted() {
+                return;
+            }
+            in_flight.try_set_value(None);
             match (result, ready) {
                 (_, Some(battle)) => on_ready.run(battle),
                 (Err(e), None) => {
@@ -108,14 +125,14 @@ pub fn LivePanel(
                 }
                 // The stream ended with neither a battle nor a reason (the connection dropped).
                 (Ok(()), None) => {
-                    if phase.get_untracked() == Phase::Streaming {
+                    if phase.try_get_untracked() == Some(Phase::Streaming) {
                         phase.try_set(Phase::Refused(ApiError::Network("the stream ended".into())));
                     }
                 }
             }
             if matches!(
-                phase.get_untracked(),
-                Phase::Refused(_) | Phase::Ended { .. }
+                phase.try_get_untracked(),
+                Some(Phase::Refused(_) | Phase::Ended { .. })
             ) {
                 request_animation_frame(move || {
                     if let Some(p) = problem.get_untracked() {
@@ -311,6 +328,11 @@ fn ended_message(code: &str, lang: Lang) -> String {
         lang.pick(
             "한 모델이 답하지 못해 이 대결은 투표할 수 없습니다. 같은 질문을 다시 보내 보세요.",
             "A model did not answer, so this battle cannot be voted. Try sending the question again.",
+        )
+    } else if code == codes::IDENTITY_LEAK {
+        lang.pick(
+            "한 모델이 답변에서 자기 이름이나 개발사를 밝혀, 익명 비교가 되지 않으므로 이 대결은 투표할 수 없습니다. 다른 질문을 보내 주세요.",
+            "A model named itself or its maker in its answer, so the comparison is no longer anonymous and this battle cannot be voted. Please ask another question.",
         )
     } else {
         lang.pick(

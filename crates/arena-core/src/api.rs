@@ -391,6 +391,8 @@ pub mod codes {
     pub const LIVE_BUSY: &str = "live_busy";
     /// A live battle ended because a model did not answer ([`LiveEvent::Ended`]).
     pub const MODEL_FAILED: &str = "model_failed";
+    /// A live battle ended because an answer named its model or maker ([`LiveEvent::Ended`]).
+    pub const IDENTITY_LEAK: &str = "identity_leak";
 }
 
 #[cfg(test)]

@@ -132,8 +132,6 @@ pub struct ServeConfig {
     /// Largest import the operator API accepts, in megabytes.
     #[arg(long, env = "ARENA_MAX_UPLOAD_MB", default_value_t = 256)]
     pub max_upload_mb: usize,
-    /// How battles pair models: `informative` (where a vote teaches the leaderboard most; new
-    /// models first; a quarter of draws uniform so no pair starves) or `uniform` (by prompt).
     /// Live battles: a JSON file of OpenAI-compatible models
     /// (`[{"id","name","base_url","model","api_key_env"}]`); unset: no live battles.
     #[arg(long, env = "ARENA_LIVE_MODELS")]
@@ -144,13 +142,20 @@ pub struct ServeConfig {
     /// Live prompts one voter may send.
     #[arg(long, env = "ARENA_LIMIT_VOTER_LIVE", default_value = "20/hour")]
     pub limit_voter_live: Rate,
+    /// Live prompts one address may send (all its voters together).
+    #[arg(long, env = "ARENA_LIMIT_ADDRESS_LIVE", default_value = "60/hour")]
+    pub limit_address_live: Rate,
+    /// Live prompts the whole site sends to models: the budget of paid model calls.
+    #[arg(long, env = "ARENA_LIVE_BUDGET", default_value = "2000/hour")]
+    pub live_budget: Rate,
+    /// How battles pair models: `informative` (where a vote teaches the leaderboard most; new
+    /// models first; a quarter of draws uniform so no pair starves) or `uniform` (by prompt).
     #[arg(long, env = "ARENA_PAIRING", default_value = "informative", value_parser = ["informative", "uniform"])]
     pub pairing: String,
     /// Bootstrap rounds for the leaderboard's intervals (at most 10,000).
     #[arg(long, env = "ARENA_BOOTSTRAP_ROUNDS", default_value_t = 1000,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_BOOTSTRAP_ROUNDS as u64))]
     pub bootstrap_rounds: usize,
-    /// At most one leaderboard recomputation per this many milliseconds, however many votes come.
     /// How the served tables' 95% intervals are computed: `bootstrap` or `sandwich` (either can
     /// be asked for per request: `/api/v1/leaderboard?intervals=…`).
     #[arg(long, env = "ARENA_INTERVALS", default_value = "bootstrap", value_parser = ["bootstrap", "sandwich"])]
@@ -158,6 +163,7 @@ pub struct ServeConfig {
     /// Serve tables with pair reweighting (`?reweight=` asks per request).
     #[arg(long, env = "ARENA_REWEIGHT", value_parser = clap::builder::FalseyValueParser::new())]
     pub reweight: bool,
+    /// At most one leaderboard recomputation per this many milliseconds, however many votes come.
     #[arg(long, env = "ARENA_LEADERBOARD_INTERVAL_MS", default_value_t = 2000)]
     pub leaderboard_interval_ms: u64,
 
@@ -250,11 +256,15 @@ impl ServeConfig {
                 operators: self.operator_token_sha256.clone(),
                 max_upload_bytes: self.max_upload_mb.max(1).saturating_mul(1024 * 1024),
                 live: match &self.live_models {
-                    Some(models) => Some(crate::live::LiveConfig::load(
-                        models,
-                        self.live_blocklist.as_deref(),
-                        self.limit_voter_live,
-                    )?),
+                    Some(models) => Some(crate::live::LiveConfig {
+                        address_rate: self.limit_address_live,
+                        site_rate: self.live_budget,
+                        ..crate::live::LiveConfig::load(
+                            models,
+                            self.live_blocklist.as_deref(),
+                            self.limit_voter_live,
+                        )?
+                    }),
                     None => None,
                 },
             },

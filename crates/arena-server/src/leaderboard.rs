@@ -168,6 +168,17 @@ impl Leaderboards {
         if intervals == self.options.intervals && reweight == self.options.reweight {
             return Ok(base);
         }
+        let options = RatingOptions {
+            intervals,
+            reweight,
+            ..self.options.clone()
+        };
+        // A category with no table is an empty one: nothing to compute, nothing to keep (so
+        // made-up categories cannot fill the cache or push real tables out of it).
+        let known = category.is_none_or(|c| self.snapshot().by_category.contains_key(c));
+        if !known || base.counts.counts.rows.is_empty() {
+            return Ok(Arc::new(recompute_variant(&base, &options)));
+        }
         let key: VariantKey = (
             category.map(str::to_owned),
             base.response.computed_at_ms,
@@ -183,11 +194,6 @@ impl Leaderboards {
         if let Some(found) = cached(&self.lock_variants()) {
             return Ok(found);
         }
-        let options = RatingOptions {
-            intervals,
-            reweight,
-            ..self.options.clone()
-        };
         let from = Arc::clone(&base);
         let table = tokio::task::spawn_blocking(move || recompute_variant(&from, &options)).await?;
         let table = Arc::new(table);

@@ -16,6 +16,7 @@ use arena_core::api::{
     Answers, BattleResponse, LIVE_PROMPT_MAX_CHARS, LiveEvent, LiveRequest, LiveStatus, PromptView,
     Side, codes,
 };
+use arena_core::identity_leak;
 use arena_core::markdown::render_html;
 use arena_core::personal_data;
 use axum::extract::State;
@@ -41,6 +42,18 @@ pub const LIVE_CATEGORY: &str = "live";
 /// How often a side's answer so far is sent while it grows.
 const UPDATE_EVERY: Duration = Duration::from_millis(120);
 
+/// The longest an event may wait for a reader who stopped reading; then the battle is dropped
+/// (and its models' places freed).
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Sends an event unless the reader is gone or has stopped reading for [`SEND_TIMEOUT`].
+async fn send(events: &mpsc::Sender<LiveEvent>, event: LiveEvent) -> Result<(), ProviderError> {
+    events
+        .send_timeout(event, SEND_TIMEOUT)
+        .await
+        .map_err(|_| ProviderError::Abandoned)
+}
+
 /// `GET /api/v1/live`: whether live prompts are taken here.
 pub async fn get_live(State(state): State<AppState>) -> axum::Json<LiveStatus> {
     axum::Json(LiveStatus {
@@ -62,16 +75,17 @@ pub async fn post_live_battle(
     let pow = headers
         .get(arena_core::pow::HEADER)
         .and_then(|v| v.to_str().ok());
-    // A refused prompt costs nothing of the live limits, but still the battle gate's.
+    // A refused prompt, or a busy arena, costs nothing of the live limits (but the battle gate's).
     let admission = trust.admit_battle(&address, known, pow)?;
     let prompt = live.check(&request.prompt)?;
     let started_ms = trust.now_ms();
+    let (seat_a, seat_b) = live.pick().ok_or(ApiError::LiveBusy)?;
     live.admit(
         &admission.voter.hex(),
+        &address,
         started_ms,
         trust.settings.limits_enabled,
     )?;
-    let (seat_a, seat_b) = live.pick().ok_or(ApiError::LiveBusy)?;
     metrics::counter!("arena_live_battles_total").increment(1);
 
     let signed_voter = admission.voter.signed(&state.keys);
@@ -134,35 +148,44 @@ struct Battle {
 
 impl Battle {
     async fn run(self, a: Seat, b: Seat, events: mpsc::Sender<LiveEvent>) {
+        // The first side to fail stops the other: the battle cannot be voted any more.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
         let (answer_a, answer_b) = tokio::join!(
-            self.side(Side::A, &a, &events),
-            self.side(Side::B, &b, &events)
+            self.side(Side::A, &a, &events, &stop, stopped.clone()),
+            self.side(Side::B, &b, &events, &stop, stopped.clone())
         );
+        // The places are free again before anything else is sent or stored.
+        let (model_a, model_b) = (a.model.clone(), b.model.clone());
+        drop((a, b));
         let (answer_a, answer_b) = match (answer_a, answer_b) {
             (Ok(x), Ok(y)) => (x, y),
-            (a_result, b_result) => {
-                for (side, result, seat) in [(Side::A, &a_result, &a), (Side::B, &b_result, &b)] {
-                    if let Err(e) = result {
-                        if *e == ProviderError::Abandoned {
-                            continue;
-                        }
-                        tracing::warn!(model = %seat.model.id, error = %e, "a live model failed");
-                        metrics::counter!("arena_live_failures_total", "model" => seat.model.id.clone())
-                            .increment(1);
-                        let _ = events.send(LiveEvent::Failed { side }).await;
-                    }
-                }
-                let _ = events
-                    .send(LiveEvent::Ended {
-                        code: codes::MODEL_FAILED.into(),
-                    })
+            (x, y) => {
+                let abandoned =
+                    |r: &Result<String, ProviderError>| matches!(r, Err(ProviderError::Abandoned));
+                if !(abandoned(&x) && abandoned(&y)) {
+                    let _ = send(
+                        &events,
+                        LiveEvent::Ended {
+                            code: codes::MODEL_FAILED.into(),
+                        },
+                    )
                     .await;
+                }
                 return;
             }
         };
-        // The places are free again before the battle is stored.
-        let (model_a, model_b) = (a.model.clone(), b.model.clone());
-        drop((a, b));
+        // A model that names itself or its maker gives the battle away: no vote on it.
+        if identity_leak::find(&answer_a).is_some() || identity_leak::find(&answer_b).is_some() {
+            metrics::counter!("arena_live_identity_leaks_total").increment(1);
+            let _ = send(
+                &events,
+                LiveEvent::Ended {
+                    code: codes::IDENTITY_LEAK.into(),
+                },
+            )
+            .await;
+            return;
+        }
         let event = match self
             .store(&model_a.id, answer_a, &model_b.id, answer_b)
             .await
@@ -177,51 +200,69 @@ impl Battle {
                 }
             }
         };
-        let _ = events.send(event).await;
+        let _ = send(&events, event).await;
     }
 
-    /// One side: asks its model and sends the answer so far as it grows.
+    /// One side: asks its model and sends the answer so far as it grows; stops when the reader
+    /// is gone or the other side failed. A failure is told at once.
     async fn side(
         &self,
         side: Side,
         seat: &Seat,
         events: &mpsc::Sender<LiveEvent>,
+        stop: &tokio::sync::watch::Sender<bool>,
+        mut stopped: tokio::sync::watch::Receiver<bool>,
     ) -> Result<String, ProviderError> {
         let mut sent_at: Option<Instant> = None;
         let mut sent_len = 0;
-        let answer = self
-            .live
-            .client
-            .answer(
-                &seat.model,
-                &self.prompt,
-                self.live.config.max_answer_chars,
-                |text| {
-                    if events.is_closed() {
-                        return false;
-                    }
-                    if sent_at.is_some_and(|t| t.elapsed() < UPDATE_EVERY) {
-                        return true;
-                    }
+        let asked = self.live.client.answer(
+            &seat.model,
+            &self.prompt,
+            self.live.config.max_answer_chars,
+            |text| {
+                if sent_at.is_some_and(|t| t.elapsed() < UPDATE_EVERY) {
+                    return true;
+                }
+                // Full (a slow reader): skip this update, the next one carries the whole answer.
+                if events
+                    .try_send(LiveEvent::Answer {
+                        side,
+                        html: render_html(&personal_data::scrub(text)),
+                    })
+                    .is_ok()
+                {
                     sent_at = Some(Instant::now());
                     sent_len = text.len();
-                    // Full: skip this update, the next one carries the whole answer anyway.
-                    let _ = events.try_send(LiveEvent::Answer {
-                        side,
-                        html: render_html(text),
-                    });
-                    true
+                }
+                true
+            },
+        );
+        let result = tokio::select! {
+            result = asked => result,
+            _ = events.closed() => Err(ProviderError::Abandoned),
+            _ = stopped.wait_for(|s| *s) => Err(ProviderError::Abandoned),
+        };
+        let answer = match result {
+            Ok(answer) => answer,
+            Err(ProviderError::Abandoned) => return Err(ProviderError::Abandoned),
+            Err(e) => {
+                tracing::warn!(model = %seat.model.id, error = %e, "a live model failed");
+                metrics::counter!("arena_live_failures_total", "model" => seat.model.id.clone())
+                    .increment(1);
+                let _ = stop.send(true);
+                send(events, LiveEvent::Failed { side }).await?;
+                return Err(e);
+            }
+        };
+        if answer.len() != sent_len {
+            send(
+                events,
+                LiveEvent::Answer {
+                    side,
+                    html: render_html(&personal_data::scrub(&answer)),
                 },
             )
             .await?;
-        if answer.len() != sent_len {
-            events
-                .send(LiveEvent::Answer {
-                    side,
-                    html: render_html(&answer),
-                })
-                .await
-                .map_err(|_| ProviderError::Abandoned)?;
         }
         Ok(answer)
     }

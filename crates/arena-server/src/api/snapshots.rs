@@ -154,6 +154,16 @@ pub const CSV_HEADER: [&str; 11] = [
     "answer_b",
 ];
 
+/// A text cell as a spreadsheet must not run it: a cell starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return gets a leading `'` (citizens' prompts and models' answers are in the
+/// CSV). The JSON Lines keep the texts as they are.
+fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
 /// The battles (JSON Lines) as CSV with a header row.
 pub fn to_csv(jsonl: &str) -> anyhow::Result<String> {
     let mut out = csv::Writer::from_writer(Vec::new());
@@ -166,16 +176,16 @@ pub fn to_csv(jsonl: &str) -> anyhow::Result<String> {
         });
         out.write_record([
             b.battle_id.as_str(),
-            &b.question_id,
-            &b.category,
-            &b.model_a,
-            &b.model_b,
+            &cell(&b.question_id),
+            &cell(&b.category),
+            &cell(&b.model_a),
+            &cell(&b.model_b),
             &b.winner,
             &b.tstamp.to_string(),
             &reasons.join(";"),
-            prompt,
-            answer_a,
-            answer_b,
+            &cell(prompt),
+            &cell(answer_a),
+            &cell(answer_b),
         ])?;
     }
     Ok(String::from_utf8(out.into_inner()?)?)
@@ -285,6 +295,16 @@ mod tests {
         assert_eq!(&rows[2][8], "김장, 언제?");
         assert_eq!(&rows[2][9], "11월\n하순");
         assert_eq!(&rows[2][10], "입동 \"무렵\"");
+        // A formula typed as a prompt stays text in a spreadsheet.
+        let formula = r#"{"battle_id":"b4","question_id":"live-2","category":"live","model_a":"a","model_b":"b","winner":"tie","tstamp":4.0,"live":{"prompt":"=HYPERLINK(\"http://x\")","answer_a":"-1","answer_b":"ok"}}"#;
+        let rows: Vec<csv::StringRecord> =
+            csv::Reader::from_reader(to_csv(formula).unwrap().as_bytes())
+                .records()
+                .map(Result::unwrap)
+                .collect();
+        assert_eq!(&rows[0][8], "'=HYPERLINK(\"http://x\")");
+        assert_eq!(&rows[0][9], "'-1");
+        assert_eq!(&rows[0][10], "ok");
         assert!(to_csv("not json").is_err());
     }
 }

@@ -47,6 +47,9 @@ pub struct LiveModel {
     pub timeout_secs: u64,
 }
 
+/// The longest a model's whole answer may take (well within a battle token's life).
+pub const MAX_TIMEOUT_SECS: u64 = 600;
+
 fn default_concurrency() -> usize {
     4
 }
@@ -63,6 +66,11 @@ pub struct LiveConfig {
     pub blocklist: Vec<String>,
     /// Live prompts a voter may send.
     pub voter_rate: Rate,
+    /// Live prompts one address may send (all its voters together).
+    pub address_rate: Rate,
+    /// Live prompts the whole site sends: the budget of paid model calls, applied even with
+    /// the rate limits off.
+    pub site_rate: Rate,
     /// An answer is cut off at this many characters.
     pub max_answer_chars: usize,
     /// The longest wait for an answer's first piece.
@@ -105,6 +113,14 @@ impl LiveConfig {
                 count: 20,
                 per_ms: 3_600_000,
             },
+            address_rate: Rate {
+                count: 60,
+                per_ms: 3_600_000,
+            },
+            site_rate: Rate {
+                count: 2000,
+                per_ms: 3_600_000,
+            },
             max_answer_chars: 12_000,
             first_token_timeout: Duration::from_secs(30),
         }
@@ -126,9 +142,9 @@ impl LiveConfig {
             if !(m.base_url.starts_with("http://") || m.base_url.starts_with("https://")) {
                 bail!("model {:?}: base_url must be an http(s) URL", m.id);
             }
-            if m.max_concurrent == 0 || m.timeout_secs == 0 {
+            if m.max_concurrent == 0 || !(1..=MAX_TIMEOUT_SECS).contains(&m.timeout_secs) {
                 bail!(
-                    "model {:?}: max_concurrent and timeout_secs must be at least 1",
+                    "model {:?}: max_concurrent must be at least 1 and timeout_secs 1 to {MAX_TIMEOUT_SECS}",
                     m.id
                 );
             }
@@ -165,6 +181,8 @@ pub struct Live {
     pub config: LiveConfig,
     seats: Vec<Arc<Semaphore>>,
     voters: Buckets,
+    addresses: Buckets,
+    site: Buckets,
     pub(crate) client: provider::Client,
 }
 
@@ -184,6 +202,8 @@ impl Live {
             .collect();
         Ok(Live {
             voters: Buckets::new(config.voter_rate),
+            addresses: Buckets::new(config.address_rate),
+            site: Buckets::new(config.site_rate),
             client: provider::Client::new(config.first_token_timeout)?,
             seats,
             config,
@@ -217,16 +237,31 @@ impl Live {
         Ok(prompt.to_owned())
     }
 
-    /// Takes one of the voter's live prompts (429 when they are used up).
-    pub fn admit(&self, voter: &str, now_ms: i64, limits_enabled: bool) -> Result<(), ApiError> {
-        if !limits_enabled {
-            return Ok(());
+    /// Takes one live prompt of the site's budget and, with the rate limits on, of the voter's
+    /// and the address's (429 when one is used up). Called once two models have a place, so a
+    /// busy arena costs nobody a prompt.
+    pub fn admit(
+        &self,
+        voter: &str,
+        address: &str,
+        now_ms: i64,
+        limits_enabled: bool,
+    ) -> Result<(), ApiError> {
+        let limited = |wait_ms: i64| ApiError::RateLimited {
+            retry_after_secs: u64::try_from((wait_ms + 999) / 1000).unwrap_or(1).max(1),
+        };
+        if limits_enabled {
+            self.voters.would_allow(voter, now_ms).map_err(limited)?;
+            self.addresses
+                .would_allow(address, now_ms)
+                .map_err(limited)?;
         }
-        self.voters
-            .take(voter, now_ms)
-            .map_err(|wait_ms| ApiError::RateLimited {
-                retry_after_secs: u64::try_from((wait_ms + 999) / 1000).unwrap_or(1).max(1),
-            })
+        self.site.take("site", now_ms).map_err(limited)?;
+        if limits_enabled {
+            self.voters.take(voter, now_ms).map_err(limited)?;
+            self.addresses.take(address, now_ms).map_err(limited)?;
+        }
+        Ok(())
     }
 
     /// Two different models with a free place, in random order; `None` when fewer than two

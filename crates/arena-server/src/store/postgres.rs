@@ -542,7 +542,8 @@ impl Store for PgStore {
             "UPDATE votes SET flags = CASE WHEN flags = '' THEN $1 ELSE flags || ',' || $1 END \
              WHERE battle_id = ANY($2) AND NOT (',' || flags || ',' LIKE '%,' || $1 || ',%') \
              AND NOT EXISTS (SELECT 1 FROM flag_overrides o \
-                             WHERE o.voter_id = votes.voter_id AND o.reason = $1)",
+                             WHERE o.voter_id = votes.voter_id AND o.reason = $1 \
+                             AND position('\"' || votes.battle_id || '\"' in o.battles) > 0)",
         )
         .bind(reason)
         .bind(battle_ids)
@@ -783,6 +784,23 @@ impl Store for PgStore {
                 .rows_affected();
         }
         if counted {
+            // Votes counted at an earlier review of this voter stay counted: one list of both.
+            let earlier: Option<String> = sqlx::query_scalar(
+                "SELECT battles FROM flag_overrides WHERE voter_id = $1 AND reason = $2 FOR UPDATE",
+            )
+            .bind(voter)
+            .bind(reason)
+            .fetch_optional(&mut *tx.0)
+            .await?;
+            let mut all: Vec<String> = match earlier {
+                Some(json) => {
+                    serde_json::from_str(&json).map_err(|e| StoreError::Other(e.into()))?
+                }
+                None => Vec::new(),
+            };
+            all.extend(battles.iter().cloned());
+            all.sort();
+            all.dedup();
             sqlx::query(
                 "INSERT INTO flag_overrides (voter_id, reason, battles, at_ms, operator) \
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (voter_id, reason) DO UPDATE SET \
@@ -790,7 +808,7 @@ impl Store for PgStore {
             )
             .bind(voter)
             .bind(reason)
-            .bind(serde_json::to_string(&battles).map_err(|e| StoreError::Other(e.into()))?)
+            .bind(serde_json::to_string(&all).map_err(|e| StoreError::Other(e.into()))?)
             .bind(audit.at_ms)
             .bind(&audit.operator)
             .execute(&mut *tx.0)

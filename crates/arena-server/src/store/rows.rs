@@ -182,9 +182,11 @@ where
 /// Every model with what citizens may learn of it at the reveal.
 pub const MODEL_REFS: &str = "SELECT id, name, organisation, licence, size, url FROM models";
 
-/// Models with their registry fields and answers; append a `WHERE` on `m.id` or an `ORDER BY`.
+/// Models with their registry fields and answers (live ones not counted: a model answering only
+/// live battles cannot be drawn, so the pairing plan leaves it out); append a `WHERE` on `m.id` or an `ORDER BY`.
 pub const REGISTRY: &str = "SELECT m.id, m.name, m.organisation, m.licence, m.size, m.url, \
-     m.status, (SELECT COUNT(*) FROM answers a WHERE a.model_id = m.id) FROM models m";
+     m.status, (SELECT COUNT(*) FROM answers a WHERE a.model_id = m.id AND NOT a.live) \
+     FROM models m";
 
 /// A row of [`REGISTRY`].
 pub fn registry_model<'r, R>(r: &'r R) -> Result<arena_core::admin::RegistryModel, StoreError>

@@ -573,15 +573,24 @@ async fn operators_review_flagged_voters_and_their_decision_is_logged_and_kept()
     assert_eq!(log[0].subject, format!("{voter} / one_sided"));
     assert_eq!(log[0].detail["votes"], 4);
     assert_eq!(log[0].detail["battles"].as_array().unwrap().len(), 4);
-    // The audit running again does not flag them anew.
+    // The audit running again does not flag the reviewed votes anew; a vote it did not review
+    // is still judged (a cleared voter is not cleared for good).
     let again = app
         .state
         .store
-        .flag_votes(&battles, "one_sided")
+        .flag_votes(&battles[..4], "one_sided")
         .await
         .unwrap();
     assert_eq!(again, 0);
     assert_eq!(app.refreshed_leaderboard().await.total_votes, 5);
+    let newer = app
+        .state
+        .store
+        .flag_votes(&battles[4..], "one_sided")
+        .await
+        .unwrap();
+    assert_eq!(newer, 1);
+    assert_eq!(app.refreshed_leaderboard().await.total_votes, 4);
 
     // Left out again: exactly those four votes.
     let res = app
@@ -591,13 +600,14 @@ async fn operators_review_flagged_voters_and_their_decision_is_logged_and_kept()
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    assert_eq!(app.refreshed_leaderboard().await.total_votes, 1);
+    assert_eq!(app.refreshed_leaderboard().await.total_votes, 0);
     let log = app.audit().await;
     assert_eq!(log[0].action, "votes.exclude");
+    assert_eq!(log[0].detail["votes"], 4, "exactly the four reviewed");
     assert_eq!(
         app.texts("SELECT flags FROM votes ORDER BY battle_id")
             .await,
-        ["one_sided", "one_sided", "one_sided", "one_sided", ""]
+        ["one_sided"; 5]
     );
 
     // Only the audit's judgements, only with a token, only what exists.

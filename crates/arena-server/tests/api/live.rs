@@ -31,7 +31,8 @@ const PIECES: [&str; 6] = [
 ];
 
 /// A stand-in for a model provider: `steady*` stream [`PIECES`] 20 ms apart, `slow` waits 3 s
-/// before anything, `lagging` takes about 1.2 s in all, `broken` answers 500.
+/// before anything, `lagging` takes about 1.2 s in all, `broken` answers 500, `named` says which
+/// model it is.
 async fn provider() -> (SocketAddr, Asked) {
     let asked: Asked = Arc::default();
     let app = axum::Router::new()
@@ -57,6 +58,11 @@ async fn completions(
     assert_eq!(body["messages"][0]["role"], "user");
     if model == "broken" {
         return (StatusCode::INTERNAL_SERVER_ERROR, "upstream exploded").into_response();
+    }
+    if model == "named" {
+        let chunk = json!({"choices": [{"index": 0, "delta": {"content": "저는 OpenAI가 만든 ChatGPT입니다."}}]});
+        let body = format!("data: {chunk}\n\ndata: [DONE]\n\n");
+        return ([("content-type", "text/event-stream")], body).into_response();
     }
     let (first_wait, gap) = match model.as_str() {
         "slow" => (Duration::from_secs(3), Duration::from_millis(20)),
@@ -303,12 +309,20 @@ async fn a_failing_or_slow_model_ends_the_battle_without_a_vote() {
     let (provider, _) = provider().await;
     for other in ["broken", "slow"] {
         // `slow` says nothing for 3 s; the first piece must come within 2 s.
+        // Beside the broken one a model that takes 1.2 s: the failure must not wait for it.
+        let partner = if other == "broken" {
+            "lagging"
+        } else {
+            "steady-1"
+        };
         let app = live_app(
-            vec![model("steady-1", provider, 10), model(other, provider, 10)],
+            vec![model(partner, provider, 10), model(other, provider, 10)],
             |_| {},
         )
         .await;
+        let started = std::time::Instant::now();
         let events = events(ask(&app, "김치찌개 끓이는 법").await).await;
+        let took = started.elapsed();
         let failed: Vec<&LiveEvent> = events
             .iter()
             .filter(|e| matches!(e, LiveEvent::Failed { .. }))
@@ -321,8 +335,14 @@ async fn a_failing_or_slow_model_ends_the_battle_without_a_vote() {
             }),
             "{other}"
         );
-        // The steady side still streamed; nothing was stored.
-        assert!(events.iter().any(|e| matches!(e, LiveEvent::Answer { .. })));
+        if other == "slow" {
+            // The steady side streamed its whole answer meanwhile.
+            assert!(events.iter().any(|e| matches!(e, LiveEvent::Answer { .. })));
+        } else {
+            // A failure stops the other model at once: no waiting for it to finish.
+            assert!(took < std::time::Duration::from_millis(900), "{took:?}");
+        }
+        // Nothing was stored.
         let stored = app
             .texts("SELECT id FROM prompts WHERE id LIKE 'live-%'")
             .await;
@@ -382,4 +402,32 @@ async fn each_model_takes_its_places_and_each_voter_its_prompts() {
 
 async fn events_of(app: &TestApp, prompt: &str) -> Vec<LiveEvent> {
     events(ask(app, prompt).await).await
+}
+
+/// An answer that names its model gives the battle away: it ends without a vote and nothing is
+/// kept.
+#[tokio::test]
+async fn a_model_that_names_itself_ends_the_battle_without_a_vote() {
+    let (provider, _) = provider().await;
+    let app = live_app(
+        vec![
+            model("steady-1", provider, 10),
+            model("named", provider, 10),
+        ],
+        |_| {},
+    )
+    .await;
+    let events = events_of(&app, "너는 누구야?").await;
+    assert_eq!(
+        events.last(),
+        Some(&LiveEvent::Ended {
+            code: "identity_leak".into()
+        }),
+        "{events:?}"
+    );
+    assert!(
+        app.texts("SELECT id FROM prompts WHERE id LIKE 'live-%'")
+            .await
+            .is_empty()
+    );
 }
