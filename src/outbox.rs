@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use arena_core::Choice;
-use arena_core::api::{RevealedModels, VoteResponse};
+use arena_core::api::VoteResponse;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
@@ -82,7 +82,7 @@ fn forget(token: &str) -> Vec<PendingVote> {
 pub struct Delivered {
     pub token: String,
     pub choice: Choice,
-    pub models: RevealedModels,
+    pub response: VoteResponse,
 }
 
 /// What the pages see of the outbox.
@@ -152,7 +152,7 @@ impl Outbox {
                         self.delivered.try_set(Some(Delivered {
                             token: vote.token.clone(),
                             choice: vote.choice,
-                            models: response.models,
+                            response,
                         }));
                     }
                     Err(_) => {

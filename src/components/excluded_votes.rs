@@ -38,6 +38,10 @@ pub fn reason_label(code: &str, lang: Lang) -> &str {
             "한 네트워크에서 새 투표자 급증",
             "Sudden rise in new voters on one network",
         ),
+        "model_campaign" => lang.pick(
+            "함께 온 투표자들 사이에서 한 모델만 유독 이김(검토 대기)",
+            "One model winning far beyond the table among voters who came together (held for review)",
+        ),
         other => other,
     }
 }

@@ -860,6 +860,13 @@ fn flag_reason(reason: &str, lang: Lang) -> (String, String) {
                 "one address brought too many new voters in an hour",
             ),
         ),
+        "model_campaign" => (
+            lang.pick("모델 단위 캠페인", "Model campaign"),
+            lang.pick(
+                "같은 시간에 처음 왔거나 함께 투표한 투표자들 사이에서 한 모델의 승률이 나머지 투표로 예상되는 것과 크게 다름 (그 모델이 나온 이 무리의 투표를 모두 보류)",
+                "among voters who arrived or voted in the same period, one model won far beyond what the other votes predict (all of that group's votes with the model are held)",
+            ),
+        ),
         other => (other, ""),
     };
     (name.to_owned(), meaning.to_owned())

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use arena_core::Choice;
-use arena_core::api::{BattleResponse, RevealedModels};
+use arena_core::api::{BattleResponse, RevealedModels, VoteResponse};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -47,9 +47,12 @@ pub enum Status {
         error: ApiError,
         needs_new_battle: bool,
     },
+    /// The server has the vote. `models`: who wrote A and B, when it counts; a vote kept but
+    /// not counted names no model, and `not_counted` says why (vote flag codes).
     Voted {
         choice: Choice,
-        models: RevealedModels,
+        models: Option<RevealedModels>,
+        not_counted: Vec<String>,
     },
 }
 
@@ -90,7 +93,7 @@ impl Status {
 
     fn revealed(&self) -> Option<&RevealedModels> {
         match self {
-            Status::Voted { models, .. } => Some(models),
+            Status::Voted { models, .. } => models.as_ref(),
             _ => None,
         }
     }
@@ -130,7 +133,11 @@ impl Status {
             ),
             Status::Voting(_) => t("투표를 저장하는 중입니다.", "Saving your vote."),
             Status::Pending(_) => t(PENDING_KO, PENDING_EN),
-            Status::Voted { choice, models } => {
+            Status::Voted {
+                choice,
+                models: Some(models),
+                ..
+            } => {
                 let choice = label(*choice, lang);
                 let (a, b) = (&models.a.name, &models.b.name);
                 lang.pick(
@@ -138,6 +145,11 @@ impl Status {
                     format!("Your vote is saved. Your choice: {choice}. Answer A was {a}, answer B was {b}."),
                 )
             }
+            Status::Voted {
+                models: None,
+                not_counted,
+                ..
+            } => not_counted_message(not_counted, lang),
         }
     }
 }
@@ -231,8 +243,12 @@ pub fn BattlePage(
         battle.set(Some(b));
     });
 
-    let revealed = move |choice: Choice, models: RevealedModels| {
-        status.try_set(Status::Voted { choice, models });
+    let revealed = move |choice: Choice, response: VoteResponse| {
+        status.try_set(Status::Voted {
+            choice,
+            models: response.models,
+            not_counted: response.not_counted,
+        });
         focus_later(move || next_button.try_get_untracked().flatten().map(|b| b.into()));
     };
 
@@ -246,7 +262,7 @@ pub fn BattlePage(
         status.set(Status::Voting(choice));
         spawn_local(async move {
             match outbox.send(token, choice).await {
-                Ok(response) => revealed(choice, response.models),
+                Ok(response) => revealed(choice, response),
                 Err(e) if e.worth_retrying() => {
                     status.try_set(Status::Pending(choice));
                     focus_later(move || problem.try_get_untracked().flatten().map(|p| p.into()));
@@ -271,7 +287,7 @@ pub fn BattlePage(
         let ours =
             battle.with_untracked(|b| b.as_ref().is_some_and(|b| b.token == delivered.token));
         if ours && status.with_untracked(|s| matches!(s, Status::Pending(_))) {
-            revealed(delivered.choice, delivered.models);
+            revealed(delivered.choice, delivered.response);
         }
     });
 
@@ -428,17 +444,27 @@ pub fn BattlePage(
                         })}
                     </div>
                 }.into_any(),
-                Status::Voted { choice, models } => view! {
+                Status::Voted { choice, models, not_counted } => view! {
                     <div class="result-box">
-                        <p class="result-title">{tr("투표해 주셔서 감사합니다!", "Thank you for voting!")}</p>
-                        <p>
-                            {tr("선택: ", "Your choice: ")}<strong>{move || label(choice, lang.get())}</strong>
-                            {tr(" · 답변 A: ", " · Answer A: ")}<strong>{models.a.name.clone()}</strong>
-                            {tr(" · 답변 B: ", " · Answer B: ")}<strong>{models.b.name.clone()}</strong>
-                        </p>
-                        {(choice != Choice::BothBad).then(|| battle.with_untracked(|b| b.as_ref().map(|b| b.token.clone())))
-                            .flatten()
-                            .map(|token| view! { <ReasonPicker token=token choice=choice/> })}
+                        {match models {
+                            Some(models) => view! {
+                                <p class="result-title">{tr("투표해 주셔서 감사합니다!", "Thank you for voting!")}</p>
+                                <p>
+                                    {tr("선택: ", "Your choice: ")}<strong>{move || label(choice, lang.get())}</strong>
+                                    {tr(" · 답변 A: ", " · Answer A: ")}<strong>{models.a.name.clone()}</strong>
+                                    {tr(" · 답변 B: ", " · Answer B: ")}<strong>{models.b.name.clone()}</strong>
+                                </p>
+                                {(choice != Choice::BothBad).then(|| battle.with_untracked(|b| b.as_ref().map(|b| b.token.clone())))
+                                    .flatten()
+                                    .map(|token| view! { <ReasonPicker token=token choice=choice/> })}
+                            }.into_any(),
+                            None => view! {
+                                <p class="result-title" data-testid="not-counted">
+                                    {tr("투표가 저장되었지만 집계되지 않습니다", "Your vote is kept but not counted")}
+                                </p>
+                                <p>{move || not_counted_message(&not_counted, lang.get())}</p>
+                            }.into_any(),
+                        }}
                         <div class="result-actions">
                             <button
                                 type="button"
@@ -462,6 +488,43 @@ pub fn BattlePage(
             }}
         </section>
     }
+}
+
+/// Why a vote was kept but not counted, in words, and why that hides the models: a vote that
+/// does not count may not teach anyone which model wrote which answer.
+fn not_counted_message(reasons: &[String], lang: Lang) -> String {
+    let why: Vec<&str> = reasons
+        .iter()
+        .map(|code| match code.as_str() {
+            "too_fast" => lang.pick(
+                "두 답변을 다 읽기 전에 투표했습니다.",
+                "It was sent before both answers could be read.",
+            ),
+            "voter_mismatch" => lang.pick(
+                "이 대결은 다른 브라우저에 배정된 것입니다.",
+                "This battle was drawn for another browser.",
+            ),
+            "voter_daily_cap" => lang.pick(
+                "오늘 집계할 수 있는 투표 수를 모두 쓰셨습니다.",
+                "You have reached today's number of counted votes.",
+            ),
+            "address_daily_cap" => lang.pick(
+                "이 네트워크에서 오늘 집계할 수 있는 투표 수가 다 찼습니다.",
+                "This network has reached today's number of counted votes.",
+            ),
+            _ => lang.pick(
+                "집계 규칙에 맞지 않는 투표입니다.",
+                "It does not meet the counting rules.",
+            ),
+        })
+        .collect();
+    let mut out = why.join(" ");
+    out.push(' ');
+    out.push_str(lang.pick(
+        "집계되지 않는 투표에는 어떤 모델이 답했는지 공개하지 않습니다.",
+        "A vote that does not count reveals no model.",
+    ));
+    out
 }
 
 /// The vote of a shortcut key: 1 A, 2 B, 3 tie, 4 both bad (also on the number pad).

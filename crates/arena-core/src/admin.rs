@@ -314,7 +314,8 @@ pub struct FlagDecision {
 }
 
 /// The audit's flags an operator may review (the other reasons are rules, not judgements).
-pub const REVIEWABLE_FLAGS: [&str; 3] = ["one_sided", "campaign", "new_voter_burst"];
+pub const REVIEWABLE_FLAGS: [&str; 4] =
+    ["one_sided", "campaign", "new_voter_burst", "model_campaign"];
 
 /// A category of prompts and how often it is drawn. `GET /api/v1/admin/categories` lists them;
 /// `PUT /api/v1/admin/categories/{category}` with a [`CategoryWeightUpdate`] changes the weight.

@@ -104,10 +104,36 @@ pub struct RevealedModels {
     pub b: ModelRef,
 }
 
-/// `POST /api/v1/vote` response: who answered, now that the vote is stored.
+/// `POST /api/v1/vote` response: who answered, now that the vote is stored and counts.
+///
+/// A vote that is kept but does not count (sent before the reading time, through another
+/// voter's battle, beyond a daily cap) names no model: `models` is absent and `not_counted`
+/// gives the reasons (vote flag codes). Otherwise a script could learn which model wrote every
+/// answer for free, with votes that cost it nothing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoteResponse {
-    pub models: RevealedModels,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub models: Option<RevealedModels>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_counted: Vec<String>,
+}
+
+impl VoteResponse {
+    /// A counted vote: both models named.
+    pub fn revealed(models: RevealedModels) -> Self {
+        VoteResponse {
+            models: Some(models),
+            not_counted: Vec::new(),
+        }
+    }
+
+    /// A vote kept but not counted, for these reasons: no model named.
+    pub fn withheld(reasons: Vec<String>) -> Self {
+        VoteResponse {
+            models: None,
+            not_counted: reasons,
+        }
+    }
 }
 
 /// One row of the leaderboard.

@@ -220,6 +220,10 @@ pub struct ServeConfig {
     /// New voters from one address within an hour beyond which their votes are a burst.
     #[arg(long, env = "ARENA_NEW_VOTER_BURST", default_value_t = 40)]
     pub new_voter_burst: u32,
+    /// Score-test statistic beyond which a model's battles among voters who arrived (or voted)
+    /// together diverge from the rest of the table: those votes are held for review.
+    #[arg(long, env = "ARENA_MODEL_CAMPAIGN_Z", default_value_t = 5.0)]
+    pub model_campaign_z: f64,
 
     /// Seconds a connection may take to send its request headers.
     #[arg(long, env = "ARENA_HEADER_TIMEOUT_SECS", default_value_t = 10)]
@@ -301,6 +305,7 @@ impl ServeConfig {
                 one_sided_z: self.one_sided_z,
                 campaign_z: self.campaign_z,
                 new_voter_burst: self.new_voter_burst,
+                model_campaign_z: self.model_campaign_z,
                 ..AuditSettings::default()
             },
         }

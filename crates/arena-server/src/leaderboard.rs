@@ -233,15 +233,16 @@ impl Leaderboards {
             .prune_tallies(now.saturating_sub(2 * 24 * 3600 * 1000))
             .await?;
         if let Some(settings) = &self.refresh.audit {
-            let ratings: std::collections::HashMap<String, f64> = self
-                .table(None)
+            let table = self.table(None);
+            let ratings: std::collections::HashMap<String, f64> = table
                 .response
                 .models
                 .iter()
                 .map(|m| (m.id.clone(), m.rating))
                 .collect();
             if !ratings.is_empty() {
-                let flagged = audit::run(&self.store, &ratings, settings, now).await?;
+                let flagged =
+                    audit::run(&self.store, &ratings, &table.counts.counts, settings, now).await?;
                 for (reason, n) in &flagged {
                     metrics::counter!("arena_votes_flagged_by_audit_total", "reason" => *reason)
                         .increment(*n);

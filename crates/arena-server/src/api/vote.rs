@@ -1,5 +1,8 @@
 //! `POST /api/v1/vote`: check the token, store the vote once (with the reasons it may not
-//! count), reveal the two models. A retry of the same vote gets the same answer.
+//! count), reveal the two models — only when the vote counts: a vote kept but not counted (too
+//! fast, another voter's battle, beyond a daily cap) is answered with its reasons and no model,
+//! so nothing is learned from a vote that costs nothing. A retry of the same vote gets the same
+//! answer.
 
 use arena_core::api::{VoteRequest, VoteResponse};
 use axum::Json;
@@ -66,12 +69,22 @@ pub async fn post_vote(
         flags,
     };
     match state.store.record_vote(&vote, caps.as_ref()).await? {
-        Recorded::Stored { models, counted } => {
-            let outcome = if counted { "counted" } else { "flagged" };
+        Recorded::Stored {
+            models,
+            not_counted,
+        } => {
+            let outcome = if not_counted.is_empty() {
+                "counted"
+            } else {
+                "flagged"
+            };
             metrics::counter!("arena_votes_total", "outcome" => outcome).increment(1);
             state.leaderboards.mark_dirty();
+            if !not_counted.is_empty() {
+                return Ok(Json(VoteResponse::withheld(not_counted)));
+            }
             let models = state.store.with_cards(models).await?;
-            Ok(Json(VoteResponse { models }))
+            Ok(Json(VoteResponse::revealed(models)))
         }
         // A retry, or two copies of one vote that raced: the same answer as the first time.
         Recorded::Duplicate(stored) => {
@@ -81,17 +94,21 @@ pub async fn post_vote(
     }
 }
 
-/// The answer for a battle already voted: the same reveal for the same choice, 409 for another.
+/// The answer for a battle already voted: the same answer for the same choice (the reveal only
+/// while the vote counts), 409 for another.
 async fn answer_again(
     state: &AppState,
     stored: StoredVote,
     request: &VoteRequest,
 ) -> Result<Json<VoteResponse>, ApiError> {
-    if stored.choice == request.choice {
-        Ok(Json(VoteResponse {
-            models: state.store.with_cards(stored.models).await?,
-        }))
-    } else {
-        Err(ApiError::AlreadyVoted)
+    if stored.choice != request.choice {
+        return Err(ApiError::AlreadyVoted);
     }
+    let not_counted = stored.not_counted();
+    if !not_counted.is_empty() {
+        return Ok(Json(VoteResponse::withheld(not_counted)));
+    }
+    Ok(Json(VoteResponse::revealed(
+        state.store.with_cards(stored.models).await?,
+    )))
 }

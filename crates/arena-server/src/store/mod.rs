@@ -77,6 +77,19 @@ pub struct NewVote {
 pub struct StoredVote {
     pub choice: Choice,
     pub models: RevealedModels,
+    /// Why the vote does not count, comma-separated (empty: it counts).
+    pub flags: String,
+}
+
+impl StoredVote {
+    /// The reasons it does not count; empty when it counts.
+    pub fn not_counted(&self) -> Vec<String> {
+        self.flags
+            .split(',')
+            .filter(|f| !f.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
 }
 
 /// The daily caps a vote is held to, checked and counted inside the vote's own transaction (so
@@ -123,10 +136,10 @@ pub fn cap_flags(caps: &DailyCaps, by_voter: u64, by_address: u64) -> Vec<String
 /// What storing a vote did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Recorded {
-    /// Stored now: the two models, to reveal, and whether the vote counts (no flags).
+    /// Stored now: the two models, and why it does not count (empty: it counts).
     Stored {
         models: RevealedModels,
-        counted: bool,
+        not_counted: Vec<String>,
     },
     /// The battle already had a vote (a retry, or a race of copies): that vote.
     Duplicate(StoredVote),

@@ -991,7 +991,7 @@ impl DrawSource for PgStore {
 }
 
 /// The vote stored for a battle, with its models' names.
-const STORED_VOTE: &str = "SELECT v.choice, v.model_a, ma.name, v.model_b, mb.name FROM votes v \
+const STORED_VOTE: &str = "SELECT v.choice, v.model_a, ma.name, v.model_b, mb.name, v.flags FROM votes v \
      JOIN models ma ON ma.id = v.model_a JOIN models mb ON mb.id = v.model_b \
      WHERE v.battle_id = $1";
 
@@ -1101,7 +1101,7 @@ async fn write_vote(
             a: ModelRef::named(vote.model_a.clone(), row.try_get(1)?),
             b: ModelRef::named(vote.model_b.clone(), row.try_get(2)?),
         },
-        counted: flags.is_empty(),
+        not_counted: flags,
     })
 }
 

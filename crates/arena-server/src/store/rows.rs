@@ -139,6 +139,7 @@ where
             a: ModelRef::named(r.try_get(1)?, r.try_get(2)?),
             b: ModelRef::named(r.try_get(3)?, r.try_get(4)?),
         },
+        flags: r.try_get(5)?,
     })
 }
 

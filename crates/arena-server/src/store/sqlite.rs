@@ -62,7 +62,7 @@ struct VoteJob {
 
 /// What the writer did with a vote (the caller adds the models' names).
 enum Written {
-    Stored { counted: bool },
+    Stored { not_counted: Vec<String> },
     Duplicate(Box<StoredVote>),
 }
 
@@ -448,12 +448,15 @@ impl Store for SqliteStore {
         };
         match written {
             Written::Duplicate(earlier) => Ok(Recorded::Duplicate(*earlier)),
-            Written::Stored { counted } => {
+            Written::Stored { not_counted } => {
                 let models = self
                     .draws
                     .reveal(self, &vote.model_a, &vote.model_b)
                     .await?;
-                Ok(Recorded::Stored { models, counted })
+                Ok(Recorded::Stored {
+                    models,
+                    not_counted,
+                })
             }
         }
     }
@@ -1076,7 +1079,7 @@ impl DrawSource for SqliteStore {
 }
 
 /// The vote stored for a battle, with its models' names.
-const STORED_VOTE: &str = "SELECT v.choice, v.model_a, ma.name, v.model_b, mb.name FROM votes v \
+const STORED_VOTE: &str = "SELECT v.choice, v.model_a, ma.name, v.model_b, mb.name, v.flags FROM votes v \
      JOIN models ma ON ma.id = v.model_a JOIN models mb ON mb.id = v.model_b \
      WHERE v.battle_id = ?";
 
@@ -1167,13 +1170,21 @@ async fn write_vote(
     .await?;
     if let Some(flags) = flags {
         return Ok(Written::Stored {
-            counted: flags.is_empty(),
+            not_counted: split_flags(&flags),
         });
     }
     match stored(conn, &vote.battle_id).await? {
         Some(earlier) => Ok(Written::Duplicate(Box::new(earlier))),
         None => Err(StoreError::BattleGone),
     }
+}
+
+fn split_flags(flags: &str) -> Vec<String> {
+    flags
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 async fn stored(

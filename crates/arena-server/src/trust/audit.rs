@@ -27,7 +27,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use arena_core::Choice;
 
-use super::{AuditSettings, flag};
+use arena_core::rating::BattleCounts;
+
+use super::{AuditSettings, flag, model_campaign};
 use crate::store::{AuditVote, DynStore, StoreError};
 
 const HOUR_MS: i64 = 3_600_000;
@@ -105,6 +107,20 @@ fn has_flag(flags: &str, reason: &str) -> bool {
     flags.split(',').any(|f| f == reason)
 }
 
+/// Whether a vote is a reading of its voter's judgement: counted, or held by the audit itself
+/// (so a hold does not hide the evidence it was found in). Votes kept for the sender's own
+/// conduct (too fast, another voter's battle, beyond a cap) are not: they cost nothing to send,
+/// and a neighbour sharing a school's address could otherwise make the honest voters there
+/// look one-sided for free.
+pub fn readable(flags: &str) -> bool {
+    flags.split(',').filter(|f| !f.is_empty()).all(|f| {
+        matches!(
+            f,
+            flag::ONE_SIDED | flag::CAMPAIGN | flag::NEW_VOTER_BURST | flag::MODEL_CAMPAIGN
+        )
+    })
+}
+
 /// A lean worth flagging: far beyond chance (`z`), enough battles, and large in itself (an
 /// expected score off by at least [`MIN_EFFECT`] a battle), so that a big crowd's small real
 /// taste (say, for one category) is never mistaken for a script.
@@ -119,7 +135,7 @@ const FRESH_MS: i64 = 24 * HOUR_MS;
 
 /// The votes grouped by pools of voters linked through shared addresses (union-find over
 /// voters; votes without an address hash stay with their voter alone).
-fn pools(votes: &[AuditVote]) -> Vec<Vec<&AuditVote>> {
+fn pools<'a>(votes: &[&'a AuditVote]) -> Vec<Vec<&'a AuditVote>> {
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
             parent[i] = parent[parent[i]];
@@ -128,13 +144,13 @@ fn pools(votes: &[AuditVote]) -> Vec<Vec<&AuditVote>> {
         i
     }
     let mut index: HashMap<&str, usize> = HashMap::new();
-    for v in votes {
+    for v in votes.iter().copied() {
         let n = index.len();
         index.entry(v.voter_id.as_str()).or_insert(n);
     }
     let mut parent: Vec<usize> = (0..index.len()).collect();
     let mut first_at: HashMap<&str, usize> = HashMap::new();
-    for v in votes {
+    for v in votes.iter().copied() {
         let voter = index[v.voter_id.as_str()];
         if let Some(address) = v.address_hash.as_deref() {
             let other = *first_at.entry(address).or_insert(voter);
@@ -145,7 +161,7 @@ fn pools(votes: &[AuditVote]) -> Vec<Vec<&AuditVote>> {
         }
     }
     let mut groups: HashMap<usize, Vec<&AuditVote>> = HashMap::new();
-    for v in votes {
+    for v in votes.iter().copied() {
         let r = root(&mut parent, index[v.voter_id.as_str()]);
         groups.entry(r).or_default().push(v);
     }
@@ -154,23 +170,52 @@ fn pools(votes: &[AuditVote]) -> Vec<Vec<&AuditVote>> {
 
 /// Smallest lean, in expected score per battle, that the audit flags.
 const MIN_EFFECT: f64 = 0.15;
+/// A voter in a leaning pool is part of its campaign when every one of their votes with the
+/// model went the pool's way, or when their own lean is at least this far beyond chance.
+const OWN_LEAN_Z: f64 = 2.0;
 /// A burst of new voters is flagged only if the burst leans this far as a group.
 const BURST_LEAN_Z: f64 = 3.0;
 const BURST_MIN_BATTLES: u32 = 12;
 
-/// The ids of all `votes` cast by voters who cast at least one of them `model`'s way (positive
-/// `sign`) or against it: once a lean is found, its voters' other votes (ties that pull ratings
-/// together, votes against the models around the target) are part of it too.
+/// The ids of all `votes` cast by voters whose own votes with `model` lean its way (positive
+/// `sign`) or against it, by at least [`MIN_EFFECT`] a battle and beyond chance (every vote
+/// that way, or [`OWN_LEAN_Z`]): once a lean is found, its
+/// voters' other votes (ties that pull ratings together, votes against the models around the
+/// target) are part of it too. A voter in a pool who merely voted once the pool's way, and
+/// otherwise saw the model as the table does, is not part of it.
 fn by_leaning_voters(
     votes: &[&AuditVote],
     model: &str,
     sign: f64,
     reason: &'static str,
+    ratings: &HashMap<String, f64>,
 ) -> Vec<String> {
-    let voters: HashSet<&str> = votes
-        .iter()
-        .filter(|v| went_way(v, model, sign))
-        .map(|v| v.voter_id.as_str())
+    let sign = sign.signum();
+    let mut by_voter: HashMap<&str, Vec<&AuditVote>> = HashMap::new();
+    for v in votes.iter().filter(|v| went_way(v, model, sign)) {
+        by_voter.entry(v.voter_id.as_str()).or_default();
+    }
+    for v in votes {
+        if let Some(own) = by_voter.get_mut(v.voter_id.as_str()) {
+            own.push(v);
+        }
+    }
+    let voters: HashSet<&str> = by_voter
+        .into_iter()
+        .filter(|(_, own)| {
+            let with_model = own
+                .iter()
+                .filter(|v| v.model_a == model || v.model_b == model)
+                .count();
+            let every_one = own.iter().filter(|v| went_way(v, model, sign)).count() == with_model;
+            scores(own.iter().copied(), ratings)
+                .get(model)
+                .is_some_and(|s| {
+                    s.u * sign >= MIN_EFFECT * f64::from(s.battles)
+                        && (every_one || s.z() * sign >= OWN_LEAN_Z)
+                })
+        })
+        .map(|(voter, _)| voter)
         .collect();
     votes
         .iter()
@@ -189,8 +234,10 @@ pub fn find(
     now_ms: i64,
 ) -> BTreeMap<&'static str, Vec<String>> {
     let mut found: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+    let every_vote = votes;
+    let votes: Vec<&AuditVote> = votes.iter().filter(|v| readable(&v.flags)).collect();
     let mut by_voter: HashMap<&str, Vec<&AuditVote>> = HashMap::new();
-    for v in votes {
+    for v in votes.iter().copied() {
         by_voter.entry(v.voter_id.as_str()).or_default().push(v);
     }
 
@@ -198,7 +245,7 @@ pub fn find(
     for voter_votes in by_voter.values() {
         for (model, score) in scores(voter_votes.iter().copied(), ratings) {
             if leans(&score, settings.one_sided_z, settings.one_sided_min_battles) {
-                let ids = by_leaning_voters(voter_votes, model, score.u, flag::ONE_SIDED);
+                let ids = by_leaning_voters(voter_votes, model, score.u, flag::ONE_SIDED, ratings);
                 found.entry(flag::ONE_SIDED).or_default().extend(ids);
             }
         }
@@ -207,10 +254,10 @@ pub fn find(
     // Voters who shared an address are pooled, and pools are joined through the voters they
     // share, so a campaign of ids that sleep and wake over days stays one pool even though an
     // address hashes differently every day.
-    for pooled in pools(votes) {
+    for pooled in pools(&votes) {
         for (model, score) in scores(pooled.iter().copied(), ratings) {
             if leans(&score, settings.campaign_z, settings.one_sided_min_battles) {
-                let ids = by_leaning_voters(&pooled, model, score.u, flag::CAMPAIGN);
+                let ids = by_leaning_voters(&pooled, model, score.u, flag::CAMPAIGN, ratings);
                 found.entry(flag::CAMPAIGN).or_default().extend(ids);
             }
         }
@@ -220,7 +267,7 @@ pub fn find(
     // Arrivals alone are never enough: two school classes arrive in bursts too.
     let fresh_since = now_ms - FRESH_MS;
     let mut arrivals: HashMap<(&str, i64), HashSet<&str>> = HashMap::new();
-    for v in votes {
+    for v in every_vote {
         let (Some(address), Some(first)) = (v.address_hash.as_deref(), first_vote.get(&v.voter_id))
         else {
             continue;
@@ -238,13 +285,14 @@ pub fn find(
         }
         let group: Vec<&AuditVote> = votes
             .iter()
+            .copied()
             .filter(|v| {
                 voters.contains(v.voter_id.as_str()) && v.address_hash.as_deref() == Some(address)
             })
             .collect();
         for (model, score) in scores(group.iter().copied(), ratings) {
             if leans(&score, BURST_LEAN_Z, BURST_MIN_BATTLES) {
-                let ids = by_leaning_voters(&group, model, score.u, flag::NEW_VOTER_BURST);
+                let ids = by_leaning_voters(&group, model, score.u, flag::NEW_VOTER_BURST, ratings);
                 found.entry(flag::NEW_VOTER_BURST).or_default().extend(ids);
             }
         }
@@ -262,6 +310,7 @@ pub fn find(
 pub async fn run(
     store: &DynStore,
     ratings: &HashMap<String, f64>,
+    counted: &BattleCounts,
     settings: &AuditSettings,
     now_ms: i64,
 ) -> Result<BTreeMap<&'static str, u64>, StoreError> {
@@ -274,8 +323,35 @@ pub async fn run(
         .await?
         .into_iter()
         .collect();
+    let mut found = find(&votes, &first_vote, ratings, settings, now_ms);
+    for finding in model_campaign::find(
+        &votes,
+        &first_vote,
+        ratings,
+        counted,
+        settings.model_campaign_z,
+    ) {
+        if finding.battle_ids.is_empty() {
+            continue;
+        }
+        tracing::warn!(
+            model = %finding.model,
+            group = finding.kind,
+            from_ms = finding.from_ms,
+            to_ms = finding.to_ms,
+            z = finding.z,
+            battles = finding.battles,
+            "a model wins far beyond the table among voters who came together: votes held"
+        );
+        found
+            .entry(flag::MODEL_CAMPAIGN)
+            .or_default()
+            .extend(finding.battle_ids);
+    }
     let mut flagged = BTreeMap::new();
-    for (reason, ids) in find(&votes, &first_vote, ratings, settings, now_ms) {
+    for (reason, mut ids) in found {
+        ids.sort();
+        ids.dedup();
         let n = store.flag_votes(&ids, reason).await?;
         if n > 0 {
             tracing::warn!(reason, votes = n, "audit flagged votes");
@@ -469,6 +545,63 @@ mod tests {
         let burst = ids(&found, flag::NEW_VOTER_BURST);
         assert_eq!(burst.len(), 300);
         assert!(burst.iter().all(|id| *id >= 20_000));
+    }
+
+    /// A school's honest pupils and, on the same address, a neighbour who wants them excluded.
+    fn school_with_a_neighbour(neighbour_flags: &str) -> (Vec<AuditVote>, HashMap<String, i64>) {
+        let mut votes = Vec::new();
+        let mut first = HashMap::new();
+        for p in 0..20 {
+            let voter = format!("pupil{p}");
+            first.insert(voter.clone(), NOW - 40 * 24 * HOUR_MS);
+            for mut v in honest(&voter, 9, NOW - HOUR_MS * 6, p * 10) {
+                v.address_hash = Some("school".into());
+                votes.push(v);
+            }
+        }
+        // 200 votes for "low" against "top" from one id on the school's network.
+        first.insert("neighbour".into(), NOW - 40 * 24 * HOUR_MS);
+        for i in 0..200 {
+            let mut v = vote(
+                5000 + i,
+                "neighbour",
+                "low",
+                "top",
+                Choice::A,
+                NOW - HOUR_MS,
+            );
+            v.address_hash = Some("school".into());
+            v.flags = neighbour_flags.into();
+            votes.push(v);
+        }
+        (votes, first)
+    }
+
+    #[test]
+    fn votes_that_do_not_count_cannot_make_a_school_look_like_a_campaign() {
+        // Sent faster than anyone reads: kept, not counted, and free to send.
+        let (votes, first) = school_with_a_neighbour(flag::TOO_FAST);
+        let found = find(&votes, &first, &ratings(), &AuditSettings::default(), NOW);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_campaign_on_a_shared_address_takes_only_the_voters_who_lean() {
+        // Counted this time: the neighbour is a campaign; the pupils, who see "top" as the
+        // table does, are not part of it even though some of them once preferred "low".
+        let (votes, first) = school_with_a_neighbour("");
+        let found = find(&votes, &first, &ratings(), &AuditSettings::default(), NOW);
+        let flagged: Vec<usize> = found
+            .values()
+            .flatten()
+            .map(|id| id[1..].parse().unwrap())
+            .collect();
+        assert!(!flagged.is_empty());
+        assert!(
+            flagged.iter().all(|id| *id >= 5000),
+            "pupils flagged: {:?}",
+            flagged.iter().filter(|id| **id < 5000).collect::<Vec<_>>()
+        );
     }
 
     #[test]

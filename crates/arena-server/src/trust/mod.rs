@@ -8,7 +8,8 @@
 //! - [`Trust::vote_flags`] here: what makes a stored vote not count (too fast, another voter's
 //!   battle); [`Trust::daily_caps`]: the caps the store checks in the vote's own transaction;
 //!   and `audit.rs`: what a look back at recent votes finds (one-sided
-//!   voters, campaigns of voters linked by shared addresses, leaning bursts of new voters).
+//!   voters, campaigns of voters linked by shared addresses, leaning bursts of new voters, and
+//!   `model_campaign.rs`: a model that wins far beyond the table among voters who came together).
 //!
 //! Nothing is deleted: a flagged vote is kept with its reasons and left out of the leaderboard,
 //! which says how many were left out and why.
@@ -26,6 +27,7 @@
 pub mod address;
 pub mod audit;
 pub mod limits;
+pub mod model_campaign;
 pub mod pow;
 pub mod voter;
 
@@ -61,6 +63,9 @@ pub mod flag {
     pub const CAMPAIGN: &str = "campaign";
     /// One address brought more new voters in an hour than a school class would.
     pub const NEW_VOTER_BURST: &str = "new_voter_burst";
+    /// Among the voters who arrived (or voted) together, a model wins far more often than the
+    /// rest of the table predicts: held for the operators' review (`model_campaign.rs`).
+    pub const MODEL_CAMPAIGN: &str = "model_campaign";
 }
 
 /// `ARENA_MIN_READ_MS`: `auto` (from the answers' length) or a fixed number of milliseconds.
@@ -107,6 +112,9 @@ pub struct AuditSettings {
     pub campaign_z: f64,
     /// New voters from one address within an hour beyond this are a burst.
     pub new_voter_burst: u32,
+    /// A model's score test within a group of voters who arrived or voted together, against
+    /// the rest of the table, beyond this holds the group's votes with it.
+    pub model_campaign_z: f64,
 }
 
 impl Default for AuditSettings {
@@ -117,6 +125,7 @@ impl Default for AuditSettings {
             one_sided_min_battles: 12,
             campaign_z: 5.0,
             new_voter_burst: 40,
+            model_campaign_z: 5.0,
         }
     }
 }

@@ -142,7 +142,10 @@ async fn registry_changes_are_logged_and_paused_models_are_not_drawn() {
             .post_vote(json!({"token": battle.token, "choice": "tie"}))
             .await;
         let vote: VoteResponse = res.json().await.unwrap();
-        assert!(vote.models.a.id != "m-good" && vote.models.b.id != "m-good");
+        assert!(
+            vote.models.as_ref().unwrap().a.id != "m-good"
+                && vote.models.as_ref().unwrap().b.id != "m-good"
+        );
     }
 
     // Bad updates change nothing and log nothing.
@@ -198,7 +201,10 @@ async fn registry_changes_are_logged_and_paused_models_are_not_drawn() {
             .post_vote(json!({"token": battle.token, "choice": "a"}))
             .await;
         let vote: VoteResponse = res.json().await.unwrap();
-        for m in [&vote.models.a, &vote.models.b] {
+        for m in [
+            &vote.models.as_ref().unwrap().a,
+            &vote.models.as_ref().unwrap().b,
+        ] {
             if m.id == "m-good" {
                 let card = m.card.as_ref().unwrap();
                 assert_eq!(card.organisation.as_deref(), Some("한국 연구소"));

@@ -49,8 +49,8 @@ async fn votes_move_the_leaderboard_and_counts_are_published() {
         assert_eq!(res.status(), 200);
         let revealed: VoteResponse = res.json().await.unwrap();
         expected.add(
-            &revealed.models.a.id,
-            &revealed.models.b.id,
+            &revealed.models.as_ref().unwrap().a.id,
+            &revealed.models.as_ref().unwrap().b.id,
             choice.parse().unwrap(),
             1,
         );

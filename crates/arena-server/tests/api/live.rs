@@ -234,7 +234,8 @@ async fn a_live_battle_streams_both_answers_then_is_voted_revealed_and_exported(
         .await;
     assert_eq!(res.status(), 200);
     let revealed: VoteResponse = res.json().await.unwrap();
-    let mut names = [revealed.models.a.name, revealed.models.b.name];
+    let models = revealed.models.unwrap();
+    let mut names = [models.a.name, models.b.name];
     names.sort();
     assert_eq!(names, ["라이브 steady-1", "라이브 steady-2"]);
     let table = app.refreshed_leaderboard().await;

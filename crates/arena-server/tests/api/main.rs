@@ -15,6 +15,7 @@ mod leaderboard;
 mod live;
 mod pairing;
 mod reasons;
+mod reveal;
 mod serve;
 mod servers;
 mod simulation;

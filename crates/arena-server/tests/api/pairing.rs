@@ -18,7 +18,9 @@ async fn share_with_new_model(app: &TestApp, n: usize) -> f64 {
             .json()
             .await
             .unwrap();
-        if vote.models.a.id == "m-new" || vote.models.b.id == "m-new" {
+        if vote.models.as_ref().unwrap().a.id == "m-new"
+            || vote.models.as_ref().unwrap().b.id == "m-new"
+        {
             with += 1;
         }
     }

@@ -74,7 +74,10 @@ async fn two_servers_on_one_database_take_each_others_battles_and_answer_alike()
     // Drawn from the first, voted through the second: one secret, no server-side session.
     let drawn = first.battle().await;
     let revealed = vote_through(&second, &drawn.voter, &drawn.token).await;
-    assert_ne!(revealed.models.a.id, revealed.models.b.id);
+    assert_ne!(
+        revealed.models.as_ref().unwrap().a.id,
+        revealed.models.as_ref().unwrap().b.id
+    );
     // The same voter's second vote of the day, through the first server, is over the cap that
     // the second server counted.
     let again = battle_for(&first, &drawn.voter).await;

@@ -353,8 +353,10 @@ async fn attack(
         };
         match http.vote(from, voter_header, &battle.token, choice).await {
             Ok(reveal) => {
-                learned.insert(battle.answers.a.clone(), reveal.models.a.id.clone());
-                learned.insert(battle.answers.b.clone(), reveal.models.b.id.clone());
+                if let Some(models) = reveal.models {
+                    learned.insert(battle.answers.a.clone(), models.a.id.clone());
+                    learned.insert(battle.answers.b.clone(), models.b.id.clone());
+                }
             }
             Err((_, retry)) => {
                 out.refused += 1;

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use arena_core::api::{BattleResponse, ErrorBody};
+use arena_core::api::{BattleResponse, ErrorBody, VoteResponse};
 use arena_core::pow;
 use arena_server::clock::ManualClock;
 use arena_server::trust::pow::PowMode;
@@ -93,10 +93,11 @@ async fn a_battle_is_bound_to_its_voter_and_a_cookieless_browser_votes_by_header
         .unwrap();
     assert_ne!(other.voter, first.voter);
     let res = vote_as(&app, &cookieless(), Some(&other.voter), &second.token, "b").await;
+    assert_eq!(res.status(), 200, "kept, not counted, and names no model");
+    let body: VoteResponse = res.json().await.unwrap();
     assert_eq!(
-        res.status(),
-        200,
-        "the reveal is no secret any more once the vote is in"
+        (body.models, body.not_counted),
+        (None, vec!["voter_mismatch".to_owned()])
     );
     // A made-up voter id counts as none.
     let made_up = format!("{}.{}", "0".repeat(32), "0".repeat(32));

@@ -28,8 +28,14 @@ async fn a_vote_reveals_the_models_that_wrote_each_side() {
         .await;
     assert_eq!(res.status(), 200);
     let revealed: VoteResponse = res.json().await.unwrap();
-    assert_eq!(revealed.models.a.id, model_of(&battle.answers.a));
-    assert_eq!(revealed.models.b.id, model_of(&battle.answers.b));
+    assert_eq!(
+        revealed.models.as_ref().unwrap().a.id,
+        model_of(&battle.answers.a)
+    );
+    assert_eq!(
+        revealed.models.as_ref().unwrap().b.id,
+        model_of(&battle.answers.b)
+    );
     let name = |id: &str| {
         match id {
             "m-good" => "좋은 모델",
@@ -38,7 +44,10 @@ async fn a_vote_reveals_the_models_that_wrote_each_side() {
         }
         .to_owned()
     };
-    assert_eq!(revealed.models.a.name, name(&revealed.models.a.id));
+    assert_eq!(
+        revealed.models.as_ref().unwrap().a.name,
+        name(&revealed.models.as_ref().unwrap().a.id)
+    );
 
     let row: Vec<String> = app
         .rows(
@@ -53,7 +62,10 @@ async fn a_vote_reveals_the_models_that_wrote_each_side() {
     assert_eq!(row[0], battle.prompt.id);
     assert_eq!(
         (row[1].as_str(), row[2].as_str()),
-        (revealed.models.a.id.as_str(), revealed.models.b.id.as_str())
+        (
+            revealed.models.as_ref().unwrap().a.id.as_str(),
+            revealed.models.as_ref().unwrap().b.id.as_str()
+        )
     );
     assert_eq!(row[3], "a");
     let [issued, voted, elapsed] = [4, 5, 6].map(|i| row[i].parse::<i64>().unwrap());

@@ -1,0 +1,442 @@
+//! Campaigns seen at the level of a model: in a blind arena, who votes should not change how
+//! often a model wins.
+//!
+//! The per-voter and per-address tests of `audit.rs` see one script. They cannot see a
+//! contender that spreads its votes over a few hundred rented addresses, one id each, a few
+//! votes per id, voting honestly except for its own model (which it recognises: it wrote the
+//! answers). Each id alone says nothing. What it cannot hide is the model: among the voters
+//! who turned up with it, the model wins far more often than the rest of the table predicts.
+//!
+//! **The test.** The window's votes are cut into groups, two ways and at three scales (1, 6 and
+//! 24 hours, aligned to the clock): *arrivals* (the votes of the voters whose first vote fell in
+//! the same period: the ids a campaign brings arrive together) and *activity* (the votes cast in
+//! the same period: ids made long ago and woken together). For each group and each model, a
+//! score test of the group's battles with the model against the ratings fitted to every counted
+//! vote *outside* the group: `z = Σ(s − p) / √Σ p(1 − p)`. Honest groups are samples of the same
+//! citizens as the rest, so `z` is about standard normal; a campaign drifts by √n.
+//!
+//! **What is held.** A group whose model is beyond `z` (default 5), with at least
+//! [`MIN_BATTLES`] battles and a lean of at least [`MIN_EFFECT`] expected score a battle, has
+//! *all* its votes with that model held (flag `model_campaign`, kept, not counted, listed for
+//! the operators' review): for and against alike, so that holding is neutral for the honest
+//! voters in the group. Holding only the wins would be a lever: a fake campaign *for* a rival
+//! would get every honest vote for it held and sink it. The price is the honest votes with that
+//! model among the group's, reviewed and counted by an operator.
+//!
+//! **What is read.** Votes that count, or that the audit itself holds (so a hold does not hide
+//! the evidence it was found in); never votes kept for the sender's own conduct (too fast,
+//! another voter's battle, beyond a cap): those cost nothing to send, and a neighbour could
+//! otherwise make an honest group look divergent for free.
+//!
+//! **Cost.** A group is refitted only when its model already leans against the served ratings
+//! (|z| ≥ [`PREFILTER_Z`]); a fit is of aggregated pairs (models², not votes).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use arena_core::Choice;
+use arena_core::rating::{BattleCounts, CENTRE, POINTS_PER_NATURAL_UNIT, fit_strengths};
+
+use super::audit::readable;
+use super::flag;
+use crate::store::AuditVote;
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// Fewest battles with a model in a group before the group is tested on it.
+pub const MIN_BATTLES: u32 = 20;
+/// Smallest lean, in expected score a battle, that is held.
+pub const MIN_EFFECT: f64 = 0.15;
+/// Groups are refitted only when a model leans at least this far against the served ratings.
+const PREFILTER_Z: f64 = 3.0;
+/// The periods groups are cut by.
+const SCALES_MS: [i64; 3] = [HOUR_MS, 6 * HOUR_MS, 24 * HOUR_MS];
+
+/// What the test found: a group in which a model wins far beyond the rest of the table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub model: String,
+    /// `arrivals` or `activity`.
+    pub kind: &'static str,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub z: f64,
+    pub battles: u32,
+    /// The group's votes with the model, to hold.
+    pub battle_ids: Vec<String>,
+}
+
+fn score_a(choice: Choice) -> f64 {
+    match choice {
+        Choice::A => 1.0,
+        Choice::B => 0.0,
+        Choice::Tie | Choice::BothBad => 0.5,
+    }
+}
+
+fn expected(ra: f64, rb: f64) -> f64 {
+    1.0 / (1.0 + 10f64.powf((rb - ra) / 400.0))
+}
+
+#[derive(Default, Clone, Copy, Debug)]
+struct Score {
+    u: f64,
+    info: f64,
+    battles: u32,
+}
+
+impl Score {
+    fn z(&self) -> f64 {
+        if self.info <= 0.0 {
+            0.0
+        } else {
+            self.u / self.info.sqrt()
+        }
+    }
+
+    fn leans(&self, z: f64) -> bool {
+        self.battles >= MIN_BATTLES
+            && self.z().abs() >= z
+            && self.u.abs() >= MIN_EFFECT * f64::from(self.battles)
+    }
+}
+
+fn scores<'a>(votes: &[&'a AuditVote], ratings: &HashMap<String, f64>) -> HashMap<&'a str, Score> {
+    let mut out: HashMap<&str, Score> = HashMap::new();
+    for v in votes {
+        let (Some(ra), Some(rb)) = (ratings.get(&v.model_a), ratings.get(&v.model_b)) else {
+            continue;
+        };
+        let p = expected(*ra, *rb);
+        let s = score_a(v.choice);
+        for (model, diff) in [(&v.model_a, s - p), (&v.model_b, p - s)] {
+            let e = out.entry(model.as_str()).or_default();
+            e.u += diff;
+            e.info += p * (1.0 - p);
+            e.battles += 1;
+        }
+    }
+    out
+}
+
+/// Ratings (public arena scale) fitted to `counted` without the group's counted votes.
+fn ratings_without(counted: &BattleCounts, group: &[&AuditVote]) -> HashMap<String, f64> {
+    let mut cells: BTreeMap<(&str, &str, Choice), i64> = BTreeMap::new();
+    for row in &counted.rows {
+        *cells
+            .entry((&row.model_a, &row.model_b, row.choice))
+            .or_default() += i64::try_from(row.count).unwrap_or(i64::MAX);
+    }
+    for v in group.iter().filter(|v| v.flags.is_empty()) {
+        if let Some(n) = cells.get_mut(&(v.model_a.as_str(), v.model_b.as_str(), v.choice)) {
+            *n -= 1;
+        }
+    }
+    let mut rest = BattleCounts::default();
+    for ((a, b, choice), n) in cells {
+        if n > 0 {
+            rest.add(a, b, choice, n as u64);
+        }
+    }
+    let fitted = fit_strengths(&rest);
+    fitted
+        .models
+        .into_iter()
+        .zip(fitted.theta)
+        .map(|(m, t)| (m, CENTRE + t * POINTS_PER_NATURAL_UNIT))
+        .collect()
+}
+
+/// The groups of the window's readable votes: (kind, from, to, votes).
+fn groups<'a>(
+    votes: &[&'a AuditVote],
+    first_vote: &HashMap<String, i64>,
+) -> Vec<(&'static str, i64, i64, Vec<&'a AuditVote>)> {
+    let mut out = Vec::new();
+    for scale in SCALES_MS {
+        let mut arrivals: BTreeMap<i64, Vec<&AuditVote>> = BTreeMap::new();
+        let mut activity: BTreeMap<i64, Vec<&AuditVote>> = BTreeMap::new();
+        for v in votes {
+            if let Some(first) = first_vote.get(&v.voter_id) {
+                arrivals.entry(first.div_euclid(scale)).or_default().push(v);
+            }
+            activity
+                .entry(v.voted_at_ms.div_euclid(scale))
+                .or_default()
+                .push(v);
+        }
+        for (kind, buckets) in [("arrivals", arrivals), ("activity", activity)] {
+            for (k, group) in buckets {
+                out.push((kind, k * scale, (k + 1) * scale, group));
+            }
+        }
+    }
+    out
+}
+
+/// What the test finds in `votes` (the window's votes): `first_vote` holds each voter's first
+/// vote time, `ratings` the served ratings (for the prefilter), `counted` the counted votes
+/// the served ratings come from, `z` the threshold.
+///
+/// Findings are peeled one at a time, strongest first: a campaign's own votes inflate its
+/// model in every other group's reference, so once it is found it leaves every reference
+/// before the rest is tested again (otherwise the honest groups around it would look as if
+/// they had turned against the model). Among equally strong groups the smaller is taken, and a
+/// larger group is tested without the votes a smaller one already explains, so a day that
+/// holds an hour's campaign does not have its honest votes held with it. Votes already held
+/// stay in the tests (a group goes on diverging while its campaign goes on, so new votes are
+/// held too) and are not held again.
+pub fn find(
+    votes: &[AuditVote],
+    first_vote: &HashMap<String, i64>,
+    ratings: &HashMap<String, f64>,
+    counted: &BattleCounts,
+    z: f64,
+) -> Vec<Finding> {
+    let readable_votes: Vec<&AuditVote> = votes.iter().filter(|v| readable(&v.flags)).collect();
+    let groups = groups(&readable_votes, first_vote);
+    let mut found: Vec<Finding> = Vec::new();
+    // The votes with each model that a finding explains.
+    let mut explained: HashMap<&str, HashSet<&str>> = HashMap::new();
+    // Counted votes that left every reference.
+    let mut peeled: Vec<&AuditVote> = Vec::new();
+    for _ in 0..MAX_FINDINGS {
+        let mut best: Option<(f64, usize, &str, Vec<&AuditVote>, Score)> = None;
+        for (g, (_, _, _, group)) in groups.iter().enumerate() {
+            let rough = scores(group, ratings);
+            let mut suspects: Vec<&str> = rough
+                .iter()
+                .filter(|(_, s)| s.leans(PREFILTER_Z.min(z)))
+                .map(|(m, _)| *m)
+                .collect();
+            if suspects.is_empty() {
+                continue;
+            }
+            suspects.sort_unstable();
+            let mut outside: Vec<&AuditVote> = group.clone();
+            outside.extend(peeled.iter().copied());
+            let reference = ratings_without(counted, &outside);
+            for model in suspects {
+                let done = explained.get(model);
+                let with_model: Vec<&AuditVote> = group
+                    .iter()
+                    .copied()
+                    .filter(|v| v.model_a == model || v.model_b == model)
+                    .filter(|v| done.is_none_or(|d| !d.contains(v.battle_id.as_str())))
+                    .collect();
+                let Some(score) = scores(&with_model, &reference).get(model).copied() else {
+                    continue;
+                };
+                let strength = score.z().abs();
+                if score.leans(z) && best.as_ref().is_none_or(|b| strength > b.0) {
+                    best = Some((strength, g, model, with_model, score));
+                }
+            }
+        }
+        let Some((_, g, model, with_model, score)) = best else {
+            break;
+        };
+        let (kind, from_ms, to_ms, _) = &groups[g];
+        explained
+            .entry(model)
+            .or_default()
+            .extend(with_model.iter().map(|v| v.battle_id.as_str()));
+        peeled.extend(with_model.iter().copied());
+        found.push(Finding {
+            model: model.to_owned(),
+            kind,
+            from_ms: *from_ms,
+            to_ms: *to_ms,
+            z: score.z(),
+            battles: score.battles,
+            battle_ids: with_model
+                .iter()
+                .filter(|v| !has_flag(&v.flags, flag::MODEL_CAMPAIGN))
+                .map(|v| v.battle_id.clone())
+                .collect(),
+        });
+    }
+    found
+}
+
+/// At most this many findings a pass (each costs a round of refits); the rest wait for the
+/// next pass.
+const MAX_FINDINGS: usize = 32;
+
+fn has_flag(flags: &str, reason: &str) -> bool {
+    flags.split(',').any(|f| f == reason)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    const NOW: i64 = 100 * 24 * HOUR_MS;
+    const MODELS: usize = 12;
+
+    fn strength(m: usize) -> f64 {
+        1000.0 + m as f64 * 15.0
+    }
+
+    struct Arena {
+        votes: Vec<AuditVote>,
+        first: HashMap<String, i64>,
+        rng: StdRng,
+    }
+
+    impl Arena {
+        fn new(seed: u64) -> Self {
+            Arena {
+                votes: Vec::new(),
+                first: HashMap::new(),
+                rng: StdRng::seed_from_u64(seed),
+            }
+        }
+
+        /// `voters` citizens arriving over `span` from `t0`, `per` votes each among the
+        /// [`MODELS`], as the hidden strengths say; `favour`: a model they vote for whenever
+        /// they see it.
+        fn crowd(
+            &mut self,
+            prefix: &str,
+            voters: usize,
+            per: usize,
+            t0: i64,
+            span: i64,
+            favour: Option<usize>,
+        ) {
+            for c in 0..voters {
+                let voter = format!("{prefix}{c}");
+                let mut t = t0 + self.rng.random_range(0..span);
+                for _ in 0..per {
+                    let a = self.rng.random_range(0..MODELS);
+                    let mut b = self.rng.random_range(0..MODELS - 1);
+                    if b >= a {
+                        b += 1;
+                    }
+                    let p = expected(strength(a), strength(b));
+                    let choice = if favour == Some(a) {
+                        Choice::A
+                    } else if favour == Some(b) {
+                        Choice::B
+                    } else if self.rng.random::<f64>() < 0.1 {
+                        Choice::Tie
+                    } else if self.rng.random::<f64>() < p {
+                        Choice::A
+                    } else {
+                        Choice::B
+                    };
+                    self.first.entry(voter.clone()).or_insert(t);
+                    self.votes.push(AuditVote {
+                        battle_id: format!("{prefix}-{}", self.votes.len()),
+                        voter_id: voter.clone(),
+                        address_hash: None,
+                        model_a: format!("m{a:02}"),
+                        model_b: format!("m{b:02}"),
+                        choice,
+                        voted_at_ms: t,
+                        flags: String::new(),
+                    });
+                    t += self.rng.random_range(20_000..120_000);
+                }
+            }
+        }
+
+        fn counted(&self) -> BattleCounts {
+            let mut c = BattleCounts::default();
+            for v in self.votes.iter().filter(|v| v.flags.is_empty()) {
+                c.add(&v.model_a, &v.model_b, v.choice, 1);
+            }
+            c
+        }
+
+        fn find(&self, z: f64) -> Vec<Finding> {
+            let counted = self.counted();
+            let ratings = ratings_without(&counted, &[]);
+            find(&self.votes, &self.first, &ratings, &counted, z)
+        }
+    }
+
+    #[test]
+    fn a_team_voting_for_its_own_model_from_many_ids_is_held_whole() {
+        let mut arena = Arena::new(7);
+        // Two days of honest citizens, then 150 ids (one vote ten times each) that vote for
+        // m03 whenever they meet it and honestly otherwise.
+        arena.crowd("h", 300, 10, NOW - 48 * HOUR_MS, 40 * HOUR_MS, None);
+        let honest = arena.votes.len();
+        arena.crowd("team", 150, 10, NOW - 2 * HOUR_MS, 60_000, Some(3));
+        let found = arena.find(5.0);
+        assert!(!found.is_empty());
+        assert!(found.iter().all(|f| f.model == "m03"), "{found:?}");
+        let held: HashSet<&str> = found
+            .iter()
+            .flat_map(|f| f.battle_ids.iter().map(String::as_str))
+            .collect();
+        let team_with_m03 = arena.votes[honest..]
+            .iter()
+            .filter(|v| v.model_a == "m03" || v.model_b == "m03")
+            .count();
+        let team_held = arena.votes[honest..]
+            .iter()
+            .filter(|v| held.contains(v.battle_id.as_str()))
+            .count();
+        assert_eq!(team_held, team_with_m03, "every team vote with m03 is held");
+        let honest_held = arena.votes[..honest]
+            .iter()
+            .filter(|v| held.contains(v.battle_id.as_str()))
+            .count();
+        assert!(
+            honest_held * 100 <= honest,
+            "{honest_held} honest votes held"
+        );
+    }
+
+    /// The false-alarm rate on honest traffic: 200 honest arenas (12 models, 3,000 votes from
+    /// 300 citizens arriving over two days) are tested once at the end; none may be held.
+    #[test]
+    fn honest_arenas_are_never_held() {
+        let mut alarms = 0;
+        for seed in 0..200 {
+            let mut arena = Arena::new(1000 + seed);
+            arena.crowd("h", 300, 10, NOW - 48 * HOUR_MS, 46 * HOUR_MS, None);
+            if !arena.find(5.0).is_empty() {
+                alarms += 1;
+            }
+        }
+        assert_eq!(alarms, 0, "honest arenas held");
+    }
+
+    #[test]
+    fn votes_kept_for_their_sender_s_conduct_are_not_read() {
+        let mut arena = Arena::new(9);
+        arena.crowd("h", 300, 10, NOW - 48 * HOUR_MS, 40 * HOUR_MS, None);
+        let honest = arena.votes.len();
+        // Free votes (sent too fast) for m03: they cost nothing and prove nothing.
+        arena.crowd("fast", 150, 10, NOW - 2 * HOUR_MS, 60_000, Some(3));
+        for v in &mut arena.votes[honest..] {
+            v.flags = flag::TOO_FAST.to_owned();
+        }
+        assert_eq!(arena.find(5.0), vec![]);
+    }
+
+    #[test]
+    fn a_group_already_held_is_not_held_again() {
+        let mut arena = Arena::new(11);
+        arena.crowd("h", 300, 10, NOW - 48 * HOUR_MS, 40 * HOUR_MS, None);
+        arena.crowd("team", 150, 10, NOW - 2 * HOUR_MS, 60_000, Some(3));
+        let held: HashSet<String> = arena
+            .find(5.0)
+            .into_iter()
+            .flat_map(|f| f.battle_ids)
+            .collect();
+        for v in &mut arena.votes {
+            if held.contains(&v.battle_id) {
+                v.flags = flag::MODEL_CAMPAIGN.to_owned();
+            }
+        }
+        let again: usize = arena.find(5.0).iter().map(|f| f.battle_ids.len()).sum();
+        assert_eq!(again, 0);
+    }
+}
