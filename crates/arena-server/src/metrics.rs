@@ -5,7 +5,8 @@
 //!   `arena_http_request_duration_seconds{route}`: every request, by its route's pattern (never
 //!   the path a client typed, so no one can grow the label set);
 //! - `arena_votes_total{outcome}`: votes stored as `counted` or `flagged`, and `duplicate` retries;
-//! - `arena_votes_flagged_by_audit_total{reason}`, `arena_leaderboard_recompute_seconds`,
+//! - `arena_votes_flagged_by_audit_total{reason}`, `arena_model_campaign_seconds` (the audit's
+//!   model-level test), `arena_leaderboard_recompute_seconds`,
 //!   `arena_leaderboard_counted_votes`;
 //! - `arena_vote_batch_size`: votes per group commit (SQLite);
 //! - `arena_db_connections{state}`: the database pool's open and idle connections.

@@ -156,6 +156,8 @@ pub struct AuditVote {
     pub choice: Choice,
     pub voted_at_ms: i64,
     pub flags: String,
+    /// The prompt: with a model, the answer the voter read.
+    pub prompt_id: String,
 }
 
 /// Stored votes that are not counted, by category and first reason.

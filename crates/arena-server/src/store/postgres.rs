@@ -528,7 +528,8 @@ impl Store for PgStore {
 
     async fn votes_since(&self, since_ms: i64) -> Result<Vec<AuditVote>, StoreError> {
         let rows = sqlx::query(
-            "SELECT battle_id, voter_id, address_hash, model_a, model_b, choice, voted_at_ms, flags \
+            "SELECT battle_id, voter_id, address_hash, model_a, model_b, choice, voted_at_ms, flags, \
+                    prompt_id \
              FROM votes WHERE voted_at_ms >= $1 ORDER BY voted_at_ms, battle_id COLLATE \"C\"",
         )
         .bind(since_ms)

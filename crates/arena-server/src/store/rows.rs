@@ -107,6 +107,7 @@ where
         choice: choice(&r.try_get::<String, _>(5)?)?,
         voted_at_ms: r.try_get(6)?,
         flags: r.try_get(7)?,
+        prompt_id: r.try_get(8)?,
     })
 }
 

@@ -324,12 +324,14 @@ pub async fn run(
         .into_iter()
         .collect();
     let mut found = find(&votes, &first_vote, ratings, settings, now_ms);
+    let started = std::time::Instant::now();
     for finding in model_campaign::find(
         &votes,
         &first_vote,
         ratings,
         counted,
         settings.model_campaign_z,
+        now_ms,
     ) {
         if finding.battle_ids.is_empty() {
             continue;
@@ -348,6 +350,7 @@ pub async fn run(
             .or_default()
             .extend(finding.battle_ids);
     }
+    metrics::histogram!("arena_model_campaign_seconds").record(started.elapsed().as_secs_f64());
     let mut flagged = BTreeMap::new();
     for (reason, mut ids) in found {
         ids.sort();
@@ -376,6 +379,7 @@ mod tests {
             choice,
             voted_at_ms: t,
             flags: String::new(),
+            prompt_id: format!("p{}", id % 40),
         }
     }
 

@@ -44,10 +44,15 @@ const HOUR_MS: i64 = 3_600_000;
 
 /// Fewest battles with a model in a group before the group is tested on it.
 pub const MIN_BATTLES: u32 = 20;
+/// Fewest recognisable battles (see [`recognisable`]) with a model before they are tested alone.
+pub const MIN_RECOGNISED: u32 = 12;
 /// Smallest lean, in expected score a battle, that is held.
 pub const MIN_EFFECT: f64 = 0.15;
 /// Groups are refitted only when a model leans at least this far against the served ratings.
-const PREFILTER_Z: f64 = 3.0;
+const PREFILTER_Z: f64 = 1.0;
+/// Groups are tested while they are recent (they ended less than this ago): a campaign is
+/// found while it runs and for a day after, and each pass refits only a few dozen groups.
+const RECENT_MS: i64 = 48 * HOUR_MS;
 /// The periods groups are cut by.
 const SCALES_MS: [i64; 3] = [HOUR_MS, 6 * HOUR_MS, 24 * HOUR_MS];
 
@@ -94,7 +99,11 @@ impl Score {
     }
 
     fn leans(&self, z: f64) -> bool {
-        self.battles >= MIN_BATTLES
+        self.leans_with(z, MIN_BATTLES)
+    }
+
+    fn leans_with(&self, z: f64, min_battles: u32) -> bool {
+        self.battles >= min_battles
             && self.z().abs() >= z
             && self.u.abs() >= MIN_EFFECT * f64::from(self.battles)
     }
@@ -180,9 +189,9 @@ fn groups<'a>(
 /// Findings are peeled one at a time, strongest first: a campaign's own votes inflate its
 /// model in every other group's reference, so once it is found it leaves every reference
 /// before the rest is tested again (otherwise the honest groups around it would look as if
-/// they had turned against the model). Among equally strong groups the smaller is taken, and a
-/// larger group is tested without the votes a smaller one already explains, so a day that
-/// holds an hour's campaign does not have its honest votes held with it. Votes already held
+/// they had turned against the model). Hours are peeled before six-hour periods and those
+/// before days, and a larger group is tested without the votes a smaller one already explains,
+/// so a day that holds an hour's campaign does not have its honest votes held with it. Votes already held
 /// stay in the tests (a group goes on diverging while its campaign goes on, so new votes are
 /// held too) and are not held again.
 pub fn find(
@@ -191,29 +200,65 @@ pub fn find(
     ratings: &HashMap<String, f64>,
     counted: &BattleCounts,
     z: f64,
+    now_ms: i64,
 ) -> Vec<Finding> {
     let readable_votes: Vec<&AuditVote> = votes.iter().filter(|v| readable(&v.flags)).collect();
-    let groups = groups(&readable_votes, first_vote);
+    let mut groups = groups(&readable_votes, first_vote);
+    groups.retain(|(_, _, to, _)| *to > now_ms - RECENT_MS);
+    let recognisable: Vec<HashSet<(&str, &str)>> =
+        groups.iter().map(|(_, _, _, g)| recognisable(g)).collect();
+    let recognised_z = z - RECOGNISED_MARGIN;
     let mut found: Vec<Finding> = Vec::new();
     // The votes with each model that a finding explains.
     let mut explained: HashMap<&str, HashSet<&str>> = HashMap::new();
     // Counted votes that left every reference.
     let mut peeled: Vec<&AuditVote> = Vec::new();
-    for _ in 0..MAX_FINDINGS {
+    // Smaller groups are peeled first: a day is tested only once its hours are done.
+    let mut scale = 0;
+    for _ in 0..MAX_FINDINGS * SCALES_MS.len() {
+        if found.len() >= MAX_FINDINGS {
+            break;
+        }
         let mut best: Option<(f64, usize, &str, Vec<&AuditVote>, Score)> = None;
-        for (g, (_, _, _, group)) in groups.iter().enumerate() {
+        for (g, (_, from, to, group)) in groups.iter().enumerate() {
+            if to - from != SCALES_MS[scale] {
+                continue;
+            }
+            let seen = &recognisable[g];
+            let recognised_only =
+                |v: &&AuditVote, model: &str| seen.contains(&(v.battle_id.as_str(), model));
             let rough = scores(group, ratings);
             let mut suspects: Vec<&str> = rough
                 .iter()
-                .filter(|(_, s)| s.leans(PREFILTER_Z.min(z)))
+                .filter(|(_, s)| s.leans(PREFILTER_Z))
                 .map(|(m, _)| *m)
                 .collect();
+            for model in rough.keys() {
+                let rec: Vec<&AuditVote> = group
+                    .iter()
+                    .copied()
+                    .filter(|v| recognised_only(v, model))
+                    .collect();
+                if scores(&rec, ratings)
+                    .get(model)
+                    .is_some_and(|s| s.leans(PREFILTER_Z))
+                {
+                    suspects.push(model);
+                }
+            }
             if suspects.is_empty() {
                 continue;
             }
             suspects.sort_unstable();
+            suspects.dedup();
             let mut outside: Vec<&AuditVote> = group.clone();
-            outside.extend(peeled.iter().copied());
+            let in_group: HashSet<&str> = group.iter().map(|v| v.battle_id.as_str()).collect();
+            outside.extend(
+                peeled
+                    .iter()
+                    .copied()
+                    .filter(|v| !in_group.contains(v.battle_id.as_str())),
+            );
             let reference = ratings_without(counted, &outside);
             for model in suspects {
                 let done = explained.get(model);
@@ -223,17 +268,39 @@ pub fn find(
                     .filter(|v| v.model_a == model || v.model_b == model)
                     .filter(|v| done.is_none_or(|d| !d.contains(v.battle_id.as_str())))
                     .collect();
-                let Some(score) = scores(&with_model, &reference).get(model).copied() else {
+                let recognised: Vec<&AuditVote> = with_model
+                    .iter()
+                    .copied()
+                    .filter(|v| recognised_only(v, model))
+                    .collect();
+                let all = scores(&with_model, &reference).get(model).copied();
+                let rec = scores(&recognised, &reference).get(model).copied();
+                // How far beyond its threshold each test is; the stronger decides.
+                let beyond = |s: Option<Score>, threshold: f64, min: u32| {
+                    s.filter(|s| s.leans_with(threshold, min))
+                        .map(|s| (s.z().abs() / threshold, s))
+                };
+                let Some((strength, score)) = [
+                    beyond(all, z, MIN_BATTLES),
+                    beyond(rec, recognised_z, MIN_RECOGNISED),
+                ]
+                .into_iter()
+                .flatten()
+                .max_by(|a, b| a.0.total_cmp(&b.0)) else {
                     continue;
                 };
-                let strength = score.z().abs();
-                if score.leans(z) && best.as_ref().is_none_or(|b| strength > b.0) {
+                if best.as_ref().is_none_or(|b| strength > b.0) {
                     best = Some((strength, g, model, with_model, score));
                 }
             }
         }
         let Some((_, g, model, with_model, score)) = best else {
-            break;
+            // Nothing more at this scale: on to the next, larger one.
+            scale += 1;
+            if scale == SCALES_MS.len() {
+                break;
+            }
+            continue;
         };
         let (kind, from_ms, to_ms, _) = &groups[g];
         explained
@@ -257,6 +324,30 @@ pub fn find(
     }
     found
 }
+
+/// The (battle, model) pairs of a group in which the model's answer had already been revealed
+/// to someone in the group: the battles where a script that learns from reveals can recognise
+/// the model. Honest voters judge an answer the same whether or not their neighbours saw it
+/// before; a script lifting a model it recognises wins exactly these.
+fn recognisable<'a>(group: &[&'a AuditVote]) -> HashSet<(&'a str, &'a str)> {
+    let mut by_time: Vec<&AuditVote> = group.to_vec();
+    by_time.sort_by(|a, b| (a.voted_at_ms, &a.battle_id).cmp(&(b.voted_at_ms, &b.battle_id)));
+    let mut revealed: HashSet<(&str, &str)> = HashSet::new();
+    let mut out = HashSet::new();
+    for v in by_time {
+        for model in [v.model_a.as_str(), v.model_b.as_str()] {
+            if !revealed.insert((v.prompt_id.as_str(), model)) {
+                out.insert((v.battle_id.as_str(), model));
+            }
+        }
+    }
+    out
+}
+
+/// The test of recognisable battles alone is held to a threshold this much lower: it reads
+/// fewer battles (a learning script's recognised wins are a few dozen), and it is one more
+/// test of the same null; the false-alarm rate with it is measured in the tests below.
+pub const RECOGNISED_MARGIN: f64 = 1.0;
 
 /// At most this many findings a pass (each costs a round of refits); the rest wait for the
 /// next pass.
@@ -338,6 +429,7 @@ mod tests {
                         choice,
                         voted_at_ms: t,
                         flags: String::new(),
+                        prompt_id: format!("p{}", self.rng.random_range(0..42)),
                     });
                     t += self.rng.random_range(20_000..120_000);
                 }
@@ -355,7 +447,7 @@ mod tests {
         fn find(&self, z: f64) -> Vec<Finding> {
             let counted = self.counted();
             let ratings = ratings_without(&counted, &[]);
-            find(&self.votes, &self.first, &ratings, &counted, z)
+            find(&self.votes, &self.first, &ratings, &counted, z, NOW)
         }
     }
 

@@ -9,6 +9,7 @@ mod pg;
 
 mod admin;
 mod battle;
+mod contenders;
 mod helpers;
 mod import;
 mod leaderboard;

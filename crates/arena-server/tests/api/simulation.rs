@@ -74,18 +74,18 @@ fn battle_set() -> String {
     out
 }
 
-struct Http {
-    client: reqwest::Client,
-    base: String,
+pub struct Http {
+    pub client: reqwest::Client,
+    pub base: String,
 }
 
-enum Drawn {
+pub enum Drawn {
     Battle(Box<BattleResponse>),
     Refused(u16, Option<u64>),
 }
 
 impl Http {
-    async fn battle(&self, from: &str, voter: Option<&str>) -> Drawn {
+    pub async fn battle(&self, from: &str, voter: Option<&str>) -> Drawn {
         let mut pow_header: Option<String> = None;
         for _ in 0..2 {
             let mut req = self
@@ -119,7 +119,7 @@ impl Http {
         Drawn::Refused(428, None)
     }
 
-    async fn vote(
+    pub async fn vote(
         &self,
         from: &str,
         voter: Option<&str>,
@@ -161,7 +161,7 @@ fn honest_choice(rng: &mut StdRng, a: &str, b: &str) -> &'static str {
     }
 }
 
-fn trust() -> TrustSettings {
+pub fn trust() -> TrustSettings {
     TrustSettings {
         trusted_proxies: "127.0.0.1/32".parse().unwrap(),
         ..TrustSettings::default()
@@ -186,7 +186,7 @@ async fn spawn(clock: &Arc<ManualClock>, database: Option<std::path::PathBuf>) -
     (app, http)
 }
 
-fn place(table: &LeaderboardResponse, model: &str) -> usize {
+pub fn place(table: &LeaderboardResponse, model: &str) -> usize {
     1 + table.models.iter().position(|m| m.id == model).unwrap()
 }
 
