@@ -9,6 +9,7 @@ mod pg;
 
 mod admin;
 mod battle;
+mod flood;
 mod helpers;
 mod import;
 mod leaderboard;
