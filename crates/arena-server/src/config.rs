@@ -225,17 +225,19 @@ pub struct ServeConfig {
     #[arg(long, env = "ARENA_MODEL_CAMPAIGN_Z", default_value_t = 5.0)]
     pub model_campaign_z: f64,
 
-    /// Seconds a connection may take to send its request headers.
+    /// Seconds a connection may take to send its request headers, from its opening and after
+    /// each response: a silent or idle kept-alive connection is closed after it.
     #[arg(long, env = "ARENA_HEADER_TIMEOUT_SECS", default_value_t = 10)]
     pub header_timeout_secs: u64,
     /// Seconds a request may take before it is answered with 408.
     #[arg(long, env = "ARENA_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
-    /// Connections served at once; more wait.
+    /// Connections served at once; when all are taken a newcomer sheds the longest-idle one,
+    /// and waits only while every connection has a request in flight.
     #[arg(long, env = "ARENA_MAX_CONNECTIONS", default_value_t = 4096)]
     pub max_connections: usize,
-    /// Connections one client address may hold at once (trusted proxies are exempt; a school of
-    /// a hundred browsers fits).
+    /// Connections one client (an IPv4 address, an IPv6 /64) may hold at once (trusted proxies
+    /// are exempt; a school of a hundred browsers fits).
     #[arg(long, env = "ARENA_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
     pub max_connections_per_address: usize,
 }

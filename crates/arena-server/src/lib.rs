@@ -3,7 +3,7 @@
 //! [`application::Application::build`] builds the whole server from a typed
 //! [`application::Config`], for `main` and for the tests alike; [`app`] is its HTTP service. Where things live: `api/` (JSON routes), `token.rs` (sealed battle tokens),
 //! `store/` (the database behind one trait), `leaderboard.rs` (tables kept in memory),
-//! `trust/` (who may vote how often, and which votes count), `serve.rs` (the HTTP server with
+//! `trust/` (who may vote how often, and which votes count), `serve/` (the HTTP server with
 //! its timeouts and connection limit), `web.rs` (the built web app), `import.rs` and `cli/`
 //! (operator commands), `secret.rs`.
 

@@ -3,7 +3,8 @@
 //!
 //! - `arena_http_requests_total{route,method,status}` and
 //!   `arena_http_request_duration_seconds{route}`: every request, by its route's pattern (never
-//!   the path a client typed, so no one can grow the label set);
+//!   the path a client typed) and its method (a standard one, or `other`: a client may send any
+//!   token there), so no one can grow the label set;
 //! - `arena_votes_total{outcome}`: votes stored as `counted` or `flagged`, and `duplicate` retries;
 //! - `arena_votes_flagged_by_audit_total{reason}`, `arena_model_campaign_seconds` (the audit's
 //!   model-level test), `arena_leaderboard_recompute_seconds`,
@@ -19,6 +20,7 @@ use std::time::Instant;
 use anyhow::Context;
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -46,7 +48,7 @@ pub async fn track(request: Request, next: Next) -> Response {
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
@@ -55,6 +57,20 @@ pub async fn track(request: Request, next: Next) -> Response {
     metrics::histogram!("arena_http_request_duration_seconds", "route" => route)
         .record(started.elapsed().as_secs_f64());
     response
+}
+
+/// The `method` label: the methods the arena answers as themselves, any other as `other`.
+fn method_label(method: &Method) -> &'static str {
+    match method.as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        "PATCH" => "PATCH",
+        _ => "other",
+    }
 }
 
 /// Serves `GET /metrics` on `addr` until the process ends.
@@ -88,4 +104,21 @@ pub async fn serve(
     tracing::info!(%addr, "metrics at http://{addr}/metrics");
     axum::serve(listener, router).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_method_label_is_a_standard_method_or_other() {
+        for known in ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"] {
+            let method = Method::from_bytes(known.as_bytes()).expect("a method");
+            assert_eq!(method_label(&method), known);
+        }
+        for invented in ["BREW", "get", "PROPFIND", "CONNECT", "TRACE", "X-1234567"] {
+            let method = Method::from_bytes(invented.as_bytes()).expect("a method token");
+            assert_eq!(method_label(&method), "other", "{invented}");
+        }
+    }
 }

@@ -62,6 +62,8 @@ pub struct Options {
     pub informative_pairing: bool,
     /// Live battles' models and rules (none: no live battles).
     pub live: Option<arena_server::live::LiveConfig>,
+    /// The HTTP server's timeouts and connection limits (`arena-server serve`'s defaults).
+    pub limits: ServeLimits,
 }
 
 /// The operator token of a test arena, and its label in the audit log.
@@ -109,6 +111,7 @@ impl Default for Options {
             max_upload_bytes: 1024 * 1024,
             informative_pairing: true,
             live: None,
+            limits: ServeLimits::default(),
         }
     }
 }
@@ -186,7 +189,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             informative_pairing: options.informative_pairing,
             ..RefreshSettings::default()
         },
-        limits: ServeLimits::default(),
+        limits: options.limits,
         worker: options.worker,
     })
     .await

@@ -10,6 +10,7 @@ mod pg;
 mod admin;
 mod battle;
 mod contenders;
+mod flood;
 mod helpers;
 mod import;
 mod leaderboard;
