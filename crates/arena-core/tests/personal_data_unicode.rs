@@ -49,7 +49,11 @@ fn full_width_numbers_are_found_and_scrubbed() {
         "０１０－１２３４－５６７８",
         Phone,
     );
-    only("문의 （０２）１２３－４５６７", "（０２）１２３－４５６７", Phone);
+    only(
+        "문의 （０２）１２３－４５６７",
+        "（０２）１２３－４５６７",
+        Phone,
+    );
     only(
         "계좌 １１０－１２３－４５６７８９로 보내 주세요",
         "１１０－１２３－４５６７８９",
@@ -111,13 +115,13 @@ fn full_width_e_mail_addresses_and_plus_82_are_found() {
 #[test]
 fn digits_of_other_scripts_are_digits() {
     for (number, kind) in [
-        ("٠١٠-١٢٣٤-٥٦٧٨", Phone),         // Arabic-Indic
-        ("۰۱۰-۱۲۳۴-۵۶۷۸", Phone),         // Extended Arabic-Indic (Persian)
-        ("०१०-१२३४-५६७८", Phone),         // Devanagari
+        ("٠١٠-١٢٣٤-٥٦٧٨", Phone),           // Arabic-Indic
+        ("۰۱۰-۱۲۳۴-۵۶۷۸", Phone),           // Extended Arabic-Indic (Persian)
+        ("०१०-१२३४-५६७८", Phone),           // Devanagari
         ("๙๐๐๑๐๑-๑๒๓๔๕๖๗", ResidentNumber), // Thai
-        ("𝟎𝟏𝟎-𝟏𝟐𝟑𝟒-𝟓𝟔𝟕𝟖", Phone),         // mathematical bold
-        ("𝟙𝟙𝟘-𝟙𝟚𝟛-𝟜𝟝𝟞𝟟𝟠𝟡", Account),       // mathematical double-struck
-        ("𝟶𝟷𝟶𝟷𝟸𝟹𝟺𝟻𝟼𝟽𝟾", Phone),           // mathematical monospace
+        ("𝟎𝟏𝟎-𝟏𝟐𝟑𝟒-𝟓𝟔𝟕𝟖", Phone),           // mathematical bold
+        ("𝟙𝟙𝟘-𝟙𝟚𝟛-𝟜𝟝𝟞𝟟𝟠𝟡", Account),        // mathematical double-struck
+        ("𝟶𝟷𝟶𝟷𝟸𝟹𝟺𝟻𝟼𝟽𝟾", Phone),             // mathematical monospace
         ("𝟫𝟢𝟢𝟣𝟢𝟣-𝟣𝟤𝟥𝟦𝟧𝟨𝟩", ResidentNumber), // mathematical sans-serif
     ] {
         only(&format!("번호: {number} 입니다"), number, kind);

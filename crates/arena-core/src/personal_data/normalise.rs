@@ -197,10 +197,7 @@ mod tests {
         assert_eq!(folded.text(), "전화 010-1234 끝");
         let at = "전화 ".len();
         let range = at..at + "010-1234".len();
-        assert_eq!(
-            &original[folded.original(range)],
-            "０１０\u{200B}－1234"
-        );
+        assert_eq!(&original[folded.original(range)], "０１０\u{200B}－1234");
         let plain = Folded::new("010-1234");
         assert_eq!(plain.text(), "010-1234");
         assert_eq!(plain.original(4..8), 4..8);
