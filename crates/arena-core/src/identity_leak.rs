@@ -5,6 +5,7 @@
 //! belongs to which model. The import runs [`find`] on every answer: a flagged answer is listed in
 //! the import report and not drawn into battles until an operator lets it back in. A flag is a
 //! judgement, not a proof, so the rules lean towards flagging and the operator has the last word.
+//! Live answers are read by [`LiveCheck`], more strictly (see "Live answers" below).
 //!
 //! Names come in two strengths.
 //! - **Distinctive** names (ChatGPT, GPT-4o, Claude, Gemini, EXAONE, 하이퍼클로바, OpenAI, Anthropic,
@@ -26,18 +27,32 @@
 //! - the painter, the composer and the engineer: "Claude Monet", "클로드 모네", "Jean-Claude";
 //! - text in fenced code blocks and names glued to `.`, `/` or `_` (`import openai`,
 //!   `meta-llama/Llama-2-7b`, `api.openai.com`): models identify themselves in prose, and a
-//!   library or a model id in code says what the task was, not who wrote the answer.
+//!   library or a model id in code says what the task was, not who wrote the answer. Imported
+//!   answers to coding questions are full of these.
 //!
 //! Word boundaries follow the two scripts. A Latin name must not run on into a letter or digit
 //! ("Claudette", "OpenAIEmbeddings"); a Hangul name may be followed only by a particle or copula
 //! ("구글에서", "솔라입니다"), so "솔라시도", "메타버스" and "라마단" are words of their own.
 //!
+//! **Live answers.** A live battle has no operator to look again: an answer that names its model
+//! ends the battle, and a model can name itself anywhere (`# written by team-a-14b`, a JSON
+//! `"model": "gpt_4o"`, `vendor/team-a-14b`). So [`LiveCheck`] reads fenced code blocks, inline
+//! code and names glued to `.`, `/`, `_` like prose (a version may follow `_`: `gpt_4o`), and it
+//! knows the arena's own live models by the names the caller gives it (their ids, display names and
+//! upstream model names), as distinctive names. Which of those names are specific enough to be
+//! matched, and how, is `identity_leak/configured.rs`. The cost is a citizen's retry when a prompt
+//! asks about such code; the other way the anonymity would be gone.
+//!
 //! The import runs this on hundreds of thousands of answers of up to 100,000 characters, so it is
 //! one pass over an ASCII-lowercased copy (byte offsets stay those of the original), trying the
 //! table only where a word starts; each candidate then finds its nearest cues by binary search.
 
+mod configured;
+
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
+
+use configured::ConfiguredName;
 
 /// What in an answer names a model or its maker.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,9 +63,62 @@ pub struct IdentityLeak {
     pub at: usize,
 }
 
-/// The first self-identification in `text`, if any.
+/// The first self-identification in `text`, if any, read as an imported answer: code blocks
+/// and glued names left alone.
 pub fn find(text: &str) -> Option<IdentityLeak> {
-    let found = scan(text);
+    find_with(text, &Reading::default())
+}
+
+/// The check of live answers: code and glued names read too, and the arena's own live models
+/// known by name (see the module doc).
+#[derive(Clone, Debug, Default)]
+pub struct LiveCheck {
+    names: Vec<ConfiguredName>,
+}
+
+impl LiveCheck {
+    /// A check that also knows `names`: every live model's id, display name and upstream model
+    /// name. Names too short or too common to be told from ordinary text are left out.
+    pub fn new<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Self {
+        let mut kept: Vec<ConfiguredName> = Vec::new();
+        for name in names {
+            for parsed in ConfiguredName::parse(name.as_ref()) {
+                if !kept.contains(&parsed) {
+                    kept.push(parsed);
+                }
+            }
+        }
+        LiveCheck { names: kept }
+    }
+
+    /// Whether `name` is specific enough to be matched when given to [`LiveCheck::new`].
+    pub fn is_specific(name: &str) -> bool {
+        !ConfiguredName::parse(name).is_empty()
+    }
+
+    /// The first self-identification in a live answer, if any.
+    pub fn find(&self, text: &str) -> Option<IdentityLeak> {
+        find_with(
+            text,
+            &Reading {
+                live: true,
+                names: &self.names,
+            },
+        )
+    }
+}
+
+/// How an answer is read.
+#[derive(Default)]
+struct Reading<'a> {
+    /// Code blocks and glued names are read like prose; `_` may join a version.
+    live: bool,
+    /// Names given by the caller, distinctive wherever they stand.
+    names: &'a [ConfiguredName],
+}
+
+fn find_with(text: &str, reading: &Reading) -> Option<IdentityLeak> {
+    let found = scan(text, reading);
     found
         .names
         .iter()
@@ -304,7 +372,7 @@ struct Found {
     assistants: Vec<Hit>,
 }
 
-fn scan(text: &str) -> Found {
+fn scan(text: &str, reading: &Reading) -> Found {
     let lower = text.to_ascii_lowercase();
     let mut found = Found::default();
     let mut prev = Script::Other;
@@ -317,7 +385,9 @@ fn scan(text: &str) -> Found {
         prev = script;
         if line_start && c != ' ' && c != '\t' {
             line_start = false;
-            fence = fence_after(fence, &lower[at..]);
+            if !reading.live {
+                fence = fence_after(fence, &lower[at..]);
+            }
         }
         if c == '\n' {
             line_start = true;
@@ -325,20 +395,20 @@ fn scan(text: &str) -> Found {
         if fence.is_some() || at < skip_until || !word_start {
             continue;
         }
-        let Some((pattern, end, copula)) = best_match(text, &lower, at) else {
+        let Some((role, end, copula)) = best_match(text, &lower, at, reading) else {
             continue;
         };
         // A name's inner words ("AI" in "LG AI연구원") are not cues of their own.
         skip_until = end;
         let hit = Hit {
-            role: pattern.role,
+            role,
             at,
             end,
             ci,
             ce: ci + lower[at..end].chars().count(),
             copula,
         };
-        match pattern.role {
+        match role {
             Role::Distinctive | Role::Ambiguous => found.names.push(hit),
             Role::Naming | Role::FirstPerson => found.selves.push(hit),
             Role::MadeKo => found.made_ko.push(hit),
@@ -366,20 +436,35 @@ fn fence_after(open: Option<(u8, usize)>, line: &str) -> Option<(u8, usize)> {
     }
 }
 
-/// The longest pattern that matches at `at`, with where it ends and whether a copula follows.
-fn best_match(text: &str, lower: &str, at: usize) -> Option<(&'static Pattern, usize, bool)> {
+/// The longest pattern or given name that matches at `at`: its role, where it ends and whether
+/// a copula follows.
+fn best_match(
+    text: &str,
+    lower: &str,
+    at: usize,
+    reading: &Reading,
+) -> Option<(Role, usize, bool)> {
     let rest = &lower[at..];
     let first = rest.chars().next()?;
-    let mut best: Option<(&'static Pattern, usize, bool)> = None;
-    for &pattern in by_first_char().get(&first)? {
+    let mut best: Option<(Role, usize, bool)> = None;
+    let mut consider = |role: Role, end: usize, copula: bool| {
+        if best.is_none_or(|(_, best_end, _)| end > best_end) {
+            best = Some((role, end, copula));
+        }
+    };
+    for &pattern in by_first_char().get(&first).into_iter().flatten() {
         if !rest.starts_with(pattern.text) {
             continue;
         }
-        let Some((end, copula)) = pattern.matches(text, lower, at) else {
-            continue;
-        };
-        if best.is_none_or(|(_, best_end, _)| end > best_end) {
-            best = Some((pattern, end, copula));
+        if let Some((end, copula)) = pattern.matches(text, lower, at, reading.live) {
+            consider(pattern.role, end, copula);
+        }
+    }
+    for name in reading.names {
+        if let Some(end) = name.end_at(lower, at)
+            && let Some(copula) = word_end(lower, end)
+        {
+            consider(Role::Distinctive, end, copula);
         }
     }
     best
@@ -403,10 +488,11 @@ fn by_first_char() -> &'static BTreeMap<char, Vec<&'static Pattern>> {
 impl Pattern {
     /// Where the match that starts with this pattern's text ends, if it is a whole word that this
     /// pattern accepts, and whether a copula follows.
-    fn matches(&self, text: &str, lower: &str, at: usize) -> Option<(usize, bool)> {
+    /// `live`: a glued name counts, and `_` may join a version.
+    fn matches(&self, text: &str, lower: &str, at: usize, live: bool) -> Option<(usize, bool)> {
         let mut end = at + self.text.len();
         if self.versioned {
-            end = version_end(lower, end)?;
+            end = version_end(lower, end, live)?;
         }
         let copula = word_end(lower, end)?;
         let original = &text[at..end];
@@ -417,7 +503,7 @@ impl Pattern {
         };
         let is_name = matches!(self.role, Role::Distinctive | Role::Ambiguous);
         let other_use = is_name
-            && (glued(text, at, end)
+            && ((!live && glued(text, at, end))
                 || self
                     .unless_followed_by
                     .iter()
@@ -430,12 +516,13 @@ impl Pattern {
     }
 }
 
-/// The end of "-4o", " 3", "3.5", "-7B" after a name, if a version number follows. At most two
-/// letters may follow the number, so `GPT2Model` stays an identifier of its own.
-fn version_end(lower: &str, end: usize) -> Option<usize> {
+/// The end of "-4o", " 3", "3.5", "-7B" (and in a live answer "_4o") after a name, if a
+/// version number follows. At most two letters may follow the number, so `GPT2Model` stays an
+/// identifier of its own.
+fn version_end(lower: &str, end: usize, live: bool) -> Option<usize> {
     let bytes = lower.as_bytes();
     let mut i = end;
-    if matches!(bytes.get(i), Some(b'-' | b' ')) {
+    if matches!(bytes.get(i), Some(b'-' | b' ')) || (live && bytes.get(i) == Some(&b'_')) {
         i += 1;
     }
     if !bytes.get(i).is_some_and(u8::is_ascii_digit) {

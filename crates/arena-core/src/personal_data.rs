@@ -7,7 +7,12 @@
 //! rules aim at the shapes personal data is written in and stay away from ordinary numbers: years,
 //! dates, prices, decimals, version strings, ranges, page numbers.
 //!
-//! What counts (ASCII digits only; full-width digits are not looked at):
+//! The text is read folded (`personal_data/normalise.rs`): full-width and other digits, other
+//! dashes and spaces, `＠` and `．` read as their ASCII selves and invisible characters between
+//! digits vanish, so `９００１０１－１２３４５６７` and `010\u{200B}1234\u{200B}5678` are found like
+//! their ASCII spellings, and scrubbed whole. Below, a digit, `-`, `@`, … means any spelling of it.
+//!
+//! What counts:
 //! - **Resident numbers** (주민등록번호, 외국인등록번호): `YYMMDD-NNNNNNN`, with `-`, a space or
 //!   nothing in between. The date must exist (month 01–12, a day that month can have, 29 February
 //!   always) and the seventh digit must be 1–8. The checksum is not checked: numbers issued since
@@ -20,7 +25,7 @@
 //!   Representative numbers `15xx-xxxx`, `16xx-xxxx`, `18xx-xxxx` count only with a hyphen, and not
 //!   when they read as a range: the second group a year at or after the first (`1592-1598`) or a
 //!   counter after it (`1500-3000원`, `1600-1800년`).
-//! - **E-mail addresses**: ASCII `local@domain.tld`; the local part of letters, digits and `._%+-`,
+//! - **E-mail addresses**: `local@domain.tld` in ASCII letters; the local part of letters, digits and `._%+-`,
 //!   the domain of at least two dot-separated labels, the last one 2+ letters.
 //! - **Account and card numbers**: 3–5 groups of digits joined by `-`, 10–16 digits in all, every
 //!   group but the last at least 2 digits long and one group at least 4 (`110-123-456789`,
@@ -44,9 +49,14 @@
 //! already matched counts as replaced when its neighbour is judged, so `scrub` needs one pass:
 //! `a@b.com/01012345678` is an address and a phone number.
 //!
-//! Every pattern is ASCII, so match ranges always fall on character boundaries of the UTF-8 text.
+//! Every pattern is ASCII and a match is reported as the whole original span of the characters it
+//! read, so match ranges always fall on character boundaries of the UTF-8 text.
+
+mod normalise;
 
 use std::ops::Range;
+
+use normalise::Folded;
 
 /// A kind of personal data found in a text.
 #[derive(
@@ -116,9 +126,18 @@ pub fn find(text: &str) -> Vec<PersonalData> {
     kinds
 }
 
-/// A match: byte range in `text` and its kind. Non-overlapping, in order.
+/// A match: byte range in `text` and its kind. Non-overlapping, in order. The text is read
+/// folded (`personal_data/normalise.rs`), the ranges are those of `text` itself.
 pub fn matches(text: &str) -> Vec<(Range<usize>, PersonalData)> {
-    let b = text.as_bytes();
+    let folded = Folded::new(text);
+    matches_folded(folded.text().as_bytes())
+        .into_iter()
+        .map(|(range, kind)| (folded.original(range), kind))
+        .collect()
+}
+
+/// The matches in a folded text, its byte ranges.
+fn matches_folded(b: &[u8]) -> Vec<(Range<usize>, PersonalData)> {
     let emails = emails(b);
     let mut found = Vec::new();
     let mut next_email = 0;
@@ -959,13 +978,45 @@ mod tests {
         assert_eq!(PersonalData::from_code("name"), None);
     }
 
-    /// Random strings of Hangul, digits and the punctuation the patterns look at: nothing panics,
-    /// ranges are on character boundaries, ordered and disjoint, and scrubbing leaves nothing.
+    /// Random strings of Hangul, digits and the punctuation the patterns look at, in ASCII and in
+    /// other spellings: nothing panics, ranges are on character boundaries, ordered and disjoint,
+    /// and scrubbing leaves nothing.
     #[test]
     fn any_text_is_handled_safely() {
-        const PIECES: [&str; 26] = [
-            "가", "힣", "번호", "0", "1", "2", "5", "8", "9", "010", "82", "1234", "-", "-", "@",
-            ".", " ", " ", "+", "(", ")", "a", "Z", "é", "900101", "co",
+        const PIECES: [&str; 33] = [
+            "가",
+            "힣",
+            "번호",
+            "0",
+            "1",
+            "2",
+            "5",
+            "8",
+            "9",
+            "010",
+            "82",
+            "1234",
+            "-",
+            "-",
+            "@",
+            ".",
+            " ",
+            " ",
+            "+",
+            "(",
+            ")",
+            "a",
+            "Z",
+            "é",
+            "900101",
+            "co",
+            "０",
+            "１２３４",
+            "－",
+            "\u{200B}",
+            "\u{3000}",
+            "＠",
+            "٣",
         ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = |bound: usize| {

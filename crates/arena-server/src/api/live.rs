@@ -16,7 +16,6 @@ use arena_core::api::{
     Answers, BattleResponse, LIVE_PROMPT_MAX_CHARS, LiveEvent, LiveRequest, LiveStatus, PromptView,
     Side, codes,
 };
-use arena_core::identity_leak;
 use arena_core::markdown::render_html;
 use arena_core::personal_data;
 use axum::extract::State;
@@ -174,8 +173,10 @@ impl Battle {
                 return;
             }
         };
-        // A model that names itself or its maker gives the battle away: no vote on it.
-        if identity_leak::find(&answer_a).is_some() || identity_leak::find(&answer_b).is_some() {
+        // A model that names itself or its maker gives the battle away: no vote on it. Live
+        // answers are read strictly (code too) and with the configured models' own names.
+        let identity = &self.live.identity;
+        if identity.find(&answer_a).is_some() || identity.find(&answer_b).is_some() {
             metrics::counter!("arena_live_identity_leaks_total").increment(1);
             let _ = send(
                 &events,

@@ -6,6 +6,8 @@
 //! a prompt is checked here: personal data ([`arena_core::personal_data`]) and the moderation list
 //! (`ARENA_LIVE_BLOCKLIST`, one term per line) refuse it with a clear error. Each model takes at
 //! most `max_concurrent` battles at once; a voter at most `ARENA_LIMIT_VOTER_LIVE` prompts.
+//! The answers are checked for self-identification with every configured model's `id`, `name`
+//! and `model` as names to look for ([`arena_core::identity_leak::LiveCheck`]).
 //! The route itself is `api/live.rs`.
 
 pub mod provider;
@@ -16,6 +18,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use arena_core::api::LIVE_PROMPT_MAX_CHARS;
+use arena_core::identity_leak::LiveCheck;
 use arena_core::personal_data;
 use serde::Deserialize;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -179,6 +182,8 @@ fn normalise(text: &str) -> String {
 /// The running side of live battles: the models, their free places, the voters' buckets.
 pub struct Live {
     pub config: LiveConfig,
+    /// The identity check of the answers, knowing every configured model's names.
+    pub identity: LiveCheck,
     seats: Vec<Arc<Semaphore>>,
     voters: Buckets,
     addresses: Buckets,
@@ -195,6 +200,24 @@ pub struct Seat {
 impl Live {
     pub fn new(config: LiveConfig) -> anyhow::Result<Self> {
         config.validate()?;
+        for m in &config.models {
+            if ![&m.id, &m.name, &m.model]
+                .iter()
+                .any(|name| LiveCheck::is_specific(name))
+            {
+                tracing::warn!(
+                    model = %m.id,
+                    "no name of this live model is specific enough to be looked for in answers \
+                     (a digit and two letters, or eight letters)"
+                );
+            }
+        }
+        let identity = LiveCheck::new(
+            config
+                .models
+                .iter()
+                .flat_map(|m| [m.id.as_str(), m.name.as_str(), m.model.as_str()]),
+        );
         let seats = config
             .models
             .iter()
@@ -205,6 +228,7 @@ impl Live {
             addresses: Buckets::new(config.address_rate),
             site: Buckets::new(config.site_rate),
             client: provider::Client::new(config.first_token_timeout)?,
+            identity,
             seats,
             config,
         })

@@ -30,9 +30,12 @@ const PIECES: [&str; 6] = [
     "- 자료: 국립한글박물관",
 ];
 
+/// The arena id the `signs` model gives away.
+const SIGNED_ID: &str = "hanbit-7b";
+
 /// A stand-in for a model provider: `steady*` stream [`PIECES`] 20 ms apart, `slow` waits 3 s
 /// before anything, `lagging` takes about 1.2 s in all, `broken` answers 500, `named` says which
-/// model it is.
+/// model it is, `signs` signs its answer in a code block with [`SIGNED_ID`].
 async fn provider() -> (SocketAddr, Asked) {
     let asked: Asked = Arc::default();
     let app = axum::Router::new()
@@ -59,8 +62,15 @@ async fn completions(
     if model == "broken" {
         return (StatusCode::INTERNAL_SERVER_ERROR, "upstream exploded").into_response();
     }
-    if model == "named" {
-        let chunk = json!({"choices": [{"index": 0, "delta": {"content": "저는 OpenAI가 만든 ChatGPT입니다."}}]});
+    let whole = match model.as_str() {
+        "named" => Some("저는 OpenAI가 만든 ChatGPT입니다.".to_owned()),
+        "signs" => Some(format!(
+            "김치찌개는 신 김치로 끓입니다.\n\n```text\nanswered-by: {SIGNED_ID}\n```"
+        )),
+        _ => None,
+    };
+    if let Some(content) = whole {
+        let chunk = json!({"choices": [{"index": 0, "delta": {"content": content}}]});
         let body = format!("data: {chunk}\n\ndata: [DONE]\n\n");
         return ([("content-type", "text/event-stream")], body).into_response();
     }
@@ -280,6 +290,11 @@ async fn prompts_with_personal_data_listed_terms_or_nothing_are_refused_before_a
     assert_eq!(status, 422);
     assert_eq!(body["error"]["code"], "personal_data");
     assert_eq!(body["problems"], json!(["resident_number", "email"]));
+    // Full-width digits and dashes are the same number.
+    let (status, body) =
+        error_code(ask(&app, "연락은 ０１０－１２３４－５６７８로 주세요").await).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["problems"], json!(["phone"]));
     let (status, body) = error_code(ask(&app, "필로 폰 구하는 법").await).await;
     assert_eq!(
         (status, body["error"]["code"].clone()),
@@ -419,6 +434,30 @@ async fn a_model_that_names_itself_ends_the_battle_without_a_vote() {
     )
     .await;
     let events = events_of(&app, "너는 누구야?").await;
+    assert_eq!(
+        events.last(),
+        Some(&LiveEvent::Ended {
+            code: "identity_leak".into()
+        }),
+        "{events:?}"
+    );
+    assert!(
+        app.texts("SELECT id FROM prompts WHERE id LIKE 'live-%'")
+            .await
+            .is_empty()
+    );
+}
+
+/// The check knows the arena's own models: an answer that names one by its configured id, even
+/// inside a code block, ends the battle as a named maker does.
+#[tokio::test]
+async fn an_answer_naming_a_configured_model_by_its_id_ends_the_battle() {
+    let (provider, _) = provider().await;
+    let mut signs = model(SIGNED_ID, provider, 10);
+    signs.name = "한빛 7B".into();
+    signs.model = "signs".into();
+    let app = live_app(vec![model("steady-1", provider, 10), signs], |_| {}).await;
+    let events = events_of(&app, "김치찌개 끓이는 법").await;
     assert_eq!(
         events.last(),
         Some(&LiveEvent::Ended {
