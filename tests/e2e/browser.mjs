@@ -5,6 +5,8 @@ import { chromium } from 'playwright-core';
 export const BASE_URL = process.env.ARENA_URL ?? 'http://127.0.0.1:8080';
 /** A second server that asks new voters for proof of work (ARENA_POW=on), started by run.sh. */
 export const POW_URL = process.env.ARENA_POW_URL;
+/** A third that counts one vote per voter a day (ARENA_CAP_VOTER_DAY=1), started by run.sh. */
+export const CAPPED_URL = process.env.ARENA_CAPPED_URL;
 
 export async function launch() {
   return chromium.launch({

@@ -7,7 +7,8 @@
 # - the arena (ARENA_URL): no proof of work, a short fixed reading time, the rate limits on but
 #   wide enough for many fresh browser contexts from one address, tables recomputed quickly;
 # - the same with proof of work always asked of new voters (ARENA_POW_URL), for
-#   proof-of-work.spec.mjs.
+#   proof-of-work.spec.mjs;
+# - the same with one counted vote per voter a day (ARENA_CAPPED_URL), for not-counted.spec.mjs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 server=${1:-target/debug/arena-server}
@@ -66,14 +67,17 @@ port=$(free_port)
 serve arena "$port" ARENA_POW=off ARENA_EMBED_ORIGINS="http://localhost:$embed_host_port"
 pow_port=$(free_port)
 serve pow "$pow_port" ARENA_POW=on ARENA_POW_BITS=15
+capped_port=$(free_port)
+serve capped "$capped_port" ARENA_POW=off ARENA_CAP_VOTER_DAY=1
 
 mkdir -p test-results
 status=0
 ARENA_URL="http://127.0.0.1:$port" ARENA_POW_URL="http://127.0.0.1:$pow_port" \
+  ARENA_CAPPED_URL="http://127.0.0.1:$capped_port" \
   EMBED_HOST_PORT=$embed_host_port EMBED_DENIED_PORT=$embed_denied_port ARENA_SERVER_BIN="$server" \
   node --test --test-concurrency=1 "${specs[@]}" || status=$?
 if (( status != 0 )); then
-  for name in arena pow; do
+  for name in arena pow capped; do
     echo "--- $name server log ---" >&2
     cat "$work/$name.log" >&2
   done
