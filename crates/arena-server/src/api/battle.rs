@@ -22,7 +22,7 @@ pub async fn get_battle(
     QueryParams(query): QueryParams<CategoryQuery>,
 ) -> Result<Response, ApiError> {
     let trust = &state.trust;
-    let address = trust.address(peer, &headers).await?.today;
+    let address = trust.address(peer, &headers).await?.network;
     let known = voter::from_headers(&headers, &state.keys);
     let pow = headers
         .get(arena_core::pow::HEADER)

@@ -70,7 +70,7 @@ pub async fn post_live_battle(
 ) -> Result<Response, ApiError> {
     let live = state.live.clone().ok_or(ApiError::LiveOff)?;
     let trust = &state.trust;
-    let address = trust.address(peer, &headers).await?.today;
+    let address = trust.address(peer, &headers).await?.network;
     let known = voter::from_headers(&headers, &state.keys);
     let pow = headers
         .get(arena_core::pow::HEADER)

@@ -26,7 +26,7 @@ pub async fn post_reasons(
     let trust = &state.trust;
     let address = trust.address(peer, &headers).await?;
     let Ok(claims) = state.keys.open(&request.token) else {
-        trust.admit_anonymous(&address.today)?;
+        trust.admit_anonymous(&address.network)?;
         return Err(ApiError::InvalidToken);
     };
     let now = trust.now_ms();

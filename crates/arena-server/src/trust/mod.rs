@@ -210,7 +210,8 @@ impl Trust {
         self.clock.now_ms()
     }
 
-    /// The keyed hashes of the request's client address (today's and yesterday's).
+    /// The keyed hashes of the request's client address: the address itself (stored with a
+    /// vote) and its network (what the limits per address count; see `address.rs`).
     pub async fn address(
         &self,
         peer: SocketAddr,
@@ -320,12 +321,13 @@ impl Trust {
         flags
     }
 
-    /// The daily caps for a vote from `address` (`None` when limits are off).
+    /// The daily caps for a vote from `address` (`None` when limits are off): the address's
+    /// cap counts its network (an IPv6 /48), like every other limit per address.
     pub fn daily_caps(&self, address: &AddressHashes) -> Option<DailyCaps> {
         self.settings.limits_enabled.then(|| DailyCaps {
             voter: self.settings.voter_daily_cap,
             address: self.settings.address_daily_cap,
-            address_hashes: [address.today.clone(), address.yesterday.clone()],
+            address_hashes: [address.network.clone(), address.network_yesterday.clone()],
         })
     }
 }

@@ -444,3 +444,79 @@ async fn junk_votes_cost_their_address_not_the_voters_behind_it() {
     assert_eq!(res.status(), 200);
     assert_eq!(app.battle().await.voter, honest.voter);
 }
+
+/// A battle and its vote from `from` (through the trusted proxy), by a new voter each time.
+async fn battle_and_vote_from(app: &TestApp, from: &str) -> (u16, u16) {
+    let res = cookieless()
+        .get(app.url("/api/v1/battle"))
+        .header("x-forwarded-for", from)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    if status != 200 {
+        return (status, 0);
+    }
+    let battle: BattleResponse = res.json().await.unwrap();
+    let res = cookieless()
+        .post(app.url("/api/v1/vote"))
+        .header("x-forwarded-for", from)
+        .header("x-arena-voter", &battle.voter)
+        .json(&json!({"token": battle.token, "choice": "a"}))
+        .send()
+        .await
+        .unwrap();
+    (status, res.status().as_u16())
+}
+
+/// The /56s of one IPv6 /48: what a free tunnel hands anyone.
+fn slash_56s_of_one_48() -> impl Iterator<Item = String> {
+    (0..256).map(|n| format!("2001:db8:77:{n:02x}00::1"))
+}
+
+#[tokio::test]
+async fn the_256_slash_56s_of_one_slash_48_share_one_address_daily_cap() {
+    let (app, _) = app_with(TrustSettings {
+        limits_enabled: true,
+        trusted_proxies: "127.0.0.1/32".parse().unwrap(),
+        address_daily_cap: 10,
+        address_new_voters: "1000/hour".parse().unwrap(),
+        ..permissive()
+    })
+    .await;
+    for from in slash_56s_of_one_48() {
+        assert_eq!(battle_and_vote_from(&app, &from).await, (200, 200));
+    }
+    let stored = flags(&app).await;
+    assert_eq!(stored.len(), 256);
+    assert_eq!(stored.iter().filter(|f| f.is_empty()).count(), 10);
+    assert!(stored[10..].iter().all(|f| f == "address_daily_cap"));
+    // Each vote keeps the hash of its own /56 (the audit links households, not providers).
+    let hashes = app.texts("SELECT DISTINCT address_hash FROM votes").await;
+    assert_eq!(hashes.len(), 256);
+    // The next /48 is another address; so is every IPv4 address.
+    for from in ["2001:db8:78::1", "203.0.113.7"] {
+        battle_and_vote_from(&app, from).await;
+        assert_eq!(flags(&app).await.last().unwrap(), "", "{from}");
+    }
+}
+
+#[tokio::test]
+async fn one_slash_48_gets_the_new_voter_ids_of_one_address() {
+    let (app, _) = app_with(TrustSettings {
+        limits_enabled: true,
+        trusted_proxies: "127.0.0.1/32".parse().unwrap(),
+        address_new_voters: "3/hour".parse().unwrap(),
+        ..permissive()
+    })
+    .await;
+    let statuses: Vec<u16> = {
+        let mut out = Vec::new();
+        for from in slash_56s_of_one_48().take(5) {
+            out.push(battle_and_vote_from(&app, &from).await.0);
+        }
+        out
+    };
+    assert_eq!(statuses, [200, 200, 200, 429, 429]);
+    assert_eq!(battle_and_vote_from(&app, "2001:db8:78::1").await.0, 200);
+}
