@@ -179,6 +179,9 @@ pub struct ServeConfig {
     /// Battles one voter may draw.
     #[arg(long, env = "ARENA_LIMIT_VOTER_BATTLES", default_value = "30/min")]
     pub limit_voter_battles: Rate,
+    /// Reasons one voter may send after votes (each replaces the last).
+    #[arg(long, env = "ARENA_LIMIT_VOTER_REASONS", default_value = "30/min")]
+    pub limit_voter_reasons: Rate,
     /// Requests from one address that no voter id answers for (new visitors, bad tokens).
     #[arg(long, env = "ARENA_LIMIT_ADDRESS_REQUESTS", default_value = "600/min")]
     pub limit_address_requests: Rate,
@@ -289,6 +292,7 @@ impl ServeConfig {
             limits_enabled: self.rate_limits == "on",
             voter_votes: self.limit_voter_votes,
             voter_battles: self.limit_voter_battles,
+            voter_reasons: self.limit_voter_reasons,
             address_requests: self.limit_address_requests,
             address_new_voters: self.limit_address_new_voters,
             site_new_voters: self.pow_site_new_voters,

@@ -17,8 +17,9 @@
 //! - A school or an office shares one address: 30 pupils of a class arrive together, each reads a
 //!   battle a minute at most. So an address gets 60 new voter ids an hour (a class at once, then
 //!   one a minute), 600 requests a minute from visitors without a voter id yet and 3,000
-//!   counted votes a day; a voter 12 votes and 30 battles a minute (nobody reads faster) and 200
-//!   counted votes a day (an evening of honest voting is far fewer).
+//!   counted votes a day; a voter 12 votes and 30 battles a minute (nobody reads faster), 30
+//!   sets of reasons a minute (a few taps per vote, changed now and then) and 200 counted votes
+//!   a day (an evening of honest voting is far fewer).
 //! - Reading time: 4 ms per character of the two answers, at least 3 s, at most 10 s. Adults read
 //!   Korean at roughly 10–20 syllables a second; 250 characters a second is skimming both answers
 //!   many times faster than that, so no one who looked at both is ever held up.
@@ -129,6 +130,8 @@ pub struct TrustSettings {
     pub limits_enabled: bool,
     pub voter_votes: Rate,
     pub voter_battles: Rate,
+    /// Reasons one voter may send (each replaces the last, for ten minutes after a vote).
+    pub voter_reasons: Rate,
     pub address_requests: Rate,
     pub address_new_voters: Rate,
     /// New voter ids over the whole site beyond this rate mean a flood (proof of work in `auto`).
@@ -151,6 +154,7 @@ impl Default for TrustSettings {
             limits_enabled: true,
             voter_votes: rate(12, 60_000),
             voter_battles: rate(30, 60_000),
+            voter_reasons: rate(30, 60_000),
             address_requests: rate(600, 60_000),
             address_new_voters: rate(60, 3_600_000),
             site_new_voters: rate(300, 60_000),
@@ -173,6 +177,7 @@ pub struct Trust {
     pub pow: PowGate,
     voter_votes: Buckets,
     voter_battles: Buckets,
+    voter_reasons: Buckets,
     address_requests: Buckets,
     address_new_voters: Buckets,
     site_new_voters: Buckets,
@@ -198,6 +203,7 @@ impl Trust {
             pow: PowGate::new(keys, Arc::clone(&clock), settings.pow_bits),
             voter_votes: Buckets::new(settings.voter_votes),
             voter_battles: Buckets::new(settings.voter_battles),
+            voter_reasons: Buckets::new(settings.voter_reasons),
             address_requests: Buckets::new(settings.address_requests),
             address_new_voters: Buckets::new(settings.address_new_voters),
             site_new_voters: Buckets::new(settings.site_new_voters),
@@ -301,6 +307,15 @@ impl Trust {
             return Ok(());
         }
         Self::limited(self.voter_votes.take(&voter.hex(), self.now_ms()))
+    }
+
+    /// Reasons from this voter may be sent now (else 429): each is a write, and a script must
+    /// not rewrite reasons in a loop.
+    pub fn admit_reasons(&self, voter: &VoterId) -> Result<(), ApiError> {
+        if !self.settings.limits_enabled {
+            return Ok(());
+        }
+        Self::limited(self.voter_reasons.take(&voter.hex(), self.now_ms()))
     }
 
     /// Why a vote about to be stored would not count (empty: it counts), apart from the daily
