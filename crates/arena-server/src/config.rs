@@ -211,6 +211,10 @@ pub struct ServeConfig {
     #[arg(long, env = "ARENA_POW_BITS", default_value_t = 15,
           value_parser = clap::value_parser!(u8).range(0..=i64::from(arena_core::pow::MAX_BITS)))]
     pub pow_bits: u8,
+    /// Days a voter id draws battles after it was issued; then the browser gets a new one.
+    #[arg(long, env = "ARENA_VOTER_ID_DAYS", default_value_t = 90,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub voter_id_days: u32,
     /// Days address hashes are kept with votes.
     #[arg(long, env = "ARENA_ADDRESS_RETENTION_DAYS", default_value_t = 30)]
     pub address_retention_days: u32,
@@ -301,6 +305,7 @@ impl ServeConfig {
             pow: self.pow,
             pow_bits: self.pow_bits,
             address_retention_days: self.address_retention_days,
+            voter_id_days: self.voter_id_days,
             audit: AuditSettings {
                 one_sided_z: self.one_sided_z,
                 campaign_z: self.campaign_z,
@@ -363,5 +368,6 @@ mod tests {
         assert!(Cli::try_parse_from(["x", "--trusted-proxies", "10.0.0.0/99"]).is_err());
         assert!(Cli::try_parse_from(["x", "--limit-voter-votes", "12"]).is_err());
         assert!(Cli::try_parse_from(["x", "--pow", "sometimes"]).is_err());
+        assert!(Cli::try_parse_from(["x", "--voter-id-days", "0"]).is_err());
     }
 }

@@ -20,6 +20,8 @@
 //!   counted votes a day; a voter 12 votes and 30 battles a minute (nobody reads faster), 30
 //!   sets of reasons a minute (a few taps per vote, changed now and then) and 200 counted votes
 //!   a day (an evening of honest voting is far fewer).
+//! - A voter id draws battles for 90 days: months of a citizen's history (the audit looks back a
+//!   week, the caps a day), while ids made in bulk and left to sleep must be made again.
 //! - Reading time: 4 ms per character of the two answers, at least 3 s, at most 10 s. Adults read
 //!   Korean at roughly 10–20 syllables a second; 250 characters a second is skimming both answers
 //!   many times faster than that, so no one who looked at both is ever held up.
@@ -43,7 +45,7 @@ use crate::token::{BattleClaims, TokenKeys};
 use address::{AddressHasher, AddressHashes, TrustedProxies};
 use limits::{Buckets, Rate};
 use pow::{PowGate, PowMode};
-use voter::VoterId;
+use voter::{SignedVoter, VoterId};
 
 /// Why a stored vote does not count.
 pub mod flag {
@@ -142,6 +144,8 @@ pub struct TrustSettings {
     pub pow_bits: u8,
     /// Address hashes are erased from votes older than this.
     pub address_retention_days: u32,
+    /// A voter id draws battles for this many days after it was issued (see `voter.rs`).
+    pub voter_id_days: u32,
     pub audit: AuditSettings,
 }
 
@@ -163,6 +167,7 @@ impl Default for TrustSettings {
             pow: PowMode::Auto,
             pow_bits: 15,
             address_retention_days: 30,
+            voter_id_days: 90,
             audit: AuditSettings::default(),
         }
     }
@@ -173,6 +178,7 @@ impl Default for TrustSettings {
 pub struct Trust {
     pub settings: TrustSettings,
     clock: Arc<dyn Clock>,
+    keys: Arc<TokenKeys>,
     hasher: AddressHasher,
     pub pow: PowGate,
     voter_votes: Buckets,
@@ -186,7 +192,7 @@ pub struct Trust {
 /// What admitting a battle request decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BattleAdmission {
-    pub voter: VoterId,
+    pub voter: SignedVoter,
     /// The voter id is new: set it in a cookie.
     pub new_voter: bool,
 }
@@ -200,7 +206,8 @@ impl Trust {
     ) -> Self {
         Trust {
             hasher: AddressHasher::new(store, Arc::clone(&clock)),
-            pow: PowGate::new(keys, Arc::clone(&clock), settings.pow_bits),
+            pow: PowGate::new(Arc::clone(&keys), Arc::clone(&clock), settings.pow_bits),
+            keys,
             voter_votes: Buckets::new(settings.voter_votes),
             voter_battles: Buckets::new(settings.voter_battles),
             voter_reasons: Buckets::new(settings.voter_reasons),
@@ -225,6 +232,22 @@ impl Trust {
     ) -> Result<AddressHashes, ApiError> {
         let ip = self.settings.trusted_proxies.client_address(peer, headers);
         Ok(self.hasher.hash(ip).await?)
+    }
+
+    fn voter_id_ms(&self) -> i64 {
+        i64::from(self.settings.voter_id_days) * 24 * 3600 * 1000
+    }
+
+    /// The voter of a request, if its id is still good for drawing battles (`voter_id_days`).
+    pub fn voter(&self, headers: &HeaderMap) -> Option<SignedVoter> {
+        voter::fresh_from_headers(headers, &self.keys, self.now_ms(), self.voter_id_ms())
+    }
+
+    /// The voter cookie for `voter`, kept by the browser as long as the id is good.
+    pub fn voter_cookie(&self, voter: &SignedVoter, secure: bool) -> String {
+        let left_ms = voter.issued_at_ms() + self.voter_id_ms() - self.now_ms();
+        let signed = voter.signed(&self.keys);
+        voter::set_cookie(&signed, secure, u64::try_from(left_ms / 1000).unwrap_or(0))
     }
 
     fn limited(result: Result<(), i64>) -> Result<(), ApiError> {
@@ -254,14 +277,14 @@ impl Trust {
     pub fn admit_battle(
         &self,
         address: &str,
-        voter: Option<VoterId>,
+        voter: Option<SignedVoter>,
         pow_header: Option<&str>,
     ) -> Result<BattleAdmission, ApiError> {
         let now = self.now_ms();
         let limits = self.settings.limits_enabled;
         if limits {
             match voter {
-                Some(v) => Self::limited(self.voter_battles.would_allow(&v.hex(), now))?,
+                Some(v) => Self::limited(self.voter_battles.would_allow(&v.id.hex(), now))?,
                 None => {
                     Self::limited(self.address_requests.take(address, now))?;
                     Self::limited(self.address_new_voters.would_allow(address, now))?;
@@ -279,7 +302,7 @@ impl Trust {
         let admission = match voter {
             Some(voter) => {
                 if limits {
-                    Self::limited(self.voter_battles.take(&voter.hex(), now))?;
+                    Self::limited(self.voter_battles.take(&voter.id.hex(), now))?;
                 }
                 BattleAdmission {
                     voter,
@@ -293,7 +316,7 @@ impl Trust {
                     Self::limited(self.address_new_voters.take(address, now))?;
                 }
                 BattleAdmission {
-                    voter: VoterId::new_random(),
+                    voter: SignedVoter::issue(now),
                     new_voter: true,
                 }
             }
