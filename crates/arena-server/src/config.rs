@@ -192,6 +192,9 @@ pub struct ServeConfig {
         default_value = "60/hour"
     )]
     pub limit_address_new_voters: Rate,
+    /// Full downloads of snapshots' battle files one address may make.
+    #[arg(long, env = "ARENA_LIMIT_ADDRESS_DOWNLOADS", default_value = "30/hour")]
+    pub limit_address_downloads: Rate,
     /// New voter ids over the whole site beyond which it counts as flooded (proof of work).
     #[arg(long, env = "ARENA_POW_SITE_NEW_VOTERS", default_value = "300/min")]
     pub pow_site_new_voters: Rate,
@@ -299,6 +302,7 @@ impl ServeConfig {
             voter_reasons: self.limit_voter_reasons,
             address_requests: self.limit_address_requests,
             address_new_voters: self.limit_address_new_voters,
+            address_downloads: self.limit_address_downloads,
             site_new_voters: self.pow_site_new_voters,
             voter_daily_cap: self.cap_voter_day,
             address_daily_cap: self.cap_address_day,

@@ -16,8 +16,9 @@
 //! Defaults and why (each is a setting, see README):
 //! - A school or an office shares one address: 30 pupils of a class arrive together, each reads a
 //!   battle a minute at most. So an address gets 60 new voter ids an hour (a class at once, then
-//!   one a minute), 600 requests a minute from visitors without a voter id yet and 3,000
-//!   counted votes a day; a voter 12 votes and 30 battles a minute (nobody reads faster), 30
+//!   one a minute), 600 requests a minute from visitors without a voter id yet, 30 downloads of
+//!   snapshot files an hour (a class fetching the open data once each) and 3,000 counted votes
+//!   a day; a voter 12 votes and 30 battles a minute (nobody reads faster), 30
 //!   sets of reasons a minute (a few taps per vote, changed now and then) and 200 counted votes
 //!   a day (an evening of honest voting is far fewer).
 //! - A voter id draws battles for 90 days: months of a citizen's history (the audit looks back a
@@ -136,6 +137,8 @@ pub struct TrustSettings {
     pub voter_reasons: Rate,
     pub address_requests: Rate,
     pub address_new_voters: Rate,
+    /// Full downloads of snapshots' battle files one address may make.
+    pub address_downloads: Rate,
     /// New voter ids over the whole site beyond this rate mean a flood (proof of work in `auto`).
     pub site_new_voters: Rate,
     pub voter_daily_cap: u64,
@@ -161,6 +164,7 @@ impl Default for TrustSettings {
             voter_reasons: rate(30, 60_000),
             address_requests: rate(600, 60_000),
             address_new_voters: rate(60, 3_600_000),
+            address_downloads: rate(30, 3_600_000),
             site_new_voters: rate(300, 60_000),
             voter_daily_cap: 200,
             address_daily_cap: 3_000,
@@ -186,6 +190,7 @@ pub struct Trust {
     voter_reasons: Buckets,
     address_requests: Buckets,
     address_new_voters: Buckets,
+    address_downloads: Buckets,
     site_new_voters: Buckets,
 }
 
@@ -213,6 +218,7 @@ impl Trust {
             voter_reasons: Buckets::new(settings.voter_reasons),
             address_requests: Buckets::new(settings.address_requests),
             address_new_voters: Buckets::new(settings.address_new_voters),
+            address_downloads: Buckets::new(settings.address_downloads),
             site_new_voters: Buckets::new(settings.site_new_voters),
             settings,
             clock,
@@ -330,6 +336,15 @@ impl Trust {
             return Ok(());
         }
         Self::limited(self.voter_votes.take(&voter.hex(), self.now_ms()))
+    }
+
+    /// A snapshot's battle file may be sent to this address (its network) now (else 429): a
+    /// file may be large, and one address should not make the server send it in a loop.
+    pub fn admit_download(&self, address: &str) -> Result<(), ApiError> {
+        if !self.settings.limits_enabled {
+            return Ok(());
+        }
+        Self::limited(self.address_downloads.take(address, self.now_ms()))
     }
 
     /// Reasons from this voter may be sent now (else 429): each is a write, and a script must
