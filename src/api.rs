@@ -347,6 +347,10 @@ pub async fn live_battle(
             for data in events.push(&bytes.to_vec()) {
                 let event = serde_json::from_str::<LiveEvent>(&data)
                     .map_err(|e| ApiError::Decode(e.to_string()))?;
+                // A finished battle may come with a new voter id (the one it is sealed to).
+                if let LiveEvent::Ready { battle } = &event {
+                    voter::remember(&battle.voter);
+                }
                 on_event(event);
             }
         }

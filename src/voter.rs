@@ -16,8 +16,10 @@ thread_local! {
     static IN_MEMORY: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Whether `id` can travel in a header: the server issues `<hex>.<hex>`; anything else (an edited
-/// storage entry) is not sent, and the server then treats the browser as new.
+/// Whether `id` can travel in a header: the server issues `<hex>.<digits>.<hex>` (and once issued
+/// `<hex>.<hex>`); anything else (an edited storage entry) is not sent, and the server then
+/// treats the browser as new. What is inside is the server's business, as is when an id expires:
+/// then a battle comes with a new one, which [`remember`] keeps.
 fn well_formed(id: &str) -> bool {
     !id.is_empty() && id.len() <= 256 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
 }
@@ -54,6 +56,7 @@ mod tests {
     #[test]
     fn only_ids_shaped_like_the_servers_are_sent() {
         assert!(well_formed("0123abcd.89ef"));
+        assert!(well_formed("0123abcd.1800000000.89ef"));
         assert!(!well_formed(""));
         assert!(!well_formed("abc\r\nx-other: 1"));
         assert!(!well_formed("투표자"));

@@ -3,7 +3,7 @@
 //! browser, how long each is kept, and what a visitor can do about them. Every sentence states
 //! what the server (or this app) does; a change to what is stored or how long it is kept changes
 //! this page too. Korean is the text of record; the English beside it says the same. Read next:
-//! `crates/arena-server/src/api/voter.rs` (the random voter id), `src/i18n.rs` (`kai-lang`) and
+//! `crates/arena-server/src/trust/voter.rs` (the random voter id), `src/i18n.rs` (`kai-lang`) and
 //! `src/outbox.rs` (`kai-outbox`).
 
 use leptos::prelude::*;
@@ -122,10 +122,10 @@ pub fn PrivacyPage() -> impl IntoView {
                             {tr("저장 위치: 이용자의 브라우저에 저장합니다. 쿠키 ", "Where: in your browser, as the cookie ")}
                             <code>"kai_voter"</code>
                             {tr(
-                                "(웹 페이지의 스크립트가 읽을 수 없는 HttpOnly 쿠키, 유효 기간 1년)와 \
-                                 브라우저 로컬 저장소(local storage)의 ",
-                                " (an HttpOnly cookie, which scripts on web pages cannot read, valid for one year) \
-                                 and as the ",
+                                "(웹 페이지의 스크립트가 읽을 수 없는 HttpOnly 쿠키, 유효 기간은 발급 후 운영기관이 정한 \
+                                 기간으로 기본 90일)와 브라우저 로컬 저장소(local storage)의 ",
+                                " (an HttpOnly cookie, which scripts on web pages cannot read, valid for a period the \
+                                 operator sets after it is issued, 90 days by default) and as the ",
                             )}
                             <code>"kai-voter"</code>
                             {tr(
@@ -327,7 +327,15 @@ pub fn PrivacyPage() -> impl IntoView {
                         </tr>
                         <tr>
                             <th scope="row">{tr("브라우저의 투표자 번호", "Voter ID in the browser")}</th>
-                            <td>{tr("1년 또는 이용자가 직접 삭제할 때까지", "1 year, or until you delete it yourself")}</td>
+                            <td>
+                                {tr(
+                                    "발급 후 운영기관이 정한 기간(기본 90일) 또는 이용자가 직접 삭제할 때까지. 기간이 지난 번호는 \
+                                     쓰이지 않고, 다음 방문 때 새 번호로 바뀝니다.",
+                                    "A period the operator sets after it is issued (90 days by default), or until you \
+                                     delete it yourself. After that it is no longer used and is replaced by a new one on \
+                                     your next visit.",
+                                )}
+                            </td>
                         </tr>
                         <tr>
                             <th scope="row">{tr("브라우저의 언어 선택", "Language choice in the browser")}</th>

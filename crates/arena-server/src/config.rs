@@ -179,6 +179,9 @@ pub struct ServeConfig {
     /// Battles one voter may draw.
     #[arg(long, env = "ARENA_LIMIT_VOTER_BATTLES", default_value = "30/min")]
     pub limit_voter_battles: Rate,
+    /// Reasons one voter may send after votes (each replaces the last).
+    #[arg(long, env = "ARENA_LIMIT_VOTER_REASONS", default_value = "30/min")]
+    pub limit_voter_reasons: Rate,
     /// Requests from one address that no voter id answers for (new visitors, bad tokens).
     #[arg(long, env = "ARENA_LIMIT_ADDRESS_REQUESTS", default_value = "600/min")]
     pub limit_address_requests: Rate,
@@ -189,6 +192,9 @@ pub struct ServeConfig {
         default_value = "60/hour"
     )]
     pub limit_address_new_voters: Rate,
+    /// Full downloads of snapshots' battle files one address may make.
+    #[arg(long, env = "ARENA_LIMIT_ADDRESS_DOWNLOADS", default_value = "30/hour")]
+    pub limit_address_downloads: Rate,
     /// New voter ids over the whole site beyond which it counts as flooded (proof of work).
     #[arg(long, env = "ARENA_POW_SITE_NEW_VOTERS", default_value = "300/min")]
     pub pow_site_new_voters: Rate,
@@ -208,6 +214,10 @@ pub struct ServeConfig {
     #[arg(long, env = "ARENA_POW_BITS", default_value_t = 15,
           value_parser = clap::value_parser!(u8).range(0..=i64::from(arena_core::pow::MAX_BITS)))]
     pub pow_bits: u8,
+    /// Days a voter id draws battles after it was issued; then the browser gets a new one.
+    #[arg(long, env = "ARENA_VOTER_ID_DAYS", default_value_t = 90,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub voter_id_days: u32,
     /// Days address hashes are kept with votes.
     #[arg(long, env = "ARENA_ADDRESS_RETENTION_DAYS", default_value_t = 30)]
     pub address_retention_days: u32,
@@ -295,14 +305,17 @@ impl ServeConfig {
             limits_enabled: self.rate_limits == "on",
             voter_votes: self.limit_voter_votes,
             voter_battles: self.limit_voter_battles,
+            voter_reasons: self.limit_voter_reasons,
             address_requests: self.limit_address_requests,
             address_new_voters: self.limit_address_new_voters,
+            address_downloads: self.limit_address_downloads,
             site_new_voters: self.pow_site_new_voters,
             voter_daily_cap: self.cap_voter_day,
             address_daily_cap: self.cap_address_day,
             pow: self.pow,
             pow_bits: self.pow_bits,
             address_retention_days: self.address_retention_days,
+            voter_id_days: self.voter_id_days,
             audit: AuditSettings {
                 one_sided_z: self.one_sided_z,
                 campaign_z: self.campaign_z,
@@ -366,5 +379,6 @@ mod tests {
         assert!(Cli::try_parse_from(["x", "--trusted-proxies", "10.0.0.0/99"]).is_err());
         assert!(Cli::try_parse_from(["x", "--limit-voter-votes", "12"]).is_err());
         assert!(Cli::try_parse_from(["x", "--pow", "sometimes"]).is_err());
+        assert!(Cli::try_parse_from(["x", "--voter-id-days", "0"]).is_err());
     }
 }

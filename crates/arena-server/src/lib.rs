@@ -31,8 +31,11 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderValue;
+use axum::http::header::ETAG;
 use axum::http::header::{REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS};
+use axum::http::{Extensions, HeaderMap, StatusCode, Version};
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -82,6 +85,8 @@ pub struct AppState {
     pub imports: Arc<api::admin::ImportJobs>,
     /// Live battles, when configured.
     pub live: Option<Arc<live::Live>>,
+    /// Snapshots' battle files, as written to disk for download.
+    pub downloads: Arc<api::downloads::Downloads>,
 }
 
 impl AppState {
@@ -122,6 +127,7 @@ impl AppState {
             keys,
             settings: Arc::new(settings),
             imports: Arc::default(),
+            downloads: Arc::default(),
         }
     }
 }
@@ -168,7 +174,15 @@ pub fn app(state: AppState, web: Option<(std::path::PathBuf, web::IndexPage)>) -
     let router = router
         .with_state(state)
         .layer(axum::middleware::from_fn(metrics::track))
-        .layer(CompressionLayer::new())
+        // A response with an entity tag names its exact bytes (a snapshot's file, compressed
+        // once, if at all, by its handler): compressing it here would send others under that tag.
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                |_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions| {
+                    !headers.contains_key(ETAG)
+                },
+            )),
+        )
         // Every request gets an id (or keeps its proxy's `x-request-id`), logged with it and sent
         // back, so a citizen's report and the server's log meet. Logs carry the method, the
         // route and the id: no address, no voter.

@@ -89,26 +89,38 @@ impl TokenKeys {
         TokenKeys {
             encryption: derive(secret, b"kai-arena battle token encryption v1"),
             signing: derive(secret, b"kai-arena battle token signing v1"),
-            voter: derive(secret, b"kai-arena voter id signing v1"),
+            voter: derive(secret, b"kai-arena voter id signing v2"),
             pow: derive(secret, b"kai-arena proof of work challenge v1"),
         }
     }
 
-    /// The signature of a voter id (128 bits is plenty: forging one gains one more voter).
-    pub fn voter_tag(&self, id: &[u8; 16]) -> [u8; 16] {
-        let mut mac = HmacSha256::new_from_slice(&self.voter).expect("any key length");
-        mac.update(id);
-        let full: [u8; 32] = mac.finalize().into_bytes().into();
+    /// The signature of a voter id and the second it was issued (128 bits is plenty: forging
+    /// one gains one more voter).
+    pub fn voter_tag(&self, id: &[u8; 16], issued_secs: u64) -> [u8; 16] {
+        let full: [u8; 32] = self
+            .voter_mac(id, issued_secs)
+            .finalize()
+            .into_bytes()
+            .into();
         let mut tag = [0; 16];
         tag.copy_from_slice(&full[..16]);
         tag
     }
 
     /// Checks a voter id's signature in constant time.
-    pub fn verify_voter_tag(&self, id: &[u8; 16], tag: &[u8]) -> bool {
+    pub fn verify_voter_tag(&self, id: &[u8; 16], issued_secs: u64, tag: &[u8]) -> bool {
+        tag.len() == 16
+            && self
+                .voter_mac(id, issued_secs)
+                .verify_truncated_left(tag)
+                .is_ok()
+    }
+
+    fn voter_mac(&self, id: &[u8; 16], issued_secs: u64) -> HmacSha256 {
         let mut mac = HmacSha256::new_from_slice(&self.voter).expect("any key length");
         mac.update(id);
-        tag.len() == 16 && mac.verify_truncated_left(tag).is_ok()
+        mac.update(&issued_secs.to_be_bytes());
+        mac
     }
 
     /// The signature of a proof-of-work challenge body.

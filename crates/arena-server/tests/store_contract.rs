@@ -55,6 +55,7 @@ contract!(
     a_vote_is_stored_once_and_can_be_read_back,
     flagged_votes_are_kept_but_not_counted,
     caps_count_counted_votes_by_voter_and_address,
+    the_address_cap_counts_the_network_not_the_stored_address,
     racing_votes_of_one_voter_never_pass_the_cap,
     a_changed_catalogue_is_drawn_from_at_once,
     address_keys_are_one_per_day_and_old_ones_go,
@@ -334,6 +335,54 @@ async fn caps_count_counted_votes_by_voter_and_address(s: Subject) {
     assert!(s.store.prune_tallies(t + 24 * HOUR).await.unwrap() >= 3);
     assert_eq!(s.store.forget_addresses(t + 3).await.unwrap(), 3);
     assert_eq!(s.store.votes_since(0).await.unwrap().len(), 7);
+}
+
+/// A vote keeps its address's fine hash (an IPv6 /56, for the audit) while the cap counts the
+/// coarser network the caps name (its /48): votes from many addresses of one network share one
+/// cap.
+async fn the_address_cap_counts_the_network_not_the_stored_address(s: Subject) {
+    import(&s.store, SET).await;
+    let caps = DailyCaps {
+        voter: 100,
+        address: 3,
+        address_hashes: ["net-1".into(), "net-0".into()],
+    };
+    let t = 3_000 * HOUR;
+    for i in 0..5 {
+        let mut v = vote(&format!("n{i}"), "p1", Choice::A, &[], t + i);
+        v.voter_id = format!("voter-{i}");
+        v.address_hash = Some(format!("slash-56-{i}"));
+        s.store.record_vote(&v, Some(&caps)).await.unwrap();
+    }
+    let mut flags: Vec<(String, String, Option<String>)> = s
+        .store
+        .votes_since(0)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.battle_id, v.flags, v.address_hash))
+        .collect();
+    flags.sort();
+    let expected: Vec<(String, String, Option<String>)> = (0..5)
+        .map(|i| {
+            let flag = if i < 3 { "" } else { "address_daily_cap" };
+            (format!("n{i}"), flag.into(), Some(format!("slash-56-{i}")))
+        })
+        .collect();
+    assert_eq!(flags, expected);
+    assert_eq!(
+        s.store
+            .tallies("voter-0", &caps.address_hashes, t + 5)
+            .await
+            .unwrap(),
+        (1, 3)
+    );
+    // The stored hashes are tallied under nothing of their own.
+    let fine = ["slash-56-0".to_owned(), "slash-56-1".to_owned()];
+    assert_eq!(
+        s.store.tallies("voter-0", &fine, t + 5).await.unwrap(),
+        (1, 0)
+    );
 }
 
 async fn racing_votes_of_one_voter_never_pass_the_cap(s: Subject) {

@@ -13,7 +13,6 @@ use super::{CategoryQuery, Peer, QueryParams};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::token::BattleClaims;
-use crate::trust::voter;
 
 pub async fn get_battle(
     State(state): State<AppState>,
@@ -22,8 +21,8 @@ pub async fn get_battle(
     QueryParams(query): QueryParams<CategoryQuery>,
 ) -> Result<Response, ApiError> {
     let trust = &state.trust;
-    let address = trust.address(peer, &headers).await?.today;
-    let known = voter::from_headers(&headers, &state.keys);
+    let address = trust.address(peer, &headers).await?.network;
+    let known = trust.voter(&headers);
     let pow = headers
         .get(arena_core::pow::HEADER)
         .and_then(|v| v.to_str().ok());
@@ -41,7 +40,7 @@ pub async fn get_battle(
     let claims = BattleClaims {
         battle_id: rand::random(),
         issued_at_ms: trust.now_ms(),
-        voter: admission.voter.0,
+        voter: admission.voter.id.0,
         min_read_ms,
         prompt_id: drawn.prompt.id.clone(),
         model_a: drawn.model_a,
@@ -66,7 +65,7 @@ pub async fn get_battle(
     let headers_out = response.headers_mut();
     headers_out.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if admission.new_voter {
-        let cookie = voter::set_cookie(&signed_voter, state.settings.secure_cookies);
+        let cookie = trust.voter_cookie(&admission.voter, state.settings.secure_cookies);
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             headers_out.insert(SET_COOKIE, value);
         }

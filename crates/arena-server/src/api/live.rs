@@ -33,7 +33,6 @@ use crate::live::Seat;
 use crate::live::provider::ProviderError;
 use crate::store::LiveBattle;
 use crate::token::BattleClaims;
-use crate::trust::voter;
 
 /// The category live battles are counted in (a table of their own on the leaderboard).
 pub const LIVE_CATEGORY: &str = "live";
@@ -69,8 +68,8 @@ pub async fn post_live_battle(
 ) -> Result<Response, ApiError> {
     let live = state.live.clone().ok_or(ApiError::LiveOff)?;
     let trust = &state.trust;
-    let address = trust.address(peer, &headers).await?.today;
-    let known = voter::from_headers(&headers, &state.keys);
+    let address = trust.address(peer, &headers).await?.network;
+    let known = trust.voter(&headers);
     let pow = headers
         .get(arena_core::pow::HEADER)
         .and_then(|v| v.to_str().ok());
@@ -80,7 +79,7 @@ pub async fn post_live_battle(
     let started_ms = trust.now_ms();
     let (seat_a, seat_b) = live.pick().ok_or(ApiError::LiveBusy)?;
     live.admit(
-        &admission.voter.hex(),
+        &admission.voter.id.hex(),
         &address,
         started_ms,
         trust.settings.limits_enabled,
@@ -92,7 +91,7 @@ pub async fn post_live_battle(
         state: state.clone(),
         live,
         prompt,
-        voter: admission.voter.0,
+        voter: admission.voter.id.0,
         signed_voter: signed_voter.clone(),
         started_ms,
     };
@@ -107,7 +106,7 @@ pub async fn post_live_battle(
     // Proxies must pass the pieces on as they come.
     out.insert("x-accel-buffering", HeaderValue::from_static("no"));
     if admission.new_voter {
-        let cookie = voter::set_cookie(&signed_voter, state.settings.secure_cookies);
+        let cookie = trust.voter_cookie(&admission.voter, state.settings.secure_cookies);
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             out.insert(SET_COOKIE, value);
         }

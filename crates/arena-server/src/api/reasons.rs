@@ -12,6 +12,7 @@ use super::{JsonBody, Peer};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::store::ReasonsUpdate;
+use crate::trust::voter::{self, VoterId};
 
 /// How long after the vote its reasons may still change: long enough to change one's mind,
 /// short enough that the leaderboard's reason counts settle.
@@ -26,9 +27,12 @@ pub async fn post_reasons(
     let trust = &state.trust;
     let address = trust.address(peer, &headers).await?;
     let Ok(claims) = state.keys.open(&request.token) else {
-        trust.admit_anonymous(&address.today)?;
+        trust.admit_anonymous(&address.network)?;
         return Err(ApiError::InvalidToken);
     };
+    // Held to the voter's rate like votes: the sender's id, or the battle's.
+    let voter = voter::from_headers(&headers, &state.keys);
+    trust.admit_reasons(&voter.unwrap_or(VoterId(claims.voter)))?;
     let now = trust.now_ms();
     let mask = Reason::mask(&request.reasons);
     let update = state

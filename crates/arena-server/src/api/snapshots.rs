@@ -5,17 +5,16 @@
 //! - `GET /api/v1/snapshots` → every snapshot, newest first;
 //! - `GET /api/v1/snapshots/{id}[?category=]` → one table and the counts behind it;
 //! - `GET /api/v1/snapshots/{id}/battles.jsonl` and `battles.csv` → its battles, under
-//!   공공누리 제1유형.
+//!   공공누리 제1유형, written to disk once and streamed, with an `ETag`, limited per address
+//!   (`downloads.rs`).
 //!
 //! Operators publish one with `POST /api/v1/admin/snapshots` ([`publish`]).
 
 use arena_core::admin::{MAX_TITLE_CHARS, SnapshotRequest};
 use arena_core::api::{DataLicence, PublicBattle, SnapshotResponse, SnapshotSummary};
 use axum::extract::State;
-use axum::http::header::{
-    ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE,
-};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -23,7 +22,8 @@ use sha2::{Digest, Sha256};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::admin::PathId;
-use super::{CategoryQuery, JsonBody, QueryParams};
+use super::downloads::{FOREVER, Format};
+use super::{CategoryQuery, JsonBody, Peer, QueryParams};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::leaderboard::FrozenTables;
@@ -51,9 +51,6 @@ fn snapshot_id(id: &str) -> Result<i64, ApiError> {
         .filter(|n| *n > 0)
         .ok_or(ApiError::NotFound)
 }
-
-/// Never changes: cache it for good.
-const FOREVER: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 
 async fn list(State(state): State<AppState>) -> Result<Response, ApiError> {
     let list = state.store.snapshots().await?;
@@ -93,49 +90,22 @@ async fn one(
     Ok(([(CACHE_CONTROL, FOREVER)], Json(body)).into_response())
 }
 
-fn download(id: i64, extension: &str, content_type: &'static str, body: String) -> Response {
-    let disposition =
-        format!("attachment; filename=\"kai-arena-snapshot-{id}-battles.{extension}\"");
-    (
-        [
-            (CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (
-                CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition)
-                    .unwrap_or(HeaderValue::from_static("attachment")),
-            ),
-            (CACHE_CONTROL, FOREVER),
-            (
-                axum::http::HeaderName::from_static("x-data-licence"),
-                HeaderValue::from_static("KOGL-Type1; https://www.kogl.or.kr/info/licenseType1.do"),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-async fn battles_of(state: &AppState, id: &str) -> Result<(i64, String), ApiError> {
-    let id = snapshot_id(id)?;
-    let battles = state
-        .store
-        .snapshot_battles(id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok((id, battles))
-}
-
 async fn battles_jsonl(
     State(state): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
     PathId(id): PathId,
 ) -> Result<Response, ApiError> {
-    let (id, battles) = battles_of(&state, &id).await?;
-    Ok(download(
-        id,
-        "jsonl",
-        "application/jsonl; charset=utf-8",
-        battles,
-    ))
+    super::downloads::serve(&state, peer, &headers, snapshot_id(&id)?, Format::Jsonl).await
+}
+
+async fn battles_csv(
+    State(state): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    PathId(id): PathId,
+) -> Result<Response, ApiError> {
+    super::downloads::serve(&state, peer, &headers, snapshot_id(&id)?, Format::Csv).await
 }
 
 /// The columns of the CSV download (the JSON Lines' fields; reasons joined by `;`; a live
@@ -166,7 +136,12 @@ fn cell(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The battles (JSON Lines) as CSV with a header row.
 pub fn to_csv(jsonl: &str) -> anyhow::Result<String> {
-    let mut out = csv::Writer::from_writer(Vec::new());
+    Ok(String::from_utf8(write_csv(jsonl, Vec::new())?)?)
+}
+
+/// Writes the battles (JSON Lines) as CSV with a header row into `out`, and hands it back.
+pub fn write_csv<W: std::io::Write>(jsonl: &str, out: W) -> anyhow::Result<W> {
+    let mut out = csv::Writer::from_writer(out);
     out.write_record(CSV_HEADER)?;
     for line in jsonl.lines().filter(|l| !l.trim().is_empty()) {
         let b: PublicBattle = serde_json::from_str(line)?;
@@ -188,19 +163,8 @@ pub fn to_csv(jsonl: &str) -> anyhow::Result<String> {
             &cell(answer_b),
         ])?;
     }
-    Ok(String::from_utf8(out.into_inner()?)?)
-}
-
-async fn battles_csv(
-    State(state): State<AppState>,
-    PathId(id): PathId,
-) -> Result<Response, ApiError> {
-    let (id, battles) = battles_of(&state, &id).await?;
-    let csv = tokio::task::spawn_blocking(move || to_csv(&battles))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(ApiError::Internal)?;
-    Ok(download(id, "csv", "text/csv; charset=utf-8", csv))
+    out.into_inner()
+        .map_err(|e| anyhow::anyhow!("{}", e.error()))
 }
 
 /// `POST /api/v1/admin/snapshots`: freezes every table as computed from exactly the counted

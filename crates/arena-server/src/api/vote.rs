@@ -30,7 +30,7 @@ pub async fn post_vote(
         Ok(claims) => claims,
         Err(_) => {
             // Junk costs its address, not the voters behind it.
-            trust.admit_anonymous(&address.today)?;
+            trust.admit_anonymous(&address.network)?;
             return Err(ApiError::InvalidToken);
         }
     };

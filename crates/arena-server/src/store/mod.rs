@@ -98,9 +98,11 @@ impl StoredVote {
 pub struct DailyCaps {
     /// Counted votes a voter may cast in 24 hours.
     pub voter: u64,
-    /// Counted votes one address may cast in 24 hours.
+    /// Counted votes one address (its network: an IPv6 /48) may cast in 24 hours.
     pub address: u64,
-    /// The address's hash today and yesterday (its key changes daily, so 24 hours span two).
+    /// The hash of the address's network today and yesterday (its key changes daily, so 24
+    /// hours span two): what the cap counts and a counted vote is tallied under, which need not
+    /// be the finer hash stored with the vote.
     pub address_hashes: [String; 2],
 }
 

@@ -1113,8 +1113,10 @@ async fn tallied(
 /// One vote in one statement (the writer's hot path: every statement is a round trip to the
 /// connection's thread). The vote is stored if its prompt and both answers still exist, with
 /// the daily caps' flags decided from the tallies inside the writer's transaction; the triggers
-/// then add it to its cell and, when it counts, to this hour's tallies of its voter and address.
-/// Nothing is stored for a duplicate or a battle that is gone; then one more read tells which.
+/// then add it to its cell and, when it counts, to this hour's tally of its voter. A counted
+/// vote under caps takes one more statement, for the tally of its address's network (the row
+/// holds a finer hash). Nothing is stored for a duplicate or a battle that is gone; then one
+/// more read tells which.
 async fn write_vote(
     conn: &mut SqliteConnection,
     vote: &NewVote,
@@ -1170,6 +1172,16 @@ async fn write_vote(
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(flags) = flags {
+        if flags.is_empty() && caps_on {
+            sqlx::query(
+                "INSERT INTO vote_tallies VALUES (?, ?, 1) \
+                 ON CONFLICT (key, hour) DO UPDATE SET count = count + 1",
+            )
+            .bind(address_key(&caps.address_hashes[0]))
+            .bind(tally_hour(vote.voted_at_ms))
+            .execute(&mut *conn)
+            .await?;
+        }
         return Ok(Written::Stored {
             not_counted: split_flags(&flags),
         });

@@ -3,9 +3,16 @@
 //!
 //! The address itself is never stored or logged. A school or an office shares one address, and a
 //! phone network puts thousands behind few, so an address is a coarse group for limits, never a
-//! person. IPv6 addresses are grouped by their /56 prefix: a phone gets a /64 and a household a
-//! /56 or /64 (privacy extensions change the rest every few hours), while a free tunnel hands out
-//! a /48, which as /64s would be 65,536 separate addresses to an attacker and as /56s is 256.
+//! person. An IPv6 address is one of very many a client holds: a phone gets a /64 and a household
+//! a /56 or /64 (privacy extensions change the rest every few hours), and a free tunnel hands
+//! anyone a /48. So IPv6 is grouped twice:
+//! - the **network**, its /48 (an IPv4 address is its own network): what every limit and cap
+//!   "per address" counts (new voter ids, requests, live prompts, downloads, the daily cap of
+//!   counted votes). A /48 is one address there, else a free tunnel would be 256 of them (as
+//!   /56s) or 65,536 (as /64s). The price: a carrier that numbers many phones out of one /48
+//!   shares that /48's limits, as a carrier's NAT shares an IPv4 address's.
+//! - the **address**, its /56: what is stored with a vote, so the audit links the voters of one
+//!   household or office (`audit.rs`), not every customer of the provider's /48.
 
 use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
@@ -108,11 +115,16 @@ pub struct AddressHasher {
 
 type DayKeys = ([u8; 32], [u8; 32]);
 
-/// One address under the day's key and the day before's.
+/// One client address as the arena keeps it: keyed hashes, never the address.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AddressHashes {
+    /// The address (IPv6: its /56) under today's key: stored with a vote, for the audit.
     pub today: String,
-    pub yesterday: String,
+    /// Its network (IPv6: the /48; IPv4: the address) under today's key: what the limits and
+    /// caps per address count.
+    pub network: String,
+    /// The network under yesterday's key: a 24-hour cap counts both.
+    pub network_yesterday: String,
 }
 
 impl std::fmt::Debug for AddressHasher {
@@ -130,8 +142,9 @@ impl AddressHasher {
         }
     }
 
-    /// The address's keyed hashes under today's key and yesterday's: what is stored is today's,
-    /// and a count over the last 24 hours asks for both, so nothing resets at midnight (UTC).
+    /// The address's keyed hashes: what is stored is today's, and a count over the last 24
+    /// hours asks for its network's under today's key and yesterday's, so nothing resets at
+    /// midnight (UTC).
     pub async fn hash(&self, ip: IpAddr) -> Result<AddressHashes, StoreError> {
         let day = self.clock.now_ms().div_euclid(DAY_MS);
         let cached = *self.cached.lock().unwrap_or_else(|p| p.into_inner());
@@ -147,22 +160,36 @@ impl AddressHasher {
             }
         };
         Ok(AddressHashes {
-            today: hash_with(&keys.0, ip),
-            yesterday: hash_with(&keys.1, ip),
+            today: hash_with(&keys.0, ip, Grouping::Address),
+            network: hash_with(&keys.0, ip, Grouping::Network),
+            network_yesterday: hash_with(&keys.1, ip, Grouping::Network),
         })
     }
 }
 
-fn hash_with(key: &[u8; 32], ip: IpAddr) -> String {
+/// How much of an IPv6 address a hash covers (an IPv4 address is hashed whole either way).
+#[derive(Clone, Copy)]
+enum Grouping {
+    /// The /56: a household or an office.
+    Address,
+    /// The /48: what one party can get for free.
+    Network,
+}
+
+fn hash_with(key: &[u8; 32], ip: IpAddr, grouping: Grouping) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length");
-    match canonical(ip) {
-        IpAddr::V4(v4) => {
+    match (canonical(ip), grouping) {
+        (IpAddr::V4(v4), _) => {
             mac.update(b"v4");
             mac.update(&v4.octets());
         }
-        IpAddr::V6(v6) => {
+        (IpAddr::V6(v6), Grouping::Address) => {
             mac.update(b"v6/56");
             mac.update(&v6.octets()[..7]);
+        }
+        (IpAddr::V6(v6), Grouping::Network) => {
+            mac.update(b"v6/48");
+            mac.update(&v6.octets()[..6]);
         }
     }
     hex::encode(&mac.finalize().into_bytes()[..16])
@@ -223,16 +250,28 @@ mod tests {
     }
 
     #[test]
-    fn hashes_group_ipv6_by_56_and_depend_on_the_key() {
+    fn addresses_group_ipv6_by_56_networks_by_48_and_depend_on_the_key() {
+        use Grouping::{Address, Network};
         let k1 = [1u8; 32];
         let k2 = [2u8; 32];
         let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
         let b: IpAddr = "2001:db8:1:2f:bbbb::9".parse().unwrap();
-        let c: IpAddr = "2001:db8:1:102::1".parse().unwrap();
-        assert_eq!(hash_with(&k1, a), hash_with(&k1, b));
-        assert_ne!(hash_with(&k1, a), hash_with(&k1, c));
-        assert_ne!(hash_with(&k1, a), hash_with(&k2, a));
+        let c: IpAddr = "2001:db8:1:ff02::1".parse().unwrap();
+        let elsewhere: IpAddr = "2001:db8:2::1".parse().unwrap();
+        // One /56: one address. Another /56 of the same /48: another address, the same network.
+        assert_eq!(hash_with(&k1, a, Address), hash_with(&k1, b, Address));
+        assert_ne!(hash_with(&k1, a, Address), hash_with(&k1, c, Address));
+        assert_eq!(hash_with(&k1, a, Network), hash_with(&k1, c, Network));
+        assert_ne!(
+            hash_with(&k1, a, Network),
+            hash_with(&k1, elsewhere, Network)
+        );
+        // A network's hash is never an address's.
+        assert_ne!(hash_with(&k1, a, Network), hash_with(&k1, a, Address));
+        assert_ne!(hash_with(&k1, a, Address), hash_with(&k2, a, Address));
+        // An IPv4 address is its own network (and hashes as it always did).
         let v4: IpAddr = "203.0.113.9".parse().unwrap();
-        assert_eq!(hash_with(&k1, v4).len(), 32);
+        assert_eq!(hash_with(&k1, v4, Network), hash_with(&k1, v4, Address));
+        assert_eq!(hash_with(&k1, v4, Network).len(), 32);
     }
 }

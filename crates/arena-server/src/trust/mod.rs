@@ -17,9 +17,13 @@
 //! Defaults and why (each is a setting, see README):
 //! - A school or an office shares one address: 30 pupils of a class arrive together, each reads a
 //!   battle a minute at most. So an address gets 60 new voter ids an hour (a class at once, then
-//!   one a minute), 600 requests a minute from visitors without a voter id yet and 3,000
-//!   counted votes a day; a voter 12 votes and 30 battles a minute (nobody reads faster) and 200
-//!   counted votes a day (an evening of honest voting is far fewer).
+//!   one a minute), 600 requests a minute from visitors without a voter id yet, 30 downloads of
+//!   snapshot files an hour (a class fetching the open data once each) and 3,000 counted votes
+//!   a day; a voter 12 votes and 30 battles a minute (nobody reads faster), 30
+//!   sets of reasons a minute (a few taps per vote, changed now and then) and 200 counted votes
+//!   a day (an evening of honest voting is far fewer).
+//! - A voter id draws battles for 90 days: months of a citizen's history (the audit looks back a
+//!   week, the caps a day), while ids made in bulk and left to sleep must be made again.
 //! - Reading time: 4 ms per character of the two answers, at least 3 s, at most 10 s. Adults read
 //!   Korean at roughly 10–20 syllables a second; 250 characters a second is skimming both answers
 //!   many times faster than that, so no one who looked at both is ever held up.
@@ -44,7 +48,7 @@ use crate::token::{BattleClaims, TokenKeys};
 use address::{AddressHasher, AddressHashes, TrustedProxies};
 use limits::{Buckets, Rate};
 use pow::{PowGate, PowMode};
-use voter::VoterId;
+use voter::{SignedVoter, VoterId};
 
 /// Why a stored vote does not count.
 pub mod flag {
@@ -138,8 +142,12 @@ pub struct TrustSettings {
     pub limits_enabled: bool,
     pub voter_votes: Rate,
     pub voter_battles: Rate,
+    /// Reasons one voter may send (each replaces the last, for ten minutes after a vote).
+    pub voter_reasons: Rate,
     pub address_requests: Rate,
     pub address_new_voters: Rate,
+    /// Full downloads of snapshots' battle files one address may make.
+    pub address_downloads: Rate,
     /// New voter ids over the whole site beyond this rate mean a flood (proof of work in `auto`).
     pub site_new_voters: Rate,
     pub voter_daily_cap: u64,
@@ -148,6 +156,8 @@ pub struct TrustSettings {
     pub pow_bits: u8,
     /// Address hashes are erased from votes older than this.
     pub address_retention_days: u32,
+    /// A voter id draws battles for this many days after it was issued (see `voter.rs`).
+    pub voter_id_days: u32,
     pub audit: AuditSettings,
 }
 
@@ -160,14 +170,17 @@ impl Default for TrustSettings {
             limits_enabled: true,
             voter_votes: rate(12, 60_000),
             voter_battles: rate(30, 60_000),
+            voter_reasons: rate(30, 60_000),
             address_requests: rate(600, 60_000),
             address_new_voters: rate(60, 3_600_000),
+            address_downloads: rate(30, 3_600_000),
             site_new_voters: rate(300, 60_000),
             voter_daily_cap: 200,
             address_daily_cap: 3_000,
             pow: PowMode::Auto,
             pow_bits: 15,
             address_retention_days: 30,
+            voter_id_days: 90,
             audit: AuditSettings::default(),
         }
     }
@@ -178,19 +191,22 @@ impl Default for TrustSettings {
 pub struct Trust {
     pub settings: TrustSettings,
     clock: Arc<dyn Clock>,
+    keys: Arc<TokenKeys>,
     hasher: AddressHasher,
     pub pow: PowGate,
     voter_votes: Buckets,
     voter_battles: Buckets,
+    voter_reasons: Buckets,
     address_requests: Buckets,
     address_new_voters: Buckets,
+    address_downloads: Buckets,
     site_new_voters: Buckets,
 }
 
 /// What admitting a battle request decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BattleAdmission {
-    pub voter: VoterId,
+    pub voter: SignedVoter,
     /// The voter id is new: set it in a cookie.
     pub new_voter: bool,
 }
@@ -204,11 +220,14 @@ impl Trust {
     ) -> Self {
         Trust {
             hasher: AddressHasher::new(store, Arc::clone(&clock)),
-            pow: PowGate::new(keys, Arc::clone(&clock), settings.pow_bits),
+            pow: PowGate::new(Arc::clone(&keys), Arc::clone(&clock), settings.pow_bits),
+            keys,
             voter_votes: Buckets::new(settings.voter_votes),
             voter_battles: Buckets::new(settings.voter_battles),
+            voter_reasons: Buckets::new(settings.voter_reasons),
             address_requests: Buckets::new(settings.address_requests),
             address_new_voters: Buckets::new(settings.address_new_voters),
+            address_downloads: Buckets::new(settings.address_downloads),
             site_new_voters: Buckets::new(settings.site_new_voters),
             settings,
             clock,
@@ -219,7 +238,8 @@ impl Trust {
         self.clock.now_ms()
     }
 
-    /// The keyed hashes of the request's client address (today's and yesterday's).
+    /// The keyed hashes of the request's client address: the address itself (stored with a
+    /// vote) and its network (what the limits per address count; see `address.rs`).
     pub async fn address(
         &self,
         peer: SocketAddr,
@@ -227,6 +247,22 @@ impl Trust {
     ) -> Result<AddressHashes, ApiError> {
         let ip = self.settings.trusted_proxies.client_address(peer, headers);
         Ok(self.hasher.hash(ip).await?)
+    }
+
+    fn voter_id_ms(&self) -> i64 {
+        i64::from(self.settings.voter_id_days) * 24 * 3600 * 1000
+    }
+
+    /// The voter of a request, if its id is still good for drawing battles (`voter_id_days`).
+    pub fn voter(&self, headers: &HeaderMap) -> Option<SignedVoter> {
+        voter::fresh_from_headers(headers, &self.keys, self.now_ms(), self.voter_id_ms())
+    }
+
+    /// The voter cookie for `voter`, kept by the browser as long as the id is good.
+    pub fn voter_cookie(&self, voter: &SignedVoter, secure: bool) -> String {
+        let left_ms = voter.issued_at_ms() + self.voter_id_ms() - self.now_ms();
+        let signed = voter.signed(&self.keys);
+        voter::set_cookie(&signed, secure, u64::try_from(left_ms / 1000).unwrap_or(0))
     }
 
     fn limited(result: Result<(), i64>) -> Result<(), ApiError> {
@@ -256,14 +292,14 @@ impl Trust {
     pub fn admit_battle(
         &self,
         address: &str,
-        voter: Option<VoterId>,
+        voter: Option<SignedVoter>,
         pow_header: Option<&str>,
     ) -> Result<BattleAdmission, ApiError> {
         let now = self.now_ms();
         let limits = self.settings.limits_enabled;
         if limits {
             match voter {
-                Some(v) => Self::limited(self.voter_battles.would_allow(&v.hex(), now))?,
+                Some(v) => Self::limited(self.voter_battles.would_allow(&v.id.hex(), now))?,
                 None => {
                     Self::limited(self.address_requests.take(address, now))?;
                     Self::limited(self.address_new_voters.would_allow(address, now))?;
@@ -281,7 +317,7 @@ impl Trust {
         let admission = match voter {
             Some(voter) => {
                 if limits {
-                    Self::limited(self.voter_battles.take(&voter.hex(), now))?;
+                    Self::limited(self.voter_battles.take(&voter.id.hex(), now))?;
                 }
                 BattleAdmission {
                     voter,
@@ -295,7 +331,7 @@ impl Trust {
                     Self::limited(self.address_new_voters.take(address, now))?;
                 }
                 BattleAdmission {
-                    voter: VoterId::new_random(),
+                    voter: SignedVoter::issue(now),
                     new_voter: true,
                 }
             }
@@ -309,6 +345,24 @@ impl Trust {
             return Ok(());
         }
         Self::limited(self.voter_votes.take(&voter.hex(), self.now_ms()))
+    }
+
+    /// A snapshot's battle file may be sent to this address (its network) now (else 429): a
+    /// file may be large, and one address should not make the server send it in a loop.
+    pub fn admit_download(&self, address: &str) -> Result<(), ApiError> {
+        if !self.settings.limits_enabled {
+            return Ok(());
+        }
+        Self::limited(self.address_downloads.take(address, self.now_ms()))
+    }
+
+    /// Reasons from this voter may be sent now (else 429): each is a write, and a script must
+    /// not rewrite reasons in a loop.
+    pub fn admit_reasons(&self, voter: &VoterId) -> Result<(), ApiError> {
+        if !self.settings.limits_enabled {
+            return Ok(());
+        }
+        Self::limited(self.voter_reasons.take(&voter.hex(), self.now_ms()))
     }
 
     /// Why a vote about to be stored would not count (empty: it counts), apart from the daily
@@ -329,12 +383,13 @@ impl Trust {
         flags
     }
 
-    /// The daily caps for a vote from `address` (`None` when limits are off).
+    /// The daily caps for a vote from `address` (`None` when limits are off): the address's
+    /// cap counts its network (an IPv6 /48), like every other limit per address.
     pub fn daily_caps(&self, address: &AddressHashes) -> Option<DailyCaps> {
         self.settings.limits_enabled.then(|| DailyCaps {
             voter: self.settings.voter_daily_cap,
             address: self.settings.address_daily_cap,
-            address_hashes: [address.today.clone(), address.yesterday.clone()],
+            address_hashes: [address.network.clone(), address.network_yesterday.clone()],
         })
     }
 }

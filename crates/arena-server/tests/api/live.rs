@@ -471,3 +471,50 @@ async fn an_answer_naming_a_configured_model_by_its_id_ends_the_battle() {
             .is_empty()
     );
 }
+
+/// A free tunnel's /48 holds 256 /56s; together they send the live prompts of one address.
+#[tokio::test]
+async fn the_slash_56s_of_one_slash_48_share_one_address_live_limit() {
+    let (provider, _) = provider().await;
+    let app = spawn_app_with(Options {
+        live: Some({
+            let mut c = LiveConfig::with_models(vec![
+                model("steady-1", provider, 10),
+                model("steady-2", provider, 10),
+            ]);
+            c.address_rate = "2/hour".parse().unwrap();
+            c
+        }),
+        trust: arena_server::trust::TrustSettings {
+            limits_enabled: true,
+            trusted_proxies: "127.0.0.1/32".parse().unwrap(),
+            ..crate::helpers::permissive()
+        },
+        ..Options::default()
+    })
+    .await;
+    // Each prompt from another /56 of the same /48, by a new voter (no cookie, no header).
+    let ask_from = |from: String| {
+        reqwest::Client::new()
+            .post(app.url("/api/v1/live/battle"))
+            .header("x-forwarded-for", from)
+            .json(&json!({ "prompt": "김장은 언제 하나요?" }))
+            .send()
+    };
+    for n in 0..2 {
+        let res = ask_from(format!("2001:db8:77:{n:02x}00::1")).await.unwrap();
+        assert!(matches!(
+            events(res).await.last(),
+            Some(LiveEvent::Ready { .. })
+        ));
+    }
+    let res = ask_from("2001:db8:77:ff00::1".into()).await.unwrap();
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    // Another /48 is another address.
+    let res = ask_from("2001:db8:78::1".into()).await.unwrap();
+    assert!(matches!(
+        events(res).await.last(),
+        Some(LiveEvent::Ready { .. })
+    ));
+}

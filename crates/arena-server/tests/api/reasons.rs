@@ -198,3 +198,43 @@ async fn the_public_export_carries_the_reasons() {
     // None given: no field, as in the public arena's own format.
     assert!(reasons.contains(&serde_json::Value::Null), "{reasons:?}");
 }
+
+#[tokio::test]
+async fn a_voter_sending_reasons_in_a_loop_is_held_to_its_rate() {
+    // The default rate, 30 a minute (ARENA_LIMIT_VOTER_REASONS), with the limits on.
+    let clock = Arc::new(ManualClock::new(T0));
+    let app = spawn_app_with(Options {
+        clock: Some(clock.clone()),
+        worker: false,
+        trust: arena_server::trust::TrustSettings {
+            limits_enabled: true,
+            ..crate::helpers::permissive()
+        },
+        ..Options::default()
+    })
+    .await;
+    let battle = voted(&app, "a").await;
+    let sets = [json!(["accuracy"]), json!(["safety"]), json!([])];
+    for reasons in sets.iter().cycle().take(30) {
+        assert_eq!(
+            post_reasons(&app, &battle.token, reasons.clone())
+                .await
+                .status(),
+            200
+        );
+    }
+    let res = post_reasons(&app, &battle.token, json!(["usefulness"])).await;
+    assert_eq!(res.headers()["retry-after"], "2");
+    assert_error(res, 429, "rate_limited").await;
+    // Another battle of the same voter takes from the same bucket.
+    let other = voted(&app, "b").await;
+    let res = post_reasons(&app, &other.token, json!(["usefulness"])).await;
+    assert_error(res, 429, "rate_limited").await;
+    clock.advance(2_000);
+    assert_eq!(
+        post_reasons(&app, &battle.token, json!(["usefulness"]))
+            .await
+            .status(),
+        200
+    );
+}

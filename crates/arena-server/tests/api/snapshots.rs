@@ -6,7 +6,7 @@ use arena_core::api::{SnapshotResponse, SnapshotSummary};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{OPERATOR_LABEL, TestApp, assert_error, spawn_app};
+use crate::helpers::{OPERATOR_LABEL, Options, TestApp, assert_error, spawn_app, spawn_app_with};
 
 async fn vote(app: &TestApp, choice: &str) {
     let battle = app.battle().await;
@@ -192,6 +192,141 @@ async fn snapshots_are_open_data_for_every_site() {
         .await
         .unwrap();
     assert_error(res, 403, "cross_site").await;
+}
+
+async fn download(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = app.client.get(app.url(path));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
+fn header(res: &reqwest::Response, name: &str) -> String {
+    res.headers()[name].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn battle_files_are_named_by_their_sha256_and_sent_once_per_cache() {
+    let app = spawn_app().await;
+    for choice in ["a", "b", "tie"] {
+        vote(&app, choice).await;
+    }
+    let summary = publish(&app, "파일").await;
+    let stored = app.store.snapshot_battles(1).await.unwrap().unwrap();
+    let jsonl = "/api/v1/snapshots/1/battles.jsonl";
+    let csv = "/api/v1/snapshots/1/battles.csv";
+
+    // The very bytes stored (and served before), tagged with the hash the summary publishes.
+    let res = download(&app, jsonl, &[]).await;
+    assert_eq!(res.status(), 200);
+    let etag = header(&res, "etag");
+    assert_eq!(etag, format!("\"{}\"", summary.battles_sha256));
+    assert_eq!(header(&res, "access-control-allow-origin"), "*");
+    assert!(header(&res, "cache-control").contains("immutable"));
+    assert_eq!(header(&res, "content-length"), stored.len().to_string());
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(res.text().await.unwrap(), stored);
+    let res = download(&app, csv, &[]).await;
+    let csv_etag = header(&res, "etag");
+    let expected_csv = arena_server::api::snapshots::to_csv(&stored).unwrap();
+    assert_eq!(
+        csv_etag,
+        format!(
+            "\"{}\"",
+            hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+                expected_csv.as_bytes()
+            ))
+        )
+    );
+    assert_eq!(res.text().await.unwrap(), expected_csv);
+
+    // A cache that has them is told so, with no body.
+    for (path, tag) in [(jsonl, etag.as_str()), (csv, csv_etag.as_str())] {
+        let res = download(&app, path, &[("if-none-match", tag)]).await;
+        assert_eq!(res.status(), 304, "{path}");
+        assert_eq!(header(&res, "etag"), tag);
+        assert_eq!(header(&res, "access-control-allow-origin"), "*");
+        assert!(res.bytes().await.unwrap().is_empty());
+    }
+    let res = download(&app, jsonl, &[("if-none-match", "\"something else\"")]).await;
+    assert_eq!(res.status(), 200);
+
+    // Compressed once on disk: other bytes, so another tag; the same battles inside.
+    let res = download(&app, jsonl, &[("accept-encoding", "gzip, br")]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "content-encoding"), "gzip");
+    assert!(header(&res, "vary").contains("accept-encoding"));
+    let gz_etag = header(&res, "etag");
+    assert_ne!(gz_etag, etag);
+    let gz = res.bytes().await.unwrap();
+    assert_eq!(
+        gz_etag,
+        format!(
+            "\"{}\"",
+            hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&gz))
+        )
+    );
+    let mut unpacked = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut unpacked)
+        .unwrap();
+    assert_eq!(unpacked, stored);
+    let res = download(
+        &app,
+        jsonl,
+        &[("accept-encoding", "gzip"), ("if-none-match", &gz_etag)],
+    )
+    .await;
+    assert_eq!(res.status(), 304);
+    // A client that takes only brotli gets the plain bytes its tag names, not recompressed.
+    let res = download(&app, jsonl, &[("accept-encoding", "br")]).await;
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(header(&res, "etag"), etag);
+    assert_eq!(res.text().await.unwrap(), stored);
+}
+
+#[tokio::test]
+async fn full_downloads_are_limited_per_address_and_revalidations_are_free() {
+    // ARENA_LIMIT_ADDRESS_DOWNLOADS as by default (30 an hour), with the rate limits on.
+    let app = spawn_app_with(Options {
+        trust: arena_server::trust::TrustSettings {
+            limits_enabled: true,
+            ..crate::helpers::permissive()
+        },
+        ..Options::default()
+    })
+    .await;
+    vote(&app, "a").await;
+    publish(&app, "제한").await;
+    let path = "/api/v1/snapshots/1/battles.jsonl";
+    let mut etag = String::new();
+    for n in 0..30 {
+        let path = if n % 2 == 0 {
+            path
+        } else {
+            "/api/v1/snapshots/1/battles.csv"
+        };
+        let res = download(&app, path, &[]).await;
+        assert_eq!(res.status(), 200, "download {n}");
+        if n == 0 {
+            etag = header(&res, "etag");
+        }
+    }
+    let res = download(&app, path, &[]).await;
+    assert_eq!(header(&res, "retry-after"), "120");
+    assert_eq!(header(&res, "access-control-allow-origin"), "*");
+    assert_error(res, 429, "rate_limited").await;
+    // A cache checking what it holds is answered all the same.
+    let res = download(&app, path, &[("if-none-match", &etag)]).await;
+    assert_eq!(res.status(), 304);
+
+    // With the rate limits off, nothing is refused.
+    let open = spawn_app().await;
+    vote(&open, "a").await;
+    publish(&open, "열림").await;
+    for _ in 0..40 {
+        assert_eq!(download(&open, path, &[]).await.status(), 200);
+    }
 }
 
 fn urlencode(s: &str) -> String {

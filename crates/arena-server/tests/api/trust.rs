@@ -75,7 +75,7 @@ async fn a_battle_is_bound_to_its_voter_and_a_cookieless_browser_votes_by_header
         .json()
         .await
         .unwrap();
-    assert_eq!(first.voter.len(), 65, "signed id: {}", first.voter);
+    assert_eq!(first.voter.len(), 76, "signed id: {}", first.voter);
     let res = vote_as(&app, &cookieless(), Some(&first.voter), &first.token, "a").await;
     assert_eq!(res.status(), 200);
     // The same voter draws its next battle by header, and no new id is minted.
@@ -444,4 +444,138 @@ async fn junk_votes_cost_their_address_not_the_voters_behind_it() {
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(app.battle().await.voter, honest.voter);
+}
+
+/// A battle and its vote from `from` (through the trusted proxy), by a new voter each time.
+async fn battle_and_vote_from(app: &TestApp, from: &str) -> (u16, u16) {
+    let res = cookieless()
+        .get(app.url("/api/v1/battle"))
+        .header("x-forwarded-for", from)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    if status != 200 {
+        return (status, 0);
+    }
+    let battle: BattleResponse = res.json().await.unwrap();
+    let res = cookieless()
+        .post(app.url("/api/v1/vote"))
+        .header("x-forwarded-for", from)
+        .header("x-arena-voter", &battle.voter)
+        .json(&json!({"token": battle.token, "choice": "a"}))
+        .send()
+        .await
+        .unwrap();
+    (status, res.status().as_u16())
+}
+
+/// The /56s of one IPv6 /48: what a free tunnel hands anyone.
+fn slash_56s_of_one_48() -> impl Iterator<Item = String> {
+    (0..256).map(|n| format!("2001:db8:77:{n:02x}00::1"))
+}
+
+#[tokio::test]
+async fn the_256_slash_56s_of_one_slash_48_share_one_address_daily_cap() {
+    let (app, _) = app_with(TrustSettings {
+        limits_enabled: true,
+        trusted_proxies: "127.0.0.1/32".parse().unwrap(),
+        address_daily_cap: 10,
+        address_new_voters: "1000/hour".parse().unwrap(),
+        ..permissive()
+    })
+    .await;
+    for from in slash_56s_of_one_48() {
+        assert_eq!(battle_and_vote_from(&app, &from).await, (200, 200));
+    }
+    let stored = flags(&app).await;
+    assert_eq!(stored.len(), 256);
+    assert_eq!(stored.iter().filter(|f| f.is_empty()).count(), 10);
+    assert!(stored[10..].iter().all(|f| f == "address_daily_cap"));
+    // Each vote keeps the hash of its own /56 (the audit links households, not providers).
+    let hashes = app.texts("SELECT DISTINCT address_hash FROM votes").await;
+    assert_eq!(hashes.len(), 256);
+    // The next /48 is another address; so is every IPv4 address.
+    for from in ["2001:db8:78::1", "203.0.113.7"] {
+        battle_and_vote_from(&app, from).await;
+        assert_eq!(flags(&app).await.last().unwrap(), "", "{from}");
+    }
+}
+
+#[tokio::test]
+async fn one_slash_48_gets_the_new_voter_ids_of_one_address() {
+    let (app, _) = app_with(TrustSettings {
+        limits_enabled: true,
+        trusted_proxies: "127.0.0.1/32".parse().unwrap(),
+        address_new_voters: "3/hour".parse().unwrap(),
+        ..permissive()
+    })
+    .await;
+    let statuses: Vec<u16> = {
+        let mut out = Vec::new();
+        for from in slash_56s_of_one_48().take(5) {
+            out.push(battle_and_vote_from(&app, &from).await.0);
+        }
+        out
+    };
+    assert_eq!(statuses, [200, 200, 200, 429, 429]);
+    assert_eq!(battle_and_vote_from(&app, "2001:db8:78::1").await.0, 200);
+}
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+fn cookie_max_age(res: &reqwest::Response) -> Option<String> {
+    let cookie = res.headers().get("set-cookie")?.to_str().unwrap();
+    let age = cookie
+        .split("; ")
+        .find_map(|p| p.strip_prefix("Max-Age="))?;
+    Some(age.to_owned())
+}
+
+#[tokio::test]
+async fn a_voter_id_past_its_days_is_replaced_and_its_issue_time_cannot_be_moved() {
+    // ARENA_VOTER_ID_DAYS as by default: 90.
+    let (app, clock) = app_with(permissive()).await;
+    let res = battle_as(&app, &cookieless(), None).await;
+    // The cookie lasts as long as the id.
+    assert_eq!(cookie_max_age(&res).as_deref(), Some("7776000"));
+    let first: BattleResponse = res.json().await.unwrap();
+    let (id, issued, _) = {
+        let parts: Vec<&str> = first.voter.split('.').collect();
+        (
+            parts[0].to_owned(),
+            parts[1].to_owned(),
+            parts[2].to_owned(),
+        )
+    };
+    assert_eq!(issued, (T0 / 1000).to_string());
+
+    // On its 90th day it still draws battles, as itself; using it does not renew it.
+    clock.advance(90 * DAY_MS - 60_000);
+    let res = battle_as(&app, &cookieless(), Some(&first.voter)).await;
+    assert_eq!(cookie_max_age(&res), None, "no new id");
+    let last: BattleResponse = res.json().await.unwrap();
+    assert_eq!(last.voter, first.voter);
+    // Past its days it draws nothing: the browser is new and gets a new id...
+    clock.advance(120_000);
+    let res = battle_as(&app, &cookieless(), Some(&first.voter)).await;
+    assert_eq!(cookie_max_age(&res).as_deref(), Some("7776000"));
+    let renewed: BattleResponse = res.json().await.unwrap();
+    assert!(!renewed.voter.starts_with(&id), "{}", renewed.voter);
+    // ...while the battle it drew on its last day is still its own to vote.
+    let res = vote_as(&app, &cookieless(), Some(&first.voter), &last.token, "a").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(flags(&app).await, [""]);
+
+    // Made younger by hand, the old id fails its signature: counted as none, a new id again.
+    let now_secs = (T0 + 90 * DAY_MS + 60_000) / 1000;
+    let younger = first
+        .voter
+        .replace(&format!(".{issued}."), &format!(".{now_secs}."));
+    assert_ne!(younger, first.voter);
+    let res = battle_as(&app, &cookieless(), Some(&younger)).await;
+    assert!(cookie_max_age(&res).is_some(), "a new id");
+    let again: BattleResponse = res.json().await.unwrap();
+    assert!(!again.voter.starts_with(&id));
+    assert_ne!(again.voter, renewed.voter);
 }
