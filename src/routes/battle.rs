@@ -444,8 +444,8 @@ pub fn BattlePage(
                         })}
                     </div>
                 }.into_any(),
-                Status::Voted { choice, models, not_counted } => view! {
-                    <div class="result-box">
+                Status::Voted { choice, models, not_counted } => { let withheld = models.is_none(); view! {
+                    <div class="result-box" class:result-box-withheld=withheld>
                         {match models {
                             Some(models) => view! {
                                 <p class="result-title">{tr("투표해 주셔서 감사합니다!", "Thank you for voting!")}</p>
@@ -483,7 +483,7 @@ pub fn BattlePage(
                             </a>
                         </div>
                     </div>
-                }.into_any(),
+                }.into_any() }
                 _ => ().into_any(),
             }}
         </section>
