@@ -32,7 +32,7 @@ test('a new browser solves the proof of work, then votes as a known voter withou
 
   // The voter id is kept by the app, so neither a reload nor a lost cookie costs more work.
   const voter = await page.evaluate(() => localStorage.getItem('kai-voter'));
-  assert.match(voter ?? '', /^[0-9a-f]{32}\.[0-9a-f]{32}$/);
+  assert.match(voter ?? '', /^[0-9a-f]{32}\.\d+\.[0-9a-f]{32}$/, 'id.issued-seconds.signature');
   await context.clearCookies();
   battles.length = 0;
   await battle.open();
