@@ -35,11 +35,11 @@ use crate::store::{AuditVote, DynStore, StoreError};
 const HOUR_MS: i64 = 3_600_000;
 
 /// The expected score of `a` against `b` on the public arena's scale.
-fn expected(ra: f64, rb: f64) -> f64 {
+pub(super) fn expected(ra: f64, rb: f64) -> f64 {
     1.0 / (1.0 + 10f64.powf((rb - ra) / 400.0))
 }
 
-fn score_a(choice: Choice) -> f64 {
+pub(super) fn score_a(choice: Choice) -> f64 {
     match choice {
         Choice::A => 1.0,
         Choice::B => 0.0,
@@ -49,14 +49,14 @@ fn score_a(choice: Choice) -> f64 {
 
 /// Score-test sums for one model.
 #[derive(Default, Clone, Copy, Debug)]
-struct Score {
-    u: f64,
-    info: f64,
-    battles: u32,
+pub(super) struct Score {
+    pub(super) u: f64,
+    pub(super) info: f64,
+    pub(super) battles: u32,
 }
 
 impl Score {
-    fn z(&self) -> f64 {
+    pub(super) fn z(&self) -> f64 {
         if self.info <= 0.0 {
             0.0
         } else {
@@ -65,7 +65,7 @@ impl Score {
     }
 }
 
-fn scores<'a>(
+pub(super) fn scores<'a>(
     votes: impl Iterator<Item = &'a AuditVote>,
     ratings: &HashMap<String, f64>,
 ) -> HashMap<&'a str, Score> {
@@ -103,7 +103,7 @@ fn went_way(v: &AuditVote, model: &str, sign: f64) -> bool {
     }
 }
 
-fn has_flag(flags: &str, reason: &str) -> bool {
+pub(super) fn has_flag(flags: &str, reason: &str) -> bool {
     flags.split(',').any(|f| f == reason)
 }
 
@@ -124,7 +124,7 @@ pub fn readable(flags: &str) -> bool {
 /// A lean worth flagging: far beyond chance (`z`), enough battles, and large in itself (an
 /// expected score off by at least [`MIN_EFFECT`] a battle), so that a big crowd's small real
 /// taste (say, for one category) is never mistaken for a script.
-fn leans(score: &Score, z: f64, min_battles: u32) -> bool {
+pub(super) fn leans(score: &Score, z: f64, min_battles: u32) -> bool {
     score.battles >= min_battles
         && score.z().abs() >= z
         && score.u.abs() >= MIN_EFFECT * f64::from(score.battles)
@@ -169,7 +169,7 @@ fn pools<'a>(votes: &[&'a AuditVote]) -> Vec<Vec<&'a AuditVote>> {
 }
 
 /// Smallest lean, in expected score per battle, that the audit flags.
-const MIN_EFFECT: f64 = 0.15;
+pub(super) const MIN_EFFECT: f64 = 0.15;
 /// A voter in a leaning pool is part of its campaign when every one of their votes with the
 /// model went the pool's way, or when their own lean is at least this far beyond chance.
 const OWN_LEAN_Z: f64 = 2.0;

@@ -16,7 +16,7 @@
 //! citizens as the rest, so `z` is about standard normal; a campaign drifts by √n.
 //!
 //! **What is held.** A group whose model is beyond `z` (default 5), with at least
-//! [`MIN_BATTLES`] battles and a lean of at least [`MIN_EFFECT`] expected score a battle, has
+//! [`MIN_BATTLES`] battles and a lean of at least [`MIN_EFFECT`](super::audit::MIN_EFFECT) expected score a battle, has
 //! *all* its votes with that model held (flag `model_campaign`, kept, not counted, listed for
 //! the operators' review): for and against alike, so that holding is neutral for the honest
 //! voters in the group. Holding only the wins would be a lever: a fake campaign *for* a rival
@@ -36,7 +36,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use arena_core::Choice;
 use arena_core::rating::{BattleCounts, CENTRE, POINTS_PER_NATURAL_UNIT, fit_strengths};
 
-use super::audit::readable;
+use super::audit::{Score, expected, has_flag, leans, readable, score_a, scores};
 use super::flag;
 use crate::store::AuditVote;
 
@@ -46,8 +46,6 @@ const HOUR_MS: i64 = 3_600_000;
 pub const MIN_BATTLES: u32 = 20;
 /// Fewest recognisable battles (see [`recognisable`]) with a model before they are tested alone.
 pub const MIN_RECOGNISED: u32 = 12;
-/// Smallest lean, in expected score a battle, that is held.
-pub const MIN_EFFECT: f64 = 0.15;
 /// Groups are refitted only when a model leans at least this far against the served ratings.
 const PREFILTER_Z: f64 = 1.0;
 /// Groups are tested while they are recent (they ended less than this ago): a campaign is
@@ -68,63 +66,6 @@ pub struct Finding {
     pub battles: u32,
     /// The group's votes with the model, to hold.
     pub battle_ids: Vec<String>,
-}
-
-fn score_a(choice: Choice) -> f64 {
-    match choice {
-        Choice::A => 1.0,
-        Choice::B => 0.0,
-        Choice::Tie | Choice::BothBad => 0.5,
-    }
-}
-
-fn expected(ra: f64, rb: f64) -> f64 {
-    1.0 / (1.0 + 10f64.powf((rb - ra) / 400.0))
-}
-
-#[derive(Default, Clone, Copy, Debug)]
-struct Score {
-    u: f64,
-    info: f64,
-    battles: u32,
-}
-
-impl Score {
-    fn z(&self) -> f64 {
-        if self.info <= 0.0 {
-            0.0
-        } else {
-            self.u / self.info.sqrt()
-        }
-    }
-
-    fn leans(&self, z: f64) -> bool {
-        self.leans_with(z, MIN_BATTLES)
-    }
-
-    fn leans_with(&self, z: f64, min_battles: u32) -> bool {
-        self.battles >= min_battles
-            && self.z().abs() >= z
-            && self.u.abs() >= MIN_EFFECT * f64::from(self.battles)
-    }
-}
-
-fn scores<'a>(votes: &[&'a AuditVote], ratings: &HashMap<String, f64>) -> HashMap<&'a str, Score> {
-    let mut out: HashMap<&str, Score> = HashMap::new();
-    for v in votes {
-        let (Some(ra), Some(rb)) = (ratings.get(&v.model_a), ratings.get(&v.model_b)) else {
-            continue;
-        };
-        let p = expected(*ra, *rb);
-        let s = score_a(v.choice);
-        for (model, diff) in [(&v.model_a, s - p), (&v.model_b, p - s)] {
-            let e = out.entry(model.as_str()).or_default();
-            e.u += diff;
-            e.info += p * (1.0 - p);
-            e.battles += 1;
-        }
-    }
-    out
 }
 
 /// Ratings (public arena scale) fitted to `counted` without the group's counted votes.
@@ -227,10 +168,10 @@ pub fn find(
             let seen = &recognisable[g];
             let recognised_only =
                 |v: &&AuditVote, model: &str| seen.contains(&(v.battle_id.as_str(), model));
-            let rough = scores(group, ratings);
+            let rough = scores(group.iter().copied(), ratings);
             let mut suspects: Vec<&str> = rough
                 .iter()
-                .filter(|(_, s)| s.leans(PREFILTER_Z))
+                .filter(|(_, s)| leans(s, PREFILTER_Z, MIN_BATTLES))
                 .map(|(m, _)| *m)
                 .collect();
             for model in rough.keys() {
@@ -239,9 +180,9 @@ pub fn find(
                     .copied()
                     .filter(|v| recognised_only(v, model))
                     .collect();
-                if scores(&rec, ratings)
+                if scores(rec.iter().copied(), ratings)
                     .get(model)
-                    .is_some_and(|s| s.leans(PREFILTER_Z))
+                    .is_some_and(|s| leans(s, PREFILTER_Z, MIN_BATTLES))
                 {
                     suspects.push(model);
                 }
@@ -273,16 +214,23 @@ pub fn find(
                     .copied()
                     .filter(|v| recognised_only(v, model))
                     .collect();
-                let all = scores(&with_model, &reference).get(model).copied();
-                let rec = scores(&recognised, &reference).get(model).copied();
+                let all = scores(with_model.iter().copied(), &reference)
+                    .get(model)
+                    .copied();
+                let rec = scores(recognised.iter().copied(), &reference)
+                    .get(model)
+                    .copied();
                 // How far beyond its threshold each test is; the stronger decides.
-                let beyond = |s: Option<Score>, threshold: f64, min: u32| {
-                    s.filter(|s| s.leans_with(threshold, min))
+                let beyond = |s: Option<Score>, votes: &[&AuditVote], threshold: f64, min: u32| {
+                    s.filter(|s| leans(s, threshold, min))
+                        .filter(|s| {
+                            exact_tail(votes, model, &reference, s.u > 0.0) <= upper_tail(threshold)
+                        })
                         .map(|s| (s.z().abs() / threshold, s))
                 };
                 let Some((strength, score)) = [
-                    beyond(all, z, MIN_BATTLES),
-                    beyond(rec, recognised_z, MIN_RECOGNISED),
+                    beyond(all, &with_model, z, MIN_BATTLES),
+                    beyond(rec, &recognised, recognised_z, MIN_RECOGNISED),
                 ]
                 .into_iter()
                 .flatten()
@@ -325,6 +273,53 @@ pub fn find(
     found
 }
 
+/// The chance of a result this far from the ratings, or further, if each of `model`'s battles
+/// in `votes` were an independent win with the probability the ratings give it: the exact tail
+/// where `z`'s normal approximation is too kind to a few lucky wins of a weak model in a small
+/// group (an honest arena of 65 models was held on such a run). A tie is counted as a loss
+/// upwards and as a win downwards, so the tail is never thinner than the truth.
+fn exact_tail(
+    votes: &[&AuditVote],
+    model: &str,
+    ratings: &HashMap<String, f64>,
+    upward: bool,
+) -> f64 {
+    // The distribution of the number of wins, battle by battle.
+    let mut wins = vec![1.0];
+    let mut observed = 0.0;
+    for v in votes {
+        let (Some(ra), Some(rb)) = (ratings.get(&v.model_a), ratings.get(&v.model_b)) else {
+            continue;
+        };
+        let p_a = expected(*ra, *rb);
+        let (p, s) = if v.model_a == model {
+            (p_a, score_a(v.choice))
+        } else if v.model_b == model {
+            (1.0 - p_a, 1.0 - score_a(v.choice))
+        } else {
+            continue;
+        };
+        observed += if upward { s.floor() } else { s.ceil() };
+        let mut next = vec![0.0; wins.len() + 1];
+        for (k, q) in wins.iter().enumerate() {
+            next[k] += q * (1.0 - p);
+            next[k + 1] += q * p;
+        }
+        wins = next;
+    }
+    let observed = observed as usize;
+    if upward {
+        wins.iter().skip(observed).sum()
+    } else {
+        wins.iter().take(observed + 1).sum()
+    }
+}
+
+/// The standard normal's upper tail beyond `z`.
+fn upper_tail(z: f64) -> f64 {
+    0.5 * libm::erfc(z / std::f64::consts::SQRT_2)
+}
+
 /// The (battle, model) pairs of a group in which the model's answer had already been revealed
 /// to someone in the group: the battles where a script that learns from reveals can recognise
 /// the model. Honest voters judge an answer the same whether or not their neighbours saw it
@@ -352,10 +347,6 @@ pub const RECOGNISED_MARGIN: f64 = 1.0;
 /// At most this many findings a pass (each costs a round of refits); the rest wait for the
 /// next pass.
 const MAX_FINDINGS: usize = 32;
-
-fn has_flag(flags: &str, reason: &str) -> bool {
-    flags.split(',').any(|f| f == reason)
-}
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
