@@ -13,6 +13,18 @@ after(async () => { await browser?.close(); });
 
 test('a vote beyond the daily cap is kept, explained, and reveals no model', { skip: !CAPPED_URL && 'ARENA_CAPPED_URL is not set (tests/e2e/run.sh starts it)' }, async () => {
   const { page, problems, context } = await openPage(browser);
+  // Every battle drawn and every vote sent, in order: the second vote's answer is found by its
+  // battle's token (not "the next vote response"), and a failure says what the browser did.
+  const seen = [];
+  page.on('response', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path === '/api/v1/battle' && r.ok()) {
+      seen.push(r.json().then((b) => ({ battle: b.token, voter: b.voter?.split('.')[0] }), () => ({})));
+    } else if (path === '/api/v1/vote') {
+      const sent = JSON.parse(r.request().postData() ?? '{}');
+      seen.push(r.json().catch(() => null).then((body) => ({ vote: sent.token, choice: sent.choice, status: r.status(), body })));
+    }
+  });
   const battle = new BattlePage(page, CAPPED_URL);
   await battle.open();
   const first = await battle.vote('a');
@@ -20,10 +32,16 @@ test('a vote beyond the daily cap is kept, explained, and reveals no model', { s
 
   await battle.nextBattle().click();
   await battle.waitAwake();
-  const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/vote'));
   await battle.voteButton('b').click();
-  const body = await (await answer).json();
-  assert.deepEqual(body, { not_counted: ['voter_daily_cap'] }, 'the answer names no model');
+  await page.getByTestId('not-counted').or(battle.modelName('a')).waitFor();
+  const traffic = await Promise.all(seen);
+  const said = JSON.stringify(traffic, null, 1);
+  const battles = traffic.filter((t) => t.battle);
+  assert.equal(battles.length, 2, `two battles drawn: ${said}`);
+  assert.equal(battles[1].voter, battles[0].voter, `both battles sealed to one voter: ${said}`);
+  const second = traffic.find((t) => t.vote === battles[1].battle);
+  assert.ok(second, `the second battle's vote was sent: ${said}`);
+  assert.deepEqual(second.body, { not_counted: ['voter_daily_cap'] }, `the answer names no model: ${said}`);
 
   const notice = page.getByTestId('not-counted');
   await notice.waitFor();
