@@ -8,7 +8,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 SAMPLE ?= sample/battle-set.jsonl
 SERVER := target/server/arena-server
 
-.PHONY: run test bootstrap bootstrap-tests web server lint unit unit-postgres wasm-test e2e bench bench-votes bench-load bench-web bench-pairing crash-test clean
+.PHONY: run test bootstrap bootstrap-tests web server lint unit unit-postgres wasm-test e2e bench bench-votes bench-load bench-web bench-pairing contest crash-test clean
 
 run: bootstrap web server
 	@mkdir -p data
@@ -85,6 +85,12 @@ bench-votes:
 # database of 1M votes (wrk from Debian; figures in BENCHMARKS.md).
 bench-load:
 	scripts/bench-load.sh
+
+# Can a contender buy a running arena's ranking? A team (12 models), a botnet (65) and more
+# honest citizens, each against its own server with default settings behind a trusted proxy,
+# in real time (40–100 minutes: honest arrivals until just before the next full hour, then the crowd).
+contest: bootstrap web
+	scripts/contest.sh
 
 # Lighthouse's mobile performance run (npm, bench/web) in Debian's Chromium against the release
 # web app as `make run` serves it: score, LCP, FCP, TBT, CLS and bytes by type, 3 runs and median.

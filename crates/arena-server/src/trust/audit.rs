@@ -328,7 +328,6 @@ pub async fn run(
     for finding in model_campaign::find(
         &votes,
         &first_vote,
-        ratings,
         counted,
         settings.model_campaign_z,
         now_ms,

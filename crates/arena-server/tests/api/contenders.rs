@@ -30,74 +30,13 @@ use arena_server::clock::{Clock, ManualClock};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use crate::contest::{Drawn, Http, Scenario};
 use crate::helpers::{Options, TestApp, spawn_app_with};
-use crate::simulation::{Drawn, Http, place, trust};
+use crate::simulation::{place, trust};
 
-const PROMPTS: usize = 42;
 const PEOPLE: usize = 150;
 const VOTES_EACH: usize = 10;
 const T0: i64 = 1_800_000_000_000;
-
-#[derive(Clone, Copy)]
-struct Scenario {
-    models: usize,
-    /// Rating points between neighbours in the ground truth.
-    spacing: f64,
-    seed: u64,
-}
-
-impl Scenario {
-    fn model_id(&self, m: usize) -> String {
-        format!("c-{m:02}")
-    }
-
-    fn strength(&self, id: &str) -> f64 {
-        id.trim_start_matches("c-").parse::<f64>().unwrap() * self.spacing
-    }
-
-    /// Each model's answer to each of 42 Korean prompts, distinct, a few hundred characters.
-    fn battle_set(&self) -> String {
-        let names: Vec<String> = (0..self.models)
-            .map(|m| {
-                format!(
-                    "{{\"id\": \"{}\", \"name\": \"경쟁 모델 {m}\"}}",
-                    self.model_id(m)
-                )
-            })
-            .collect();
-        let mut out = format!("{{\"models\": [{}]}}\n", names.join(", "));
-        let categories = ["법률·행정", "역사", "문화", "생활"];
-        for p in 0..PROMPTS {
-            let answers: Vec<String> = (0..self.models)
-                .map(|m| {
-                    let text = format!(
-                        "질문 {p}에 대한 {m}번 팀의 답변입니다. 관할 행정복지센터에 신분증을 가지고 방문하면 됩니다. "
-                    )
-                    .repeat(4);
-                    format!("{{\"model\": \"{}\", \"text\": \"{text}\"}}", self.model_id(m))
-                })
-                .collect();
-            out += &format!(
-                "{{\"id\": \"c-p{p}\", \"category\": \"{}\", \"prompt\": \"질문 {p}: 주소를 옮기면 무엇을 해야 하나요?\", \"answers\": [{}]}}\n",
-                categories[p % categories.len()],
-                answers.join(", ")
-            );
-        }
-        out
-    }
-
-    /// What an honest citizen chooses between the models of sides A and B.
-    fn honest_choice(&self, rng: &mut StdRng, a: &str, b: &str) -> &'static str {
-        let p = 1.0 / (1.0 + 10f64.powf((self.strength(b) - self.strength(a)) / 400.0));
-        if rng.random::<f64>() < 0.1 {
-            "tie"
-        } else if rng.random::<f64>() < p {
-            "a"
-        } else {
-            "b"
-        }
-    }
-}
 
 async fn spawn(
     scenario: &Scenario,
@@ -114,10 +53,7 @@ async fn spawn(
         ..Options::default()
     })
     .await;
-    let http = Http {
-        client: reqwest::Client::new(),
-        base: app.address.clone(),
-    };
+    let http = Http::new(&app.address);
     (app, http)
 }
 
@@ -199,6 +135,15 @@ async fn crowd(
         // The hidden truth needs the models, which the server keeps sealed; the simulation
         // peeks into its own token with the test's copy of the keys.
         let claims = app.state.keys.open(&battle.token).unwrap();
+        // What `examples/contest.rs` reads from the answers instead, without the keys.
+        assert_eq!(
+            scenario.author(&battle.answers.a),
+            Some(claims.model_a.clone())
+        );
+        assert_eq!(
+            scenario.author(&battle.answers.b),
+            Some(claims.model_b.clone())
+        );
         ids.insert(hex::encode(claims.voter));
         let honest = scenario.honest_choice(rng, &claims.model_a, &claims.model_b);
         let (a, b) = (&battle.answers.a, &battle.answers.b);
@@ -429,21 +374,9 @@ async fn a_team_that_knows_its_own_answers_cannot_buy_a_place() {
         spacing: 15.0,
         seed: 20261207,
     };
+    // The team wrote these: every answer of its model.
     run(scenario, 8, |target| {
-        // The team wrote these: every answer of its model.
-        let own = (0..PROMPTS)
-            .map(|p| {
-                let m = target.trim_start_matches("c-");
-                format!(
-                    "질문 {p}에 대한 {}번 팀의 답변입니다. 관할 행정복지센터에 신분증을 가지고 방문하면 됩니다. ",
-                    m.trim_start_matches('0').parse::<usize>().unwrap_or(0)
-                )
-                .repeat(4)
-                .trim()
-                .to_owned()
-            })
-            .collect();
-        Script::Team(own)
+        Script::Team(scenario.answers_of(target))
     })
     .await;
 }

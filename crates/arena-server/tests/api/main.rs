@@ -4,6 +4,8 @@
 //! `helpers.rs` has `spawn_app()`; one file per resource tells its story.
 #![allow(clippy::unwrap_used)]
 
+#[path = "../support/contest.rs"]
+mod contest;
 #[path = "../support/postgres.rs"]
 mod pg;
 

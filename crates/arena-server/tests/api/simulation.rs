@@ -17,14 +17,13 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::sync::Arc;
 
-use arena_core::api::{BattleResponse, ErrorBody, LeaderboardResponse, VoteResponse};
-use arena_core::pow;
+use arena_core::api::LeaderboardResponse;
 use arena_server::clock::{Clock, ManualClock};
 use arena_server::trust::TrustSettings;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde_json::json;
 
+use crate::contest::{Drawn, Http};
 use crate::helpers::{Options, TestApp, spawn_app_with};
 
 const MODELS: usize = 16;
@@ -74,80 +73,6 @@ fn battle_set() -> String {
     out
 }
 
-pub struct Http {
-    pub client: reqwest::Client,
-    pub base: String,
-}
-
-pub enum Drawn {
-    Battle(Box<BattleResponse>),
-    Refused(u16, Option<u64>),
-}
-
-impl Http {
-    pub async fn battle(&self, from: &str, voter: Option<&str>) -> Drawn {
-        let mut pow_header: Option<String> = None;
-        for _ in 0..2 {
-            let mut req = self
-                .client
-                .get(format!("{}/api/v1/battle", self.base))
-                .header("x-forwarded-for", from);
-            if let Some(v) = voter {
-                req = req.header("x-arena-voter", v);
-            }
-            if let Some(h) = &pow_header {
-                req = req.header(pow::HEADER, h);
-            }
-            let res = req.send().await.unwrap();
-            let status = res.status().as_u16();
-            let retry = res
-                .headers()
-                .get("retry-after")
-                .and_then(|v| v.to_str().ok()?.parse().ok());
-            match status {
-                200 => return Drawn::Battle(Box::new(res.json().await.unwrap())),
-                428 => {
-                    // Every attacker pays: a script solves the challenge natively.
-                    let body: ErrorBody = res.json().await.unwrap();
-                    let challenge = body.pow.unwrap();
-                    let nonce = pow::solve_from(&challenge, 0, u64::MAX).unwrap();
-                    pow_header = Some(pow::header_value(&challenge, nonce));
-                }
-                _ => return Drawn::Refused(status, retry),
-            }
-        }
-        Drawn::Refused(428, None)
-    }
-
-    pub async fn vote(
-        &self,
-        from: &str,
-        voter: Option<&str>,
-        token: &str,
-        choice: &str,
-    ) -> Result<VoteResponse, (u16, Option<u64>)> {
-        let mut req = self
-            .client
-            .post(format!("{}/api/v1/vote", self.base))
-            .header("x-forwarded-for", from)
-            .json(&json!({"token": token, "choice": choice}));
-        if let Some(v) = voter {
-            req = req.header("x-arena-voter", v);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status().as_u16();
-        let retry = res
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok()?.parse().ok());
-        if status == 200 {
-            Ok(res.json().await.unwrap())
-        } else {
-            Err((status, retry))
-        }
-    }
-}
-
 fn honest_choice(rng: &mut StdRng, a: &str, b: &str) -> &'static str {
     let idx = |m: &str| m.trim_start_matches("sim-").parse::<usize>().unwrap();
     let p = 1.0 / (1.0 + 10f64.powf((strength(idx(b)) - strength(idx(a))) / 400.0));
@@ -179,10 +104,7 @@ async fn spawn(clock: &Arc<ManualClock>, database: Option<std::path::PathBuf>) -
         ..Options::default()
     })
     .await;
-    let http = Http {
-        client: reqwest::Client::new(),
-        base: app.address.clone(),
-    };
+    let http = Http::new(&app.address);
     (app, http)
 }
 
