@@ -10,39 +10,14 @@ use leptos::prelude::*;
 use crate::format;
 use crate::i18n::{Lang, tr, use_lang};
 
-/// The label of a reason code (the server's `trust::flag`) in `lang`; an unknown code as it is.
+/// The label of a reason code ([`arena_core::Flag`]) in `lang`; an unknown code as it is.
 pub fn reason_label(code: &str, lang: Lang) -> &str {
-    match code {
-        "too_fast" => lang.pick(
-            "너무 빨리 투표됨(읽는 시간 미달)",
-            "Voted too fast (before the reading time)",
-        ),
-        "voter_mismatch" => lang.pick(
-            "다른 투표자에게 배정된 대결",
-            "Battle drawn for another voter",
-        ),
-        "voter_daily_cap" => lang.pick("투표자 하루 한도 초과", "Over the voter's daily limit"),
-        "address_daily_cap" => lang.pick(
-            "같은 네트워크의 하루 한도 초과",
-            "Over the daily limit for one network",
-        ),
-        "one_sided" => lang.pick(
-            "한 모델에 치우친 투표",
-            "Votes leaning heavily to one model",
-        ),
-        "campaign" => lang.pick(
-            "새 투표자들의 집단 몰아주기",
-            "Coordinated push by new voters",
-        ),
-        "new_voter_burst" => lang.pick(
-            "한 네트워크에서 새 투표자 급증",
-            "Sudden rise in new voters on one network",
-        ),
-        "model_campaign" => lang.pick(
-            "함께 온 투표자들 사이에서 한 모델만 유독 이김(검토 대기)",
-            "One model winning far beyond the table among voters who came together (held for review)",
-        ),
-        other => other,
+    match code.parse::<arena_core::Flag>() {
+        Ok(flag) => {
+            let (ko, en) = flag.label();
+            lang.pick(ko, en)
+        }
+        Err(_) => code,
     }
 }
 

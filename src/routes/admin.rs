@@ -836,40 +836,19 @@ fn HeldItem(
     }
 }
 
-/// An audit flag's short name and what it means, for the operator deciding on it.
+/// An audit flag's label and what it means ([`arena_core::Flag`]), for the operator deciding
+/// on it; an unknown code as it is.
 fn flag_reason(reason: &str, lang: Lang) -> (String, String) {
-    let (name, meaning) = match reason {
-        "one_sided" => (
-            lang.pick("한쪽으로 치우침", "One-sided"),
-            lang.pick(
-                "한 모델을 순위로 예상되는 것보다 훨씬 자주 고르거나 피함",
-                "chose (or avoided) one model far more often than the ratings predict",
-            ),
-        ),
-        "campaign" => (
-            lang.pick("조직적 투표", "Campaign"),
-            lang.pick(
-                "같은 주소를 쓰는 투표자들이 함께 한 모델에 치우침",
-                "voters sharing an address together favoured (or disfavoured) one model",
-            ),
-        ),
-        "new_voter_burst" => (
-            lang.pick("신규 투표자 급증", "New-voter burst"),
-            lang.pick(
-                "한 주소에서 한 시간에 새 투표자가 지나치게 많음",
-                "one address brought too many new voters in an hour",
-            ),
-        ),
-        "model_campaign" => (
-            lang.pick("모델 단위 캠페인", "Model campaign"),
-            lang.pick(
-                "같은 시간에 처음 왔거나 함께 투표한 투표자들 사이에서 한 모델의 승률이 나머지 투표로 예상되는 것과 크게 다름 (그 모델이 나온 이 무리의 투표를 모두 보류)",
-                "among voters who arrived or voted in the same period, one model won far beyond what the other votes predict (all of that group's votes with the model are held)",
-            ),
-        ),
-        other => (other, ""),
-    };
-    (name.to_owned(), meaning.to_owned())
+    match reason.parse::<arena_core::Flag>() {
+        Ok(flag) => {
+            let ((ko, en), (meaning_ko, meaning_en)) = (flag.label(), flag.meaning());
+            (
+                lang.pick(ko, en).to_owned(),
+                lang.pick(meaning_ko, meaning_en).to_owned(),
+            )
+        }
+        Err(_) => (reason.to_owned(), String::new()),
+    }
 }
 
 #[component]
@@ -894,8 +873,8 @@ fn FlaggedSection(token: StoredValue<String>, changed: RwSignal<u32>) -> impl In
                     }.into_any(),
                     Ok(flagged) => view! {
                         <dl class="flag-legend">
-                            {arena_core::admin::REVIEWABLE_FLAGS.iter().map(|r| {
-                                let r = *r;
+                            {arena_core::Flag::REVIEWABLE.iter().map(|f| {
+                                let r = f.code();
                                 view! {
                                     <div>
                                         <dt>{move || flag_reason(r, lang.get()).0}</dt>

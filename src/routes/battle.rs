@@ -495,20 +495,20 @@ pub fn BattlePage(
 fn not_counted_message(reasons: &[String], lang: Lang) -> String {
     let why: Vec<&str> = reasons
         .iter()
-        .map(|code| match code.as_str() {
-            "too_fast" => lang.pick(
+        .map(|code| match code.parse::<arena_core::Flag>() {
+            Ok(arena_core::Flag::TooFast) => lang.pick(
                 "두 답변을 다 읽기 전에 투표했습니다.",
                 "It was sent before both answers could be read.",
             ),
-            "voter_mismatch" => lang.pick(
+            Ok(arena_core::Flag::VoterMismatch) => lang.pick(
                 "이 대결은 다른 브라우저에 배정된 것입니다.",
                 "This battle was drawn for another browser.",
             ),
-            "voter_daily_cap" => lang.pick(
+            Ok(arena_core::Flag::VoterDailyCap) => lang.pick(
                 "오늘 집계할 수 있는 투표 수를 모두 쓰셨습니다.",
                 "You have reached today's number of counted votes.",
             ),
-            "address_daily_cap" => lang.pick(
+            Ok(arena_core::Flag::AddressDailyCap) => lang.pick(
                 "이 네트워크에서 오늘 집계할 수 있는 투표 수가 다 찼습니다.",
                 "This network has reached today's number of counted votes.",
             ),

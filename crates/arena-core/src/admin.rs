@@ -313,10 +313,6 @@ pub struct FlagDecision {
     pub counted: bool,
 }
 
-/// The audit's flags an operator may review (the other reasons are rules, not judgements).
-pub const REVIEWABLE_FLAGS: [&str; 4] =
-    ["one_sided", "campaign", "new_voter_burst", "model_campaign"];
-
 /// A category of prompts and how often it is drawn. `GET /api/v1/admin/categories` lists them;
 /// `PUT /api/v1/admin/categories/{category}` with a [`CategoryWeightUpdate`] changes the weight.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

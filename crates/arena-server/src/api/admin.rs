@@ -238,10 +238,15 @@ async fn put_flagged(
     PromptModel(voter, reason): PromptModel,
     JsonBody(decision): JsonBody<FlagDecision>,
 ) -> Result<Json<FlaggedVoter>, ApiError> {
-    if !arena_core::admin::REVIEWABLE_FLAGS.contains(&reason.as_str()) {
+    if !reason
+        .parse::<arena_core::Flag>()
+        .is_ok_and(arena_core::Flag::reviewable)
+    {
         return Err(ApiError::bad_request(format!(
             "only the audit's judgements can be reviewed ({}), not {reason:?}",
-            arena_core::admin::REVIEWABLE_FLAGS.join(", ")
+            arena_core::Flag::REVIEWABLE
+                .map(arena_core::Flag::code)
+                .join(", ")
         )));
     }
     let audit = NewAudit {

@@ -266,7 +266,10 @@ pub fn group_flagged(
     let mut groups: BTreeMap<(String, String, bool), Group> = BTreeMap::new();
     for row in flagged {
         for reason in row.flags.split(',') {
-            if arena_core::admin::REVIEWABLE_FLAGS.contains(&reason) {
+            if reason
+                .parse::<arena_core::Flag>()
+                .is_ok_and(arena_core::Flag::reviewable)
+            {
                 let key = (row.voter_id.clone(), reason.to_owned(), false);
                 add(groups.entry(key).or_insert_with(new_group), row);
             }

@@ -50,26 +50,20 @@ use limits::{Buckets, Rate};
 use pow::{PowGate, PowMode};
 use voter::{SignedVoter, VoterId};
 
-/// Why a stored vote does not count.
+/// Why a stored vote does not count: the codes of [`arena_core::Flag`] (their one home, with
+/// what each means), as the stores write them.
 pub mod flag {
-    /// Sooner after the battle was drawn than anyone could read the two answers.
-    pub const TOO_FAST: &str = "too_fast";
-    /// Cast by another voter than the one the battle was drawn for (or by none).
-    pub const VOTER_MISMATCH: &str = "voter_mismatch";
-    /// The voter's counted votes of the last 24 hours reached the cap.
-    pub const VOTER_DAILY_CAP: &str = "voter_daily_cap";
-    /// The address's counted votes of the last 24 hours reached the cap.
-    pub const ADDRESS_DAILY_CAP: &str = "address_daily_cap";
-    /// The voter favours (or disfavours) one model far beyond what the ratings predict.
-    pub const ONE_SIDED: &str = "one_sided";
-    /// Voters linked by a shared address together favour (or disfavour) one model far beyond
-    /// the ratings.
-    pub const CAMPAIGN: &str = "campaign";
-    /// One address brought more new voters in an hour than a school class would.
-    pub const NEW_VOTER_BURST: &str = "new_voter_burst";
-    /// Among the voters who arrived (or voted) together, a model wins far more often than the
-    /// rest of the table predicts: held for the operators' review (`model_campaign.rs`).
-    pub const MODEL_CAMPAIGN: &str = "model_campaign";
+    use arena_core::Flag;
+
+    pub const TOO_FAST: &str = Flag::TooFast.code();
+    pub const VOTER_MISMATCH: &str = Flag::VoterMismatch.code();
+    pub const VOTER_DAILY_CAP: &str = Flag::VoterDailyCap.code();
+    pub const ADDRESS_DAILY_CAP: &str = Flag::AddressDailyCap.code();
+    pub const ONE_SIDED: &str = Flag::OneSided.code();
+    pub const CAMPAIGN: &str = Flag::Campaign.code();
+    pub const NEW_VOTER_BURST: &str = Flag::NewVoterBurst.code();
+    /// Held for the operators' review (`model_campaign.rs`).
+    pub const MODEL_CAMPAIGN: &str = Flag::ModelCampaign.code();
 }
 
 /// `ARENA_MIN_READ_MS`: `auto` (from the answers' length) or a fixed number of milliseconds.

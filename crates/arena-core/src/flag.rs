@@ -1,0 +1,220 @@
+//! Why a stored vote does not count: every flag the arena sets, once.
+//!
+//! The arena deletes no vote. A vote that does not count is kept with its flags, and left out
+//! of the tables. Two kinds: **rules** about the sender's own conduct, decided when the vote
+//! arrives (too fast, another voter's battle, beyond a daily cap), and **judgements** of the
+//! abuse audit, made later over many votes, which an operator may review and overturn. Here is
+//! each flag's code (as stored and published), its kind, and its words in Korean and English
+//! for the public leaderboard and the operators' page.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
+    /// Sooner after the battle was drawn than anyone could read the two answers.
+    TooFast,
+    /// Cast by another voter than the one the battle was drawn for (or by none).
+    VoterMismatch,
+    /// The voter's counted votes of the last 24 hours reached the cap.
+    VoterDailyCap,
+    /// The counted votes of the address's network in the last 24 hours reached the cap.
+    AddressDailyCap,
+    /// The voter favours (or disfavours) one model far beyond what the ratings predict.
+    OneSided,
+    /// Voters linked by a shared address together favour (or disfavour) one model far beyond
+    /// the ratings.
+    Campaign,
+    /// One address brought more new voters in an hour than a school class would.
+    NewVoterBurst,
+    /// Among the voters who arrived (or voted) together, a model wins far more often than the
+    /// rest of the table predicts.
+    ModelCampaign,
+}
+
+impl Flag {
+    pub const ALL: [Flag; 8] = [
+        Flag::TooFast,
+        Flag::VoterMismatch,
+        Flag::VoterDailyCap,
+        Flag::AddressDailyCap,
+        Flag::OneSided,
+        Flag::Campaign,
+        Flag::NewVoterBurst,
+        Flag::ModelCampaign,
+    ];
+
+    /// The audit's judgements, which an operator may review.
+    pub const REVIEWABLE: [Flag; 4] = [
+        Flag::OneSided,
+        Flag::Campaign,
+        Flag::NewVoterBurst,
+        Flag::ModelCampaign,
+    ];
+
+    /// The code stored with a vote and published with the excluded counts.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Flag::TooFast => "too_fast",
+            Flag::VoterMismatch => "voter_mismatch",
+            Flag::VoterDailyCap => "voter_daily_cap",
+            Flag::AddressDailyCap => "address_daily_cap",
+            Flag::OneSided => "one_sided",
+            Flag::Campaign => "campaign",
+            Flag::NewVoterBurst => "new_voter_burst",
+            Flag::ModelCampaign => "model_campaign",
+        }
+    }
+
+    /// A judgement of the audit (an operator may count the votes after all), not a rule.
+    pub const fn reviewable(self) -> bool {
+        matches!(
+            self,
+            Flag::OneSided | Flag::Campaign | Flag::NewVoterBurst | Flag::ModelCampaign
+        )
+    }
+
+    /// What the public leaderboard and the operators' page call it: (Korean, English).
+    pub const fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Flag::TooFast => (
+                "너무 빨리 투표됨(읽는 시간 미달)",
+                "Voted too fast (before the reading time)",
+            ),
+            Flag::VoterMismatch => (
+                "다른 투표자에게 배정된 대결",
+                "Battle drawn for another voter",
+            ),
+            Flag::VoterDailyCap => ("투표자 하루 한도 초과", "Over the voter's daily limit"),
+            Flag::AddressDailyCap => (
+                "같은 네트워크의 하루 한도 초과",
+                "Over the daily limit for one network",
+            ),
+            Flag::OneSided => (
+                "한 모델에 치우친 투표",
+                "Votes leaning heavily to one model",
+            ),
+            Flag::Campaign => (
+                "같은 주소 투표자들의 집단 몰아주기",
+                "Coordinated push by voters sharing an address",
+            ),
+            Flag::NewVoterBurst => (
+                "한 네트워크에서 새 투표자 급증",
+                "Sudden rise in new voters on one network",
+            ),
+            Flag::ModelCampaign => (
+                "함께 온 투표자들 사이에서 한 모델만 유독 이김(검토 대기)",
+                "One model winning far beyond the table among voters who came together (held for review)",
+            ),
+        }
+    }
+
+    /// What it means, for an operator deciding on it: (Korean, English).
+    pub const fn meaning(self) -> (&'static str, &'static str) {
+        match self {
+            Flag::TooFast => (
+                "대결을 받은 뒤 두 답변을 읽을 수 있는 시간보다 먼저 투표함",
+                "voted sooner after the battle was drawn than anyone could read both answers",
+            ),
+            Flag::VoterMismatch => (
+                "대결이 배정된 투표자가 아닌 다른 투표자(또는 투표자 없음)가 투표함",
+                "cast by another voter than the one the battle was drawn for, or by none",
+            ),
+            Flag::VoterDailyCap => (
+                "이 투표자의 지난 24시간 집계 투표가 한도에 이름",
+                "this voter's counted votes of the last 24 hours reached the cap",
+            ),
+            Flag::AddressDailyCap => (
+                "이 주소가 속한 네트워크의 지난 24시간 집계 투표가 한도에 이름",
+                "the counted votes of this address's network in the last 24 hours reached the cap",
+            ),
+            Flag::OneSided => (
+                "한 모델을 순위로 예상되는 것보다 훨씬 자주 고르거나 피함",
+                "chose (or avoided) one model far more often than the ratings predict",
+            ),
+            Flag::Campaign => (
+                "같은 주소를 쓰는 투표자들이 함께 한 모델에 치우침",
+                "voters sharing an address together favoured (or disfavoured) one model",
+            ),
+            Flag::NewVoterBurst => (
+                "한 주소에서 한 시간에 새 투표자가 지나치게 많음",
+                "one address brought too many new voters in an hour",
+            ),
+            Flag::ModelCampaign => (
+                "같은 시간에 처음 왔거나 함께 투표한 투표자들 사이에서 한 모델의 승률이 나머지 투표로 예상되는 것과 크게 다름 (그 모델이 나온 이 무리의 투표를 모두 보류)",
+                "among voters who arrived or voted in the same period, one model won far beyond what the other votes predict (all of that group's votes with the model are held)",
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Flag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A code that is not one of [`Flag::ALL`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownFlag(pub String);
+
+impl fmt::Display for UnknownFlag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown vote flag {:?}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownFlag {}
+
+impl FromStr for Flag {
+    type Err = UnknownFlag;
+
+    fn from_str(code: &str) -> Result<Flag, UnknownFlag> {
+        Flag::ALL
+            .into_iter()
+            .find(|f| f.code() == code)
+            .ok_or_else(|| UnknownFlag(code.to_owned()))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_flag_reads_back_from_its_code_and_its_json() {
+        for flag in Flag::ALL {
+            assert_eq!(flag.code().parse::<Flag>().unwrap(), flag);
+            assert_eq!(
+                serde_json::to_string(&flag).unwrap(),
+                format!("\"{}\"", flag.code())
+            );
+            assert_eq!(flag.to_string(), flag.code());
+        }
+        assert!("".parse::<Flag>().is_err());
+        assert!("Too_Fast".parse::<Flag>().is_err());
+    }
+
+    #[test]
+    fn the_reviewable_list_is_exactly_the_reviewable_flags() {
+        let reviewable: Vec<Flag> = Flag::ALL.into_iter().filter(|f| f.reviewable()).collect();
+        assert_eq!(reviewable, Flag::REVIEWABLE);
+    }
+
+    #[test]
+    fn every_flag_has_words_in_both_languages() {
+        for flag in Flag::ALL {
+            for (ko, en) in [flag.label(), flag.meaning()] {
+                assert!(
+                    ko.chars().any(|c| ('가'..='힣').contains(&c)),
+                    "{flag}: {ko}"
+                );
+                assert!(en.is_ascii() && !en.is_empty(), "{flag}: {en}");
+            }
+        }
+    }
+}
