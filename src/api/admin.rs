@@ -1,0 +1,138 @@
+//! The operator API (`/api/v1/admin/…`), each request with the operator's bearer token. Every
+//! address is built by [`path`], which encodes each variable part once.
+
+use arena_core::admin::{
+    AuditEntry, CategoryWeight, CategoryWeightUpdate, FlagDecision, FlaggedVoter, HeldAnswer,
+    ImportJob, ImportUpload, LeakDecision, ModelUpdate, RegistryModel, SnapshotRequest,
+};
+use arena_core::api::{API_PREFIX, SnapshotSummary};
+use gloo_net::http::{Request, RequestBuilder};
+use serde::de::DeserializeOwned;
+
+use super::{ApiError, read};
+
+/// `/api/v1/admin/<resource>/<part>/…`, each part percent-encoded (an id, a category or a
+/// voter may hold any character).
+fn path(resource: &str, parts: &[&str]) -> String {
+    let mut out = format!("{API_PREFIX}/admin/{resource}");
+    for part in parts {
+        out.push('/');
+        out.push_str(&String::from(js_sys::encode_uri_component(part)));
+    }
+    out
+}
+
+fn with_token(request: RequestBuilder, token: &str) -> RequestBuilder {
+    request.header("authorization", &format!("Bearer {token}"))
+}
+
+async fn send<T: DeserializeOwned>(request: Request) -> Result<T, ApiError> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    read(response).await.map_err(|r| r.error)
+}
+
+async fn get<T: DeserializeOwned>(token: &str, path: &str) -> Result<T, ApiError> {
+    let request = with_token(Request::get(path), token)
+        .build()
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    send(request).await
+}
+
+async fn with_body<B: serde::Serialize, T: DeserializeOwned>(
+    request: RequestBuilder,
+    token: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let request = with_token(request, token)
+        .json(body)
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    send(request).await
+}
+
+pub async fn models(token: &str) -> Result<Vec<RegistryModel>, ApiError> {
+    get(token, &path("models", &[])).await
+}
+
+pub async fn update_model(
+    token: &str,
+    id: &str,
+    update: &ModelUpdate,
+) -> Result<RegistryModel, ApiError> {
+    with_body(Request::put(&path("models", &[id])), token, update).await
+}
+
+pub async fn audit(token: &str) -> Result<Vec<AuditEntry>, ApiError> {
+    get(token, &format!("{}?limit=100", path("audit", &[]))).await
+}
+
+/// Starts an import (or a dry run); 422 carries every bad line in `problems`.
+pub async fn import(token: &str, upload: &ImportUpload) -> Result<ImportJob, ApiError> {
+    with_body(Request::post(&path("imports", &[])), token, upload).await
+}
+
+pub async fn import_job(token: &str, id: &str) -> Result<ImportJob, ApiError> {
+    get(token, &path("imports", &[id])).await
+}
+
+/// Publishes the leaderboard as it stands, frozen, under `title`.
+pub async fn publish_snapshot(token: &str, title: &str) -> Result<SnapshotSummary, ApiError> {
+    let body = SnapshotRequest {
+        title: title.to_owned(),
+    };
+    with_body(Request::post(&path("snapshots", &[])), token, &body).await
+}
+
+/// Answers held back for naming their model.
+pub async fn leaks(token: &str) -> Result<Vec<HeldAnswer>, ApiError> {
+    get(token, &path("leaks", &[])).await
+}
+
+/// Draws a held-back answer after all (`allowed`), or holds it back again.
+pub async fn set_leak(
+    token: &str,
+    prompt: &str,
+    model: &str,
+    allowed: bool,
+) -> Result<HeldAnswer, ApiError> {
+    let body = LeakDecision { allowed };
+    with_body(Request::put(&path("leaks", &[prompt, model])), token, &body).await
+}
+
+/// Every category with drawable prompts and its sampling weight.
+pub async fn categories(token: &str) -> Result<Vec<CategoryWeight>, ApiError> {
+    get(token, &path("categories", &[])).await
+}
+
+/// Sets how often a category's prompts are drawn.
+pub async fn set_category_weight(
+    token: &str,
+    category: &str,
+    weight: f64,
+) -> Result<CategoryWeight, ApiError> {
+    let body = CategoryWeightUpdate { weight };
+    with_body(Request::put(&path("categories", &[category])), token, &body).await
+}
+
+/// Voters whose votes the audit left out, and those counted after review.
+pub async fn flagged(token: &str) -> Result<Vec<FlaggedVoter>, ApiError> {
+    get(token, &path("flagged", &[])).await
+}
+
+/// Counts a voter's flagged votes after all (`counted`), or leaves them out again.
+pub async fn review_flag(
+    token: &str,
+    voter: &str,
+    reason: &str,
+    counted: bool,
+) -> Result<FlaggedVoter, ApiError> {
+    let body = FlagDecision { counted };
+    with_body(
+        Request::put(&path("flagged", &[voter, reason])),
+        token,
+        &body,
+    )
+    .await
+}
