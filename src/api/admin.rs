@@ -3,7 +3,7 @@
 
 use arena_core::admin::{
     AuditEntry, CategoryWeight, CategoryWeightUpdate, FlagDecision, FlaggedVoter, HeldAnswer,
-    ImportJob, ImportUpload, LeakDecision, ModelUpdate, RegistryModel, SnapshotRequest,
+    HeldDecision, ImportJob, ImportUpload, ModelUpdate, RegistryModel, SnapshotRequest,
 };
 use arena_core::api::{API_PREFIX, SnapshotSummary};
 use gloo_net::http::{Request, RequestBuilder};
@@ -86,19 +86,19 @@ pub async fn publish_snapshot(token: &str, title: &str) -> Result<SnapshotSummar
 }
 
 /// Answers held back for naming their model.
-pub async fn leaks(token: &str) -> Result<Vec<HeldAnswer>, ApiError> {
-    get(token, &path("leaks", &[])).await
+pub async fn held(token: &str) -> Result<Vec<HeldAnswer>, ApiError> {
+    get(token, &path("held", &[])).await
 }
 
 /// Draws a held-back answer after all (`allowed`), or holds it back again.
-pub async fn set_leak(
+pub async fn set_held(
     token: &str,
     prompt: &str,
     model: &str,
     allowed: bool,
 ) -> Result<HeldAnswer, ApiError> {
-    let body = LeakDecision { allowed };
-    with_body(Request::put(&path("leaks", &[prompt, model])), token, &body).await
+    let body = HeldDecision { allowed };
+    with_body(Request::put(&path("held", &[prompt, model])), token, &body).await
 }
 
 /// Every category with drawable prompts and its sampling weight.

@@ -7,8 +7,8 @@
 //! - `POST /admin/imports` with an [`ImportUpload`] → 422 with every `file:line` problem, or
 //!   202 with an [`ImportJob`]; `GET /admin/imports/{id}` → the job's progress and result.
 //! - `GET /admin/audit[?before=ID&limit=N]` → `Vec<AuditEntry>`, newest first.
-//! - `GET /admin/leaks` → `Vec<HeldAnswer>`; `PUT /admin/leaks/{prompt}/{model}` with a
-//!   [`LeakDecision`] → the [`HeldAnswer`] as it now stands.
+//! - `GET /admin/held` → `Vec<HeldAnswer>`; `PUT /admin/held/{prompt}/{model}` with a
+//!   [`HeldDecision`] → the [`HeldAnswer`] as it now stands.
 //! - `POST /admin/snapshots` with a [`SnapshotRequest`] → 201 with the
 //!   `api::SnapshotSummary` published (public at `/api/v1/snapshots/{id}`).
 
@@ -257,8 +257,8 @@ pub struct SnapshotRequest {
 pub const MAX_TITLE_CHARS: usize = 120;
 
 /// An answer that names its model or maker (`identity_leak`): not drawn, so as not to give the
-/// model away, unless an operator who read it allows it. `GET /api/v1/admin/leaks` lists them;
-/// `PUT /api/v1/admin/leaks/{prompt}/{model}` with a [`LeakDecision`] allows or holds one back.
+/// model away, unless an operator who read it allows it. `GET /api/v1/admin/held` lists them;
+/// `PUT /api/v1/admin/held/{prompt}/{model}` with a [`HeldDecision`] allows or holds one back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeldAnswer {
     pub prompt_id: String,
@@ -271,10 +271,10 @@ pub struct HeldAnswer {
     pub text: String,
 }
 
-/// `PUT /api/v1/admin/leaks/{prompt}/{model}`: draw this answer after all, or hold it back again.
+/// `PUT /api/v1/admin/held/{prompt}/{model}`: draw this answer after all, or hold it back again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LeakDecision {
+pub struct HeldDecision {
     pub allowed: bool,
 }
 

@@ -70,8 +70,9 @@ struct AnswersArgs {
 
 #[derive(Subcommand, Debug)]
 enum AnswersAction {
-    /// List the answers that name their model or maker (not drawn unless allowed).
-    Leaks,
+    /// List the answers held back for naming their model or maker (not drawn unless allowed).
+    #[command(alias = "leaks")]
+    Held,
     /// Allow one flagged answer to be drawn after all (its text was checked by a person).
     Allow { prompt: String, model: String },
     /// Stop drawing a flagged answer again.
@@ -184,8 +185,8 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
 async fn answers(args: AnswersArgs) -> anyhow::Result<()> {
     let (store, _) = args.db.open().await?;
     match args.action {
-        AnswersAction::Leaks => {
-            for l in store.leaked_answers().await? {
+        AnswersAction::Held => {
+            for l in store.held_answers().await? {
                 println!(
                     "{}\t{}\t{}\t{}",
                     l.prompt_id,
@@ -211,9 +212,9 @@ async fn allow(store: &DynStore, prompt: &str, model: &str, allow: bool) -> anyh
     };
     anyhow::ensure!(
         store
-            .allow_leaked_answer_logged(prompt, model, allow, Some(audit))
+            .allow_held_answer_logged(prompt, model, allow, Some(audit))
             .await?,
-        "no flagged answer of {model} to {prompt} (see `arena-server answers leaks`)"
+        "no flagged answer of {model} to {prompt} (see `arena-server answers held`)"
     );
     println!(
         "the answer of {model} to {prompt} is {}",
@@ -247,7 +248,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
                 eprintln!("left out: {s}");
             }
             let leaks: Vec<_> = store
-                .leaked_answers()
+                .held_answers()
                 .await?
                 .into_iter()
                 .filter(|l| !l.allowed)

@@ -302,7 +302,7 @@ fn answers_that_name_their_model_are_reported_and_held_back_until_allowed() {
             .output()
             .unwrap()
     };
-    let leaks = answers(&["leaks"]);
+    let leaks = answers(&["held"]);
     let listed = String::from_utf8_lossy(&leaks.stdout);
     assert!(listed.starts_with("q1\tm1\t"), "{listed}");
     assert!(listed.trim_end().ends_with("not drawn"), "{listed}");
@@ -313,6 +313,7 @@ fn answers_that_name_their_model_are_reported_and_held_back_until_allowed() {
 
     let allowed = answers(&["allow", "q1", "m1"]);
     assert!(allowed.status.success());
+    // The subcommand's old name still works.
     let listed = String::from_utf8_lossy(&answers(&["leaks"]).stdout).into_owned();
     assert!(listed.trim_end().ends_with("allowed"), "{listed}");
 }

@@ -117,7 +117,7 @@ async fn an_import_is_counted_and_the_same_file_twice_changes_nothing(s: Subject
 async fn answers_that_name_their_model_are_held_back_until_allowed(s: Subject) {
     let leaky = SET.replace("1446년\"", "저는 OpenAI가 개발한 ChatGPT입니다. 1446년\"");
     import(&s.store, &leaky).await;
-    let leaks = s.store.leaked_answers().await.unwrap();
+    let leaks = s.store.held_answers().await.unwrap();
     assert_eq!(leaks.len(), 1);
     assert_eq!(
         (leaks[0].prompt_id.as_str(), leaks[0].model_id.as_str()),
@@ -129,23 +129,15 @@ async fn answers_that_name_their_model_are_held_back_until_allowed(s: Subject) {
         let drawn = s.store.draw_battle(None).await.unwrap().unwrap();
         assert_eq!(drawn.prompt.id, "p2", "p1 has one drawable answer left");
     }
+    assert!(s.store.allow_held_answer("p1", "m-a", true).await.unwrap());
     assert!(
-        s.store
-            .allow_leaked_answer("p1", "m-a", true)
-            .await
-            .unwrap()
-    );
-    assert!(
-        !s.store
-            .allow_leaked_answer("p1", "m-b", true)
-            .await
-            .unwrap(),
+        !s.store.allow_held_answer("p1", "m-b", true).await.unwrap(),
         "not flagged"
     );
     assert_eq!(s.store.battle_ready_prompts().await.unwrap(), 2);
     // A rewritten answer is judged anew: the permission was for the old text.
     import(&s.store, &leaky.replace("1446년\"", "1446년입니다.\"")).await;
-    assert!(!s.store.leaked_answers().await.unwrap()[0].allowed);
+    assert!(!s.store.held_answers().await.unwrap()[0].allowed);
 }
 
 async fn a_vote_is_stored_once_and_can_be_read_back(s: Subject) {

@@ -7,17 +7,17 @@ use crate::api::{self};
 use crate::i18n::{tr, use_lang};
 
 #[component]
-pub(super) fn LeaksSection() -> impl IntoView {
+pub(super) fn HeldSection() -> impl IntoView {
     let Operator { token, changed } = use_operator();
     let lang = use_lang();
     let list = LocalResource::new(move || {
         changed.track();
         let token = token.get_value();
-        async move { api::admin::leaks(&token).await }
+        async move { api::admin::held(&token).await }
     });
     view! {
-        <section id="admin-leaks" class="admin-section" aria-labelledby="admin-leaks-heading">
-            <h2 id="admin-leaks-heading">{tr("대결에서 뺀 답변", "Answers held back")}</h2>
+        <section id="admin-held" class="admin-section" aria-labelledby="admin-held-heading">
+            <h2 id="admin-held-heading">{tr("대결에서 뺀 답변", "Answers held back")}</h2>
             <p class="muted">{tr(
                 "모델 이름이나 개발사를 밝힌 답변은 익명성을 지키려고 대결에 내보내지 않습니다. 읽어 보고 괜찮으면 내보낼 수 있고, 이 결정은 감사 기록에 남습니다.",
                 "Answers that name their model or maker are not drawn, to keep battles anonymous. Read one and, if it is fine, let it be drawn; the decision is logged.",
@@ -56,7 +56,7 @@ fn HeldItem(held: arena_core::admin::HeldAnswer) -> impl IntoView {
             move |s| {
                 saving.try_set(s);
             },
-            async move { api::admin::set_leak(&token, &prompt, &model, !allowed).await },
+            async move { api::admin::set_held(&token, &prompt, &model, !allowed).await },
         );
     };
     let term = held.term.clone();

@@ -22,7 +22,7 @@ mod snapshots;
 use audit_log::AuditSection;
 use categories::CategoriesSection;
 use flagged::FlaggedSection;
-use held::LeaksSection;
+use held::HeldSection;
 use import::ImportSection;
 use models::ModelsSection;
 use snapshots::SnapshotSection;
@@ -218,7 +218,7 @@ fn Console(token: String) -> impl IntoView {
             <a href="#admin-models">{tr("모델", "Models")}</a>
             <a href="#admin-import">{tr("질문 세트 불러오기", "Import prompts")}</a>
             <a href="#admin-categories">{tr("분야와 비중", "Categories and weights")}</a>
-            <a href="#admin-leaks">{tr("대결에서 뺀 답변", "Answers held back")}</a>
+            <a href="#admin-held">{tr("대결에서 뺀 답변", "Answers held back")}</a>
             <a href="#admin-flagged">{tr("집계에서 뺀 투표", "Votes left out")}</a>
             <a href="#admin-snapshots">{tr("스냅샷 발행", "Publish a snapshot")}</a>
             <a href="#admin-audit">{tr("감사 기록", "Audit log")}</a>
@@ -226,7 +226,7 @@ fn Console(token: String) -> impl IntoView {
         <ModelsSection/>
         <ImportSection/>
         <CategoriesSection/>
-        <LeaksSection/>
+        <HeldSection/>
         <FlaggedSection/>
         <SnapshotSection/>
         <AuditSection/>

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use arena_core::admin::{
     AuditEntry, CategoryWeight, CategoryWeightUpdate, FlagDecision, FlaggedVoter, HeldAnswer,
-    ImportJob, ImportUpload, JobState, LeakDecision, ModelUpdate, RegistryModel,
+    HeldDecision, ImportJob, ImportUpload, JobState, ModelUpdate, RegistryModel,
 };
 use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
 use axum::http::StatusCode;
@@ -37,8 +37,8 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         )
         .route("/imports/{id}", get(get_import))
         .route("/snapshots", post(super::snapshots::publish))
-        .route("/leaks", get(get_leaks))
-        .route("/leaks/{prompt}/{model}", put(put_leak))
+        .route("/held", get(get_held))
+        .route("/held/{prompt}/{model}", put(put_held))
         .route("/categories", get(get_categories))
         .route("/categories/{category}", put(put_category))
         .route("/flagged", get(get_flagged))
@@ -98,11 +98,11 @@ async fn put_model(
     Ok(Json(model))
 }
 
-async fn get_leaks(
+async fn get_held(
     _: Operator,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<HeldAnswer>>, ApiError> {
-    Ok(Json(state.store.leaked_answers().await?))
+    Ok(Json(state.store.held_answers().await?))
 }
 
 /// The one segment of a path such as `/categories/{category}`; a control character is a 400.
@@ -123,7 +123,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Segment {
     }
 }
 
-/// The two segments of `/leaks/{prompt}/{model}`; a control character is a 400.
+/// The two segments of `/held/{prompt}/{model}`; a control character is a 400.
 pub struct PromptModel(String, String);
 
 impl<S: Send + Sync> FromRequestParts<S> for PromptModel {
@@ -144,15 +144,15 @@ impl<S: Send + Sync> FromRequestParts<S> for PromptModel {
 
 /// Allows a held-back answer to be drawn after all (an operator read it), or holds it back
 /// again; logged with the term that held it back.
-async fn put_leak(
+async fn put_held(
     operator: Operator,
     State(state): State<AppState>,
     PromptModel(prompt, model): PromptModel,
-    JsonBody(decision): JsonBody<LeakDecision>,
+    JsonBody(decision): JsonBody<HeldDecision>,
 ) -> Result<Json<HeldAnswer>, ApiError> {
     let held = state
         .store
-        .leaked_answers()
+        .held_answers()
         .await?
         .into_iter()
         .find(|l| l.prompt_id == prompt && l.model_id == model)
@@ -174,7 +174,7 @@ async fn put_leak(
     };
     if !state
         .store
-        .allow_leaked_answer_logged(&prompt, &model, decision.allowed, Some(audit))
+        .allow_held_answer_logged(&prompt, &model, decision.allowed, Some(audit))
         .await?
     {
         return Err(ApiError::NotFound);

@@ -202,7 +202,7 @@ pub fn category_list(
     list.into_values().collect()
 }
 /// An answer that names its model or maker.
-pub use arena_core::admin::HeldAnswer as LeakedAnswer;
+pub use arena_core::admin::HeldAnswer as HeldAnswerRow;
 
 /// A vote as the review of flags reads it: voter, flags, model A, model B, choice, time; and,
 /// for votes an operator counts after review, the reason reviewed.
@@ -522,23 +522,23 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(u64, u64), StoreError>;
 
     /// Answers that name their model or maker.
-    async fn leaked_answers(&self) -> Result<Vec<LeakedAnswer>, StoreError>;
+    async fn held_answers(&self) -> Result<Vec<HeldAnswerRow>, StoreError>;
 
     /// Lets an operator allow (or again forbid) drawing one flagged answer; false if there is
     /// no such answer.
-    async fn allow_leaked_answer(
+    async fn allow_held_answer(
         &self,
         prompt_id: &str,
         model_id: &str,
         allowed: bool,
     ) -> Result<bool, StoreError> {
-        self.allow_leaked_answer_logged(prompt_id, model_id, allowed, None)
+        self.allow_held_answer_logged(prompt_id, model_id, allowed, None)
             .await
     }
 
-    /// [`Store::allow_leaked_answer`], with `audit` written in the same transaction when it
+    /// [`Store::allow_held_answer`], with `audit` written in the same transaction when it
     /// changed anything.
-    async fn allow_leaked_answer_logged(
+    async fn allow_held_answer_logged(
         &self,
         prompt_id: &str,
         model_id: &str,

@@ -22,7 +22,7 @@ use super::draw::{DrawIndex, DrawSource, DrawableAnswer};
 use super::rows;
 use super::{
     AuditVote, CAP_WINDOW_HOURS, DailyCaps, DrawnBattle, ExcludedCount, FlagRow, FlaggedVoter,
-    ImportOptions, ImportReport, LeakedAnswer, LiveBattle, NewAudit, NewSnapshot, NewVote,
+    HeldAnswerRow, ImportOptions, ImportReport, LiveBattle, NewAudit, NewSnapshot, NewVote,
     ReasonCount, ReasonsUpdate, Recorded, Store, StoreError, StoredVote, VoteCount, address_key,
     cap_flags, group_flagged, parse_overrides, tally_hour, voter_key,
 };
@@ -608,7 +608,7 @@ impl Store for PgStore {
         .rows_affected())
     }
 
-    async fn leaked_answers(&self) -> Result<Vec<LeakedAnswer>, StoreError> {
+    async fn held_answers(&self) -> Result<Vec<HeldAnswerRow>, StoreError> {
         Ok(sqlx::query_as::<_, (String, String, String, bool, String)>(
             "SELECT prompt_id, model_id, identity_leak, leak_allowed, text FROM answers \
              WHERE identity_leak IS NOT NULL \
@@ -617,7 +617,7 @@ impl Store for PgStore {
         .fetch_all(&self.pool)
         .await?
         .into_iter()
-        .map(|(prompt_id, model_id, term, allowed, text)| LeakedAnswer {
+        .map(|(prompt_id, model_id, term, allowed, text)| HeldAnswerRow {
             prompt_id,
             model_id,
             term,
@@ -627,7 +627,7 @@ impl Store for PgStore {
         .collect())
     }
 
-    async fn allow_leaked_answer_logged(
+    async fn allow_held_answer_logged(
         &self,
         prompt_id: &str,
         model_id: &str,

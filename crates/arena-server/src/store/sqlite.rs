@@ -23,7 +23,7 @@ use super::draw::{DrawIndex, DrawSource, DrawableAnswer};
 use super::rows;
 use super::{
     AuditVote, CAP_WINDOW_HOURS, DailyCaps, DrawnBattle, ExcludedCount, FlagRow, FlaggedVoter,
-    ImportOptions, ImportReport, LeakedAnswer, LiveBattle, NewAudit, NewSnapshot, NewVote,
+    HeldAnswerRow, ImportOptions, ImportReport, LiveBattle, NewAudit, NewSnapshot, NewVote,
     ReasonCount, ReasonsUpdate, Recorded, Store, StoreError, StoredVote, VoteCount, address_key,
     group_flagged, parse_overrides, tally_hour, voter_key,
 };
@@ -744,7 +744,7 @@ impl Store for SqliteStore {
         .rows_affected())
     }
 
-    async fn leaked_answers(&self) -> Result<Vec<LeakedAnswer>, StoreError> {
+    async fn held_answers(&self) -> Result<Vec<HeldAnswerRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT prompt_id, model_id, identity_leak, leak_allowed, text FROM answers \
              WHERE identity_leak IS NOT NULL ORDER BY prompt_id, model_id",
@@ -753,7 +753,7 @@ impl Store for SqliteStore {
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(LeakedAnswer {
+                Ok(HeldAnswerRow {
                     prompt_id: r.try_get(0)?,
                     model_id: r.try_get(1)?,
                     term: r.try_get(2)?,
@@ -764,7 +764,7 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn allow_leaked_answer_logged(
+    async fn allow_held_answer_logged(
         &self,
         prompt_id: &str,
         model_id: &str,

@@ -427,13 +427,13 @@ async fn operators_read_an_answer_held_back_and_allow_it_logged() {
     .await;
     let res = app
         .client
-        .get(app.url("/api/v1/admin/leaks"))
+        .get(app.url("/api/v1/admin/held"))
         .send()
         .await
         .unwrap();
     assert_error(res, 401, "unauthorized").await;
     let held: Vec<arena_core::admin::HeldAnswer> = app
-        .admin(Method::GET, "/leaks")
+        .admin(Method::GET, "/held")
         .send()
         .await
         .unwrap()
@@ -457,10 +457,10 @@ async fn operators_read_an_answer_held_back_and_allow_it_logged() {
 
     // Bad requests change nothing.
     for (path, body, status, code) in [
-        ("/leaks/q/m2", json!({"allowed": true}), 404, "not_found"),
-        ("/leaks/q/m1", json!({"allowed": "yes"}), 400, "bad_request"),
+        ("/held/q/m2", json!({"allowed": true}), 404, "not_found"),
+        ("/held/q/m1", json!({"allowed": "yes"}), 400, "bad_request"),
         (
-            "/leaks/q/m%001",
+            "/held/q/m%001",
             json!({"allowed": true}),
             400,
             "bad_request",
@@ -478,7 +478,7 @@ async fn operators_read_an_answer_held_back_and_allow_it_logged() {
 
     // Allowed: logged with the term, and drawn.
     let res = app
-        .admin(Method::PUT, "/leaks/q/m1")
+        .admin(Method::PUT, "/held/q/m1")
         .json(&json!({"allowed": true}))
         .send()
         .await
@@ -497,7 +497,7 @@ async fn operators_read_an_answer_held_back_and_allow_it_logged() {
 
     // Held back again: logged, no longer drawn.
     let res = app
-        .admin(Method::PUT, "/leaks/q/m1")
+        .admin(Method::PUT, "/held/q/m1")
         .json(&json!({"allowed": false}))
         .send()
         .await

@@ -141,13 +141,8 @@ async fn an_answer_that_names_its_model_is_not_drawn_until_an_operator_allows_it
         .unwrap();
     assert_error(res, 404, "no_battle").await;
     assert_eq!(app.store.battle_ready_prompts().await.unwrap(), 0);
-    let leaks = app.store.leaked_answers().await.unwrap();
+    let leaks = app.store.held_answers().await.unwrap();
     assert_eq!((leaks.len(), leaks[0].model_id.as_str()), (1, "m1"));
-    assert!(
-        app.store
-            .allow_leaked_answer("q", "m1", true)
-            .await
-            .unwrap()
-    );
+    assert!(app.store.allow_held_answer("q", "m1", true).await.unwrap());
     assert_eq!(app.battle().await.prompt.id, "q");
 }
