@@ -1,6 +1,6 @@
-//! Every setting of `arena-server serve`, typed, from flags or the environment (`--help` lists
-//! them all), and the one place that turns them into the server's parts, so `main` and the tests
-//! wire the arena the same way.
+//! Every setting of `arena-server`, typed, from flags or the environment (`--help` lists them
+//! all), and the settings of the server's parts they make. Data only: `application.rs` builds the
+//! server from it, `store::open` opens the database it names.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -31,55 +31,6 @@ pub struct DbArgs {
         default_value = "full"
     )]
     pub sqlite_synchronous: crate::store::sqlite::Durability,
-}
-
-impl DbArgs {
-    /// Opens the database the URL names: SQLite for `sqlite:`, PostgreSQL for `postgres://`.
-    /// Any other URL is a clear error, never a surprise: `postgres://user@host/db` once became
-    /// a SQLite file named after it. Also returns a label for messages (never a password).
-    pub async fn open(&self) -> anyhow::Result<(crate::store::DynStore, String)> {
-        use std::sync::Arc;
-        let url = self.database_url.trim();
-        let scheme = url
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        match scheme.as_str() {
-            "sqlite" => {
-                let store =
-                    crate::store::sqlite::SqliteStore::connect_with(url, self.sqlite_synchronous)
-                        .await?;
-                let label = store
-                    .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| "SQLite in memory".into());
-                Ok((Arc::new(store), label))
-            }
-            "postgres" | "postgresql" => {
-                let store = crate::store::postgres::PgStore::connect(url)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", redact(url)))?;
-                Ok((Arc::new(store), redact(url)))
-            }
-            _ => anyhow::bail!(
-                "DATABASE_URL must be sqlite://path/to/arena.db, sqlite::memory: or \
-                 postgres://USER:PASSWORD@HOST:PORT/DATABASE, got {:?}",
-                redact(url)
-            ),
-        }
-    }
-}
-
-/// A URL without its password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(start), Some(at)) if at > start => match url[start + 3..at].split_once(':') {
-            Some((user, _password)) => format!("{}{user}:***{}", &url[..start + 3], &url[at..]),
-            None => url.to_owned(),
-        },
-        _ => url.to_owned(),
-    }
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -253,51 +204,6 @@ pub struct ServeConfig {
 }
 
 impl ServeConfig {
-    /// Everything `Application::build` needs, the secret loaded (or made once into its file).
-    pub fn config(&self) -> anyhow::Result<crate::application::Config> {
-        Ok(crate::application::Config {
-            database_url: self.db.database_url.clone(),
-            sqlite_synchronous: self.db.sqlite_synchronous,
-            addr: self.addr,
-            web: Some((
-                self.dist.clone(),
-                crate::web::Framing::new(&self.frame_ancestors, &self.embed_origins)?,
-            )),
-            import_if_empty: self.import_if_empty.clone(),
-            metrics_addr: self.metrics_addr,
-            secret: crate::secret::load(self.secret.clone(), &self.secret_file)?,
-            settings: crate::Settings {
-                token_ttl: Duration::from_secs(self.token_ttl_secs),
-                secure_cookies: self.secure_cookies,
-                operators: self.operator_token_sha256.clone(),
-                max_upload_bytes: self.max_upload_mb.max(1).saturating_mul(1024 * 1024),
-                live: match &self.live_models {
-                    Some(models) => Some(crate::live::LiveConfig {
-                        address_rate: self.limit_address_live,
-                        site_rate: self.live_budget,
-                        ..crate::live::LiveConfig::load(
-                            models,
-                            self.live_blocklist.as_deref(),
-                            self.limit_voter_live,
-                        )?
-                    }),
-                    None => None,
-                },
-            },
-            trust: self.trust(),
-            rating: arena_core::rating::RatingOptions {
-                bootstrap_rounds: self.bootstrap_rounds,
-                intervals: arena_core::rating::IntervalMethod::from_code(&self.intervals)
-                    .unwrap_or_default(),
-                reweight: self.reweight,
-                ..arena_core::rating::RatingOptions::default()
-            },
-            refresh: self.refresh(),
-            limits: self.serve_limits(),
-            worker: true,
-        })
-    }
-
     pub fn trust(&self) -> TrustSettings {
         TrustSettings {
             trusted_proxies: self.trusted_proxies.clone(),

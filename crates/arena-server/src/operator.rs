@@ -10,12 +10,11 @@
 use std::fmt;
 use std::str::FromStr;
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::AppState;
 use crate::error::ApiError;
 
 /// The configured operator tokens, as labelled SHA-256 hashes.
@@ -110,11 +109,14 @@ pub struct Operator {
     pub label: String,
 }
 
-impl FromRequestParts<AppState> for Operator {
+impl<S: Send + Sync> FromRequestParts<S> for Operator
+where
+    OperatorTokens: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let tokens = &state.settings.operators;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let tokens = OperatorTokens::from_ref(state);
         if tokens.is_empty() {
             return Err(ApiError::Unauthorized(
                 "the operator API is off: no operator token is configured \

@@ -492,3 +492,137 @@ async fn text_is_listed_in_byte_order(s: Subject) {
     assert_eq!(ids, ["B", "a", "b", "가"]);
     assert_eq!(s.store.categories().await.unwrap(), ["B", "a"]);
 }
+
+/// Tables, their columns and their indexes, by name, as a sorted list of lines.
+type Schema = Vec<String>;
+
+async fn sqlite_schema() -> Schema {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("arena.db").display());
+    let store = SqliteStore::connect(&url).await.unwrap();
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT 'table ' || m.name, 'column ' || m.name || '.' || c.name \
+         FROM sqlite_master m JOIN pragma_table_info(m.name) c \
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let indexes: Vec<String> = sqlx::query_scalar(
+        "SELECT 'index ' || tbl_name || '.' || name FROM sqlite_master \
+         WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%'",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let mut schema: Schema = rows.into_iter().flat_map(|(t, c)| [t, c]).collect();
+    schema.extend(indexes);
+    schema.sort();
+    schema.dedup();
+    schema
+}
+
+async fn postgres_schema() -> Schema {
+    let store = PgStore::connect(&pg::fresh_database().await).await.unwrap();
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT 'table ' || c.table_name, 'column ' || c.table_name || '.' || c.column_name \
+         FROM information_schema.columns c JOIN information_schema.tables t \
+           ON t.table_schema = c.table_schema AND t.table_name = c.table_name \
+         WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' \
+           AND c.table_name <> '_sqlx_migrations'",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    // Indexes a primary key or a unique constraint makes are SQLite's autoindexes: not named.
+    let indexes: Vec<String> = sqlx::query_scalar(
+        "SELECT 'index ' || i.tablename || '.' || i.indexname FROM pg_indexes i \
+         WHERE i.schemaname = 'public' \
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conname = i.indexname)",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let mut schema: Schema = rows.into_iter().flat_map(|(t, c)| [t, c]).collect();
+    schema.extend(indexes);
+    schema.sort();
+    schema.dedup();
+    schema
+}
+
+/// The two migration folders make the same tables, columns and indexes: a migration written
+/// for one database and forgotten for the other fails here.
+#[tokio::test]
+async fn both_databases_have_the_same_schema() {
+    let (sqlite, mut postgres) = (sqlite_schema().await, postgres_schema().await);
+    // Insertion order: SQLite's implicit rowid, PostgreSQL's `seq` (the only column one has).
+    postgres.retain(|line| line != "column votes.seq");
+    let only = |a: &Schema, b: &Schema| -> Vec<String> {
+        a.iter().filter(|x| !b.contains(x)).cloned().collect()
+    };
+    assert!(
+        sqlite == postgres,
+        "only in SQLite: {:#?}\nonly in PostgreSQL: {:#?}",
+        only(&sqlite, &postgres),
+        only(&postgres, &sqlite)
+    );
+}
+
+/// The two migration folders are numbered in step, migration for migration, under the same names.
+#[test]
+fn both_migration_folders_are_numbered_in_step() {
+    let names = |db: &str| -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(db);
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names("sqlite"), names("postgres"));
+}
+
+/// A PostgreSQL database migrated when its migrations were numbered apart from SQLite's
+/// (0002 to 0008, now 0003 to 0009) opens as before: its applied versions are renumbered, the
+/// two empty migrations and the newer ones applied, and nothing else runs again.
+#[tokio::test]
+async fn a_postgres_database_under_the_old_migration_numbers_is_renumbered() {
+    let url = pg::fresh_database().await;
+    let applied = |store: PgStore| async move {
+        let rows: Vec<(i64, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT version, description, checksum FROM _sqlx_migrations ORDER BY version",
+        )
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+        rows
+    };
+    let store = PgStore::connect(&url).await.unwrap();
+    let expected = applied(store.clone()).await;
+    assert_eq!(expected.len(), 11);
+    // As the old numbering left a database: no 0002, 0010 or later, and 0003 to 0009 one lower.
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 2 OR version >= 10")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    for version in 3..=9_i64 {
+        sqlx::query("UPDATE _sqlx_migrations SET version = $1 - 1 WHERE version = $1")
+            .bind(version)
+            .execute(store.pool())
+            .await
+            .unwrap();
+    }
+    store.pool().close().await;
+    let store = PgStore::connect(&url).await.unwrap();
+    let renumbered = applied(store.clone()).await;
+    let strip = |rows: &[(i64, String, Vec<u8>)]| -> Vec<(i64, String)> {
+        rows.iter().map(|(v, d, _)| (*v, d.clone())).collect()
+    };
+    assert_eq!(strip(&renumbered), strip(&expected));
+    assert_eq!(renumbered, expected, "checksums as before");
+    let store: DynStore = Arc::new(store);
+    assert_eq!(import(&store, SET).await.prompts_added, 2);
+}

@@ -17,8 +17,8 @@ use axum::http::request::Parts;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 
-use super::{JsonBody, QueryParams};
-use crate::AppState;
+use super::AppState;
+use super::{JsonBody, PathId, QueryParams};
 use crate::error::ApiError;
 use crate::operator::Operator;
 use crate::store::{ImportOptions, NewAudit};
@@ -46,25 +46,6 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .layer(DefaultBodyLimit::max(super::MAX_BODY_BYTES))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-}
-
-/// One path segment (`{id}`); a bad one is a 400 JSON error.
-pub struct PathId(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for PathId {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let id = axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|e| ApiError::bad_request(e.body_text()))?
-            .0;
-        // No database keeps a NUL, and no id of ours has a control character.
-        if id.chars().any(char::is_control) {
-            return Err(ApiError::bad_request("the id has a control character"));
-        }
-        Ok(PathId(id))
-    }
 }
 
 async fn get_models(

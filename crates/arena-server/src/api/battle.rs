@@ -9,8 +9,8 @@ use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
+use super::AppState;
 use super::{CategoryQuery, Peer, QueryParams};
-use crate::AppState;
 use crate::error::ApiError;
 use crate::token::BattleClaims;
 

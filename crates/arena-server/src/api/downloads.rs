@@ -18,6 +18,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
+use arena_core::api::PublicBattle;
 use axum::body::Body;
 use axum::http::header::{
     ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_ENCODING, CONTENT_LENGTH,
@@ -27,7 +28,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-use crate::AppState;
+use super::AppState;
 use crate::error::ApiError;
 
 /// Never changes: cache it for good.
@@ -155,7 +156,7 @@ fn write_files(dir: &Path, id: i64, battles: &str) -> anyhow::Result<SnapshotFil
         Ok(())
     })?;
     let csv = write_variants(dir, &format!("{id}.csv"), |out| {
-        super::snapshots::write_csv(battles, out)?;
+        write_csv(battles, out)?;
         Ok(())
     })?;
     Ok(SnapshotFiles { jsonl, csv })
@@ -318,6 +319,65 @@ pub async fn serve(
     Ok(response)
 }
 
+/// The columns of the CSV download (the JSON Lines' fields; reasons joined by `;`; a live
+/// battle's prompt and answers last, empty for the imported prompts).
+pub const CSV_HEADER: [&str; 11] = [
+    "battle_id",
+    "question_id",
+    "category",
+    "model_a",
+    "model_b",
+    "winner",
+    "tstamp",
+    "reasons",
+    "prompt",
+    "answer_a",
+    "answer_b",
+];
+
+/// A text cell as a spreadsheet must not run it: a cell starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return gets a leading `'` (citizens' prompts and models' answers are in the
+/// CSV). The JSON Lines keep the texts as they are.
+fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
+/// The battles (JSON Lines) as CSV with a header row.
+pub fn to_csv(jsonl: &str) -> anyhow::Result<String> {
+    Ok(String::from_utf8(write_csv(jsonl, Vec::new())?)?)
+}
+
+/// Writes the battles (JSON Lines) as CSV with a header row into `out`, and hands it back.
+pub fn write_csv<W: std::io::Write>(jsonl: &str, out: W) -> anyhow::Result<W> {
+    let mut out = csv::Writer::from_writer(out);
+    out.write_record(CSV_HEADER)?;
+    for line in jsonl.lines().filter(|l| !l.trim().is_empty()) {
+        let b: PublicBattle = serde_json::from_str(line)?;
+        let reasons: Vec<&str> = b.reasons.iter().map(|r| r.code()).collect();
+        let (prompt, answer_a, answer_b) = b.live.as_ref().map_or(("", "", ""), |l| {
+            (&l.prompt[..], &l.answer_a[..], &l.answer_b[..])
+        });
+        out.write_record([
+            b.battle_id.as_str(),
+            &cell(&b.question_id),
+            &cell(&b.category),
+            &cell(&b.model_a),
+            &cell(&b.model_b),
+            &b.winner,
+            &b.tstamp.to_string(),
+            &reasons.join(";"),
+            &cell(prompt),
+            &cell(answer_a),
+            &cell(answer_b),
+        ])?;
+    }
+    out.into_inner()
+        .map_err(|e| anyhow::anyhow!("{}", e.error()))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -364,7 +424,7 @@ mod tests {
         assert_eq!(read(&files.jsonl.plain), battles.as_bytes());
         assert_eq!(files.jsonl.plain.etag, sha(battles.as_bytes()));
         assert_eq!(files.jsonl.plain.len, battles.len() as u64);
-        let csv = super::super::snapshots::to_csv(battles).unwrap();
+        let csv = super::to_csv(battles).unwrap();
         assert_eq!(read(&files.csv.plain), csv.as_bytes());
         for (variants, plain) in [(&files.jsonl, battles), (&files.csv, csv.as_str())] {
             let gz = read(&variants.gzip);

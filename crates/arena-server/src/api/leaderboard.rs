@@ -12,8 +12,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
+use super::AppState;
 use super::{CategoryQuery, QueryParams};
-use crate::AppState;
 use crate::error::ApiError;
 
 /// `?category=..&intervals=bootstrap|sandwich&reweight=true|false`.

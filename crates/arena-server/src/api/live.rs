@@ -26,8 +26,8 @@ use axum::response::{IntoResponse, Response};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::AppState;
 use super::{JsonBody, Peer};
-use crate::AppState;
 use crate::error::ApiError;
 use crate::live::Seat;
 use crate::live::provider::ProviderError;

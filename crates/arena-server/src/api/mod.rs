@@ -10,6 +10,7 @@ mod leaderboard;
 pub mod live;
 pub mod reasons;
 pub mod snapshots;
+mod state;
 mod vote;
 
 use axum::Router;
@@ -18,8 +19,9 @@ use axum::http::request::Parts;
 use axum::routing::{get, post};
 use serde::de::DeserializeOwned;
 
-use crate::AppState;
 use crate::error::ApiError;
+
+pub use state::{AppState, Settings};
 
 /// Longest request body the API reads; a vote is a few hundred bytes.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -135,5 +137,24 @@ impl CategoryQuery {
             .as_deref()
             .map(str::trim)
             .filter(|c| !c.is_empty())
+    }
+}
+
+/// One path segment (`{id}`); a bad one is a 400 JSON error.
+pub struct PathId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let id = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?
+            .0;
+        // No database keeps a NUL, and no id of ours has a control character.
+        if id.chars().any(char::is_control) {
+            return Err(ApiError::bad_request("the id has a control character"));
+        }
+        Ok(PathId(id))
     }
 }

@@ -8,8 +8,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 
+use super::AppState;
 use super::{JsonBody, Peer};
-use crate::AppState;
 use crate::error::ApiError;
 use crate::store::ReasonsUpdate;
 use crate::trust::voter::{self, VoterId};

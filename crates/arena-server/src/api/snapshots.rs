@@ -11,7 +11,7 @@
 //! Operators publish one with `POST /api/v1/admin/snapshots` ([`publish`]).
 
 use arena_core::admin::{MAX_TITLE_CHARS, SnapshotRequest};
-use arena_core::api::{DataLicence, PublicBattle, SnapshotResponse, SnapshotSummary};
+use arena_core::api::{DataLicence, SnapshotResponse, SnapshotSummary};
 use axum::extract::State;
 use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -21,10 +21,10 @@ use axum::{Json, Router};
 use sha2::{Digest, Sha256};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use super::admin::PathId;
+use super::AppState;
+pub use super::downloads::to_csv;
 use super::downloads::{FOREVER, Format};
-use super::{CategoryQuery, JsonBody, Peer, QueryParams};
-use crate::AppState;
+use super::{CategoryQuery, JsonBody, PathId, Peer, QueryParams};
 use crate::error::ApiError;
 use crate::leaderboard::FrozenTables;
 use crate::operator::Operator;
@@ -106,65 +106,6 @@ async fn battles_csv(
     PathId(id): PathId,
 ) -> Result<Response, ApiError> {
     super::downloads::serve(&state, peer, &headers, snapshot_id(&id)?, Format::Csv).await
-}
-
-/// The columns of the CSV download (the JSON Lines' fields; reasons joined by `;`; a live
-/// battle's prompt and answers last, empty for the imported prompts).
-pub const CSV_HEADER: [&str; 11] = [
-    "battle_id",
-    "question_id",
-    "category",
-    "model_a",
-    "model_b",
-    "winner",
-    "tstamp",
-    "reasons",
-    "prompt",
-    "answer_a",
-    "answer_b",
-];
-
-/// A text cell as a spreadsheet must not run it: a cell starting with `=`, `+`, `-`, `@`, a tab
-/// or a carriage return gets a leading `'` (citizens' prompts and models' answers are in the
-/// CSV). The JSON Lines keep the texts as they are.
-fn cell(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
-        _ => text.into(),
-    }
-}
-
-/// The battles (JSON Lines) as CSV with a header row.
-pub fn to_csv(jsonl: &str) -> anyhow::Result<String> {
-    Ok(String::from_utf8(write_csv(jsonl, Vec::new())?)?)
-}
-
-/// Writes the battles (JSON Lines) as CSV with a header row into `out`, and hands it back.
-pub fn write_csv<W: std::io::Write>(jsonl: &str, out: W) -> anyhow::Result<W> {
-    let mut out = csv::Writer::from_writer(out);
-    out.write_record(CSV_HEADER)?;
-    for line in jsonl.lines().filter(|l| !l.trim().is_empty()) {
-        let b: PublicBattle = serde_json::from_str(line)?;
-        let reasons: Vec<&str> = b.reasons.iter().map(|r| r.code()).collect();
-        let (prompt, answer_a, answer_b) = b.live.as_ref().map_or(("", "", ""), |l| {
-            (&l.prompt[..], &l.answer_a[..], &l.answer_b[..])
-        });
-        out.write_record([
-            b.battle_id.as_str(),
-            &cell(&b.question_id),
-            &cell(&b.category),
-            &cell(&b.model_a),
-            &cell(&b.model_b),
-            &b.winner,
-            &b.tstamp.to_string(),
-            &reasons.join(";"),
-            &cell(prompt),
-            &cell(answer_a),
-            &cell(answer_b),
-        ])?;
-    }
-    out.into_inner()
-        .map_err(|e| anyhow::anyhow!("{}", e.error()))
 }
 
 /// `POST /api/v1/admin/snapshots`: freezes every table as computed from exactly the counted

@@ -1,16 +1,22 @@
 //! Storage behind one interface, so the handlers never know which database they talk to.
 //!
 //! [`Store`] is what the API and the CLI need from a database: import a battle set, draw a
-//! battle, record a vote exactly once, and hand the leaderboard its aggregated counts. SQLite
-//! ([`sqlite::SqliteStore`]) is the default; [`postgres::PgStore`] serves several servers from one
-//! database. What an import changes is the arena's rule, written once in `catalogue.rs`; rows
-//! become the arena's types once, in `rows.rs`. Read `sqlite.rs` next.
+//! battle, record a vote exactly once, and hand the leaderboard its aggregated counts. It is
+//! implemented once, in `sql/`, over a [`sql::Dialect`]: SQLite ([`sqlite::SqliteStore`]) is the
+//! default; PostgreSQL ([`postgres::PgStore`]) serves several servers from one database. What an
+//! import changes is the arena's rule, written once in `catalogue.rs`; rows become the arena's
+//! types once, in `rows.rs`. Read `sql/mod.rs` next.
 
 pub mod catalogue;
 pub mod draw;
+mod open;
 pub mod postgres;
 mod rows;
+pub mod sql;
 pub mod sqlite;
+
+pub use open::open;
+pub use sql::FlagRow;
 
 use std::sync::Arc;
 
@@ -127,10 +133,10 @@ pub fn address_key(hash: &str) -> String {
 pub fn cap_flags(caps: &DailyCaps, by_voter: u64, by_address: u64) -> Vec<String> {
     let mut flags = Vec::new();
     if by_voter >= caps.voter {
-        flags.push(crate::trust::flag::VOTER_DAILY_CAP.to_owned());
+        flags.push(arena_core::Flag::VoterDailyCap.code().to_owned());
     }
     if by_address >= caps.address {
-        flags.push(crate::trust::flag::ADDRESS_DAILY_CAP.to_owned());
+        flags.push(arena_core::Flag::AddressDailyCap.code().to_owned());
     }
     flags
 }
@@ -203,124 +209,6 @@ pub fn category_list(
 }
 /// An answer that names its model or maker.
 pub use arena_core::admin::HeldAnswer as HeldAnswerRow;
-
-/// A vote as the review of flags reads it: voter, flags, model A, model B, choice, time; and,
-/// for votes an operator counts after review, the reason reviewed.
-#[derive(Clone, Debug)]
-pub struct FlagRow {
-    pub battle_id: String,
-    pub voter_id: String,
-    pub flags: String,
-    pub model_a: String,
-    pub model_b: String,
-    pub choice: Choice,
-    pub voted_at_ms: i64,
-}
-
-/// `(voter, reason, battles as JSON)` rows of `flag_overrides`, the battles parsed.
-pub fn parse_overrides(
-    rows: Vec<(String, String, String)>,
-) -> Result<Vec<(String, String, Vec<String>)>, StoreError> {
-    rows.into_iter()
-        .map(|(voter, reason, battles)| {
-            let battles =
-                serde_json::from_str(&battles).map_err(|e| StoreError::Other(e.into()))?;
-            Ok((voter, reason, battles))
-        })
-        .collect()
-}
-
-/// Groups flagged votes by voter and reviewable reason, and the votes counted after review by
-/// their override (voter, reason, battle ids), into the review's list, most recent first.
-pub fn group_flagged(
-    flagged: &[FlagRow],
-    overridden: &[(String, String, Vec<String>)],
-    counted_votes: &[FlagRow],
-) -> Vec<FlaggedVoter> {
-    use std::collections::BTreeMap;
-    struct Group {
-        votes: u64,
-        first_ms: i64,
-        last_ms: i64,
-        chosen: BTreeMap<String, u64>,
-    }
-    fn add(group: &mut Group, row: &FlagRow) {
-        group.votes += 1;
-        group.first_ms = group.first_ms.min(row.voted_at_ms);
-        group.last_ms = group.last_ms.max(row.voted_at_ms);
-        let chosen = match row.choice {
-            Choice::A => Some(&row.model_a),
-            Choice::B => Some(&row.model_b),
-            _ => None,
-        };
-        if let Some(model) = chosen {
-            *group.chosen.entry(model.clone()).or_default() += 1;
-        }
-    }
-    let new_group = || Group {
-        votes: 0,
-        first_ms: i64::MAX,
-        last_ms: i64::MIN,
-        chosen: BTreeMap::new(),
-    };
-    let mut groups: BTreeMap<(String, String, bool), Group> = BTreeMap::new();
-    for row in flagged {
-        for reason in row.flags.split(',') {
-            if reason
-                .parse::<arena_core::Flag>()
-                .is_ok_and(arena_core::Flag::reviewable)
-            {
-                let key = (row.voter_id.clone(), reason.to_owned(), false);
-                add(groups.entry(key).or_insert_with(new_group), row);
-            }
-        }
-    }
-    let by_battle: BTreeMap<&str, &FlagRow> = counted_votes
-        .iter()
-        .map(|r| (r.battle_id.as_str(), r))
-        .collect();
-    for (voter, reason, battles) in overridden {
-        let group = groups
-            .entry((voter.clone(), reason.clone(), true))
-            .or_insert_with(new_group);
-        for id in battles {
-            if let Some(row) = by_battle.get(id.as_str()) {
-                add(group, row);
-            }
-        }
-        if group.votes == 0 {
-            group.first_ms = 0;
-            group.last_ms = 0;
-        }
-    }
-    let mut list: Vec<FlaggedVoter> = groups
-        .into_iter()
-        .map(|((voter, reason, counted), g)| {
-            let mut chosen: Vec<arena_core::admin::ModelTally> = g
-                .chosen
-                .into_iter()
-                .map(|(model, count)| arena_core::admin::ModelTally { model, count })
-                .collect();
-            chosen.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.model.cmp(&b.model)));
-            FlaggedVoter {
-                voter,
-                reason,
-                votes: g.votes,
-                first_ms: g.first_ms,
-                last_ms: g.last_ms,
-                chosen,
-                counted,
-            }
-        })
-        .collect();
-    list.sort_by(|a, b| {
-        b.last_ms
-            .cmp(&a.last_ms)
-            .then_with(|| a.voter.cmp(&b.voter))
-            .then_with(|| a.reason.cmp(&b.reason))
-    });
-    list
-}
 
 /// Aggregated votes: how often `choice` was cast for (`model_a` left, `model_b` right) in a category.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -33,6 +33,7 @@ pub mod audit;
 pub mod limits;
 pub mod model_campaign;
 pub mod pow;
+mod score;
 pub mod voter;
 
 use std::net::SocketAddr;

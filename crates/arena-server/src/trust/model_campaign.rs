@@ -16,7 +16,7 @@
 //! citizens as the rest, so `z` is about standard normal; a campaign drifts by √n.
 //!
 //! **What is held.** A group whose model is beyond `z` (default 5), with at least
-//! [`MIN_BATTLES`] battles and a lean of at least [`MIN_EFFECT`](super::audit::MIN_EFFECT) expected score a battle, has
+//! [`MIN_BATTLES`] battles and a lean of at least [`MIN_EFFECT`](super::score::MIN_EFFECT) expected score a battle, has
 //! *all* its votes with that model held (flag `model_campaign`, kept, not counted, listed for
 //! the operators' review): for and against alike, so that holding is neutral for the honest
 //! voters in the group. Holding only the wins would be a lever: a fake campaign *for* a rival
@@ -39,8 +39,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use arena_core::Choice;
 use arena_core::rating::{BattleCounts, CENTRE, POINTS_PER_NATURAL_UNIT, fit_strengths};
 
-use super::audit::{Score, expected, has_flag, leans, readable, score_a, scores};
 use super::flag;
+use super::score::{Score, expected, has_flag, leans, readable, score_a, scores};
 use crate::store::AuditVote;
 
 const HOUR_MS: i64 = 3_600_000;

@@ -9,6 +9,7 @@ use std::time::Duration;
 use arena_core::api::{BattleResponse, ErrorBody};
 use arena_core::battle_set;
 use arena_core::rating::RatingOptions;
+use arena_server::api::{AppState, Settings};
 use arena_server::application::{Application, Config};
 use arena_server::clock::{Clock, ManualClock, SystemClock};
 use arena_server::leaderboard::RefreshSettings;
@@ -17,7 +18,6 @@ use arena_server::store::DynStore;
 use arena_server::store::sqlite::Durability;
 use arena_server::trust::pow::PowMode;
 use arena_server::trust::{MinRead, TrustSettings};
-use arena_server::{AppState, Settings};
 use sqlx::Row;
 
 /// Three models; `p-1` and `p-2` answered by all, `p-3` by one only (never drawn).
