@@ -61,6 +61,7 @@ contract!(
     address_keys_are_one_per_day_and_old_ones_go,
     the_audit_reads_recent_votes_and_first_votes,
     text_is_listed_in_byte_order,
+    every_reviewable_flag_is_listed_for_review,
 );
 
 const SET: &str = r#"{"models": [{"id": "m-a", "name": "모델 가"}, {"id": "m-b", "name": "모델 나"}]}
@@ -625,4 +626,40 @@ async fn a_postgres_database_under_the_old_migration_numbers_is_renumbered() {
     assert_eq!(renumbered, expected, "checksums as before");
     let store: DynStore = Arc::new(store);
     assert_eq!(import(&store, SET).await.prompts_added, 2);
+}
+
+/// Every flag an operator may review brings its voter to the review list, `model_campaign`
+/// (the audit's hold of a model's campaign) among them; a flag for the sender's own conduct
+/// does not.
+async fn every_reviewable_flag_is_listed_for_review(s: Subject) {
+    import(&s.store, SET).await;
+    let t = 1_000_000;
+    let flags = arena_core::Flag::ALL;
+    for (i, flag) in flags.iter().enumerate() {
+        let mut v = vote(&format!("b{i}"), "p1", Choice::A, &[], t + i as i64);
+        v.voter_id = format!("voter-{}", flag.code());
+        s.store.record_vote(&v, None).await.unwrap();
+        let flagged = s
+            .store
+            .flag_votes(&[v.battle_id.clone()], flag.code())
+            .await
+            .unwrap();
+        assert_eq!(flagged, 1, "{flag:?}");
+    }
+    let listed: Vec<(String, String)> = s
+        .store
+        .flagged_voters()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.voter, f.reason))
+        .collect();
+    let mut expected: Vec<(String, String)> = arena_core::Flag::REVIEWABLE
+        .iter()
+        .map(|f| (format!("voter-{}", f.code()), f.code().to_owned()))
+        .collect();
+    let mut listed_sorted = listed.clone();
+    listed_sorted.sort();
+    expected.sort();
+    assert_eq!(listed_sorted, expected);
 }

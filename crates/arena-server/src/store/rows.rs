@@ -291,12 +291,6 @@ where
     })
 }
 
-/// The flagged votes the review reads (reviewable reasons only), newest first.
-pub const FLAGGED_ROWS: &str = "SELECT battle_id, voter_id, flags, model_a, model_b, choice, voted_at_ms \
-     FROM votes WHERE flags <> '' AND (',' || flags || ',' LIKE '%,one_sided,%' \
-     OR ',' || flags || ',' LIKE '%,campaign,%' OR ',' || flags || ',' LIKE '%,new_voter_burst,%') \
-     ORDER BY voted_at_ms DESC LIMIT 50000";
-
 /// The votes of voters an operator reviewed (their overridden votes are among them).
 pub const OVERRIDDEN_VOTERS_ROWS: &str = "SELECT battle_id, voter_id, flags, model_a, model_b, choice, voted_at_ms \
      FROM votes WHERE voter_id IN (SELECT voter_id FROM flag_overrides)";

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use arena_core::Choice;
+use arena_core::{Choice, Flag};
 use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Type};
 
 use super::{Dialect, SqlStore, Value, in_bytes};
@@ -71,10 +71,7 @@ pub fn group_flagged(
     let mut groups: BTreeMap<(String, String, bool), Group> = BTreeMap::new();
     for row in flagged {
         for reason in row.flags.split(',') {
-            if reason
-                .parse::<arena_core::Flag>()
-                .is_ok_and(arena_core::Flag::reviewable)
-            {
+            if reason.parse::<Flag>().is_ok_and(Flag::reviewable) {
                 let key = (row.voter_id.clone(), reason.to_owned(), false);
                 add(groups.entry(key).or_insert_with(new_group), row);
             }
@@ -127,6 +124,19 @@ pub fn group_flagged(
     list
 }
 
+/// The flagged votes the review reads (votes with a reviewable flag), newest first.
+fn flagged_rows() -> String {
+    let reviewable: Vec<String> = Flag::REVIEWABLE
+        .iter()
+        .map(|f| format!("',' || flags || ',' LIKE '%,{},%'", f.code()))
+        .collect();
+    format!(
+        "SELECT battle_id, voter_id, flags, model_a, model_b, choice, voted_at_ms FROM votes \
+         WHERE flags <> '' AND ({}) ORDER BY voted_at_ms DESC LIMIT 50000",
+        reviewable.join(" OR ")
+    )
+}
+
 /// The battles an override lists, as stored (JSON).
 fn battle_list(json: Option<String>) -> Result<Vec<String>, StoreError> {
     match json {
@@ -153,9 +163,7 @@ where
     for<'a> &'a str: ColumnIndex<D::Row>,
 {
     pub(super) async fn flagged(&self) -> Result<Vec<FlaggedVoter>, StoreError> {
-        let flagged = sqlx::query(rows::FLAGGED_ROWS)
-            .fetch_all(&self.pool)
-            .await?;
+        let flagged = sqlx::query(&flagged_rows()).fetch_all(&self.pool).await?;
         let flagged: Vec<FlagRow> = flagged
             .iter()
             .map(rows::flag_row)
