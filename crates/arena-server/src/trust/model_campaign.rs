@@ -16,13 +16,17 @@
 //! citizens as the rest, so `z` is about standard normal; a campaign drifts by √n.
 //!
 //! **What is held.** A group whose model is beyond `z` (default 5), with at least
-//! [`MIN_BATTLES`] battles and a lean of at least [`MIN_EFFECT`](super::score::MIN_EFFECT) expected score a battle, has
-//! *all* its votes with that model held (flag `model_campaign`, kept, not counted, listed for
-//! the operators' review): for and against alike, so that holding is neutral for the honest
-//! voters in the group. Holding only the wins would be a lever: a fake campaign *for* a rival
-//! would get every honest vote for it held and sink it. The price is the honest votes with that
-//! model among the group's, reviewed and counted by an operator.
-//!
+//! [`MIN_BATTLES`] battles and a lean of at least [`MIN_EFFECT`](super::score::MIN_EFFECT)
+//! expected score a battle, has its *core* held (flag `model_campaign`, kept, not counted, listed
+//! for the operators' review): the votes with that model of the voters who pushed it the group's
+//! way, hardest first, until what is left of the group is within chance of the reference (z of
+//! 2). A campaign's ids push hardest (every battle with their model goes its way), so they go
+//! first, and the honest voters who voted with the model in the same hours stay counted. Holding
+//! the whole group would hold them too: in a young arena, or a round, the campaign's day is
+//! every honest vote with the model, and the model's rating would then be made by the few votes
+//! left. What the campaign can keep is bounded by chance (z of 2 over the group), and a fake
+//! campaign *for* a rival gets its own votes held, not the rival's honest ones.
+
 //! **What is read.** Votes that count, or that the audit itself holds (so a hold does not hide
 //! the evidence it was found in); never votes kept for the sender's own conduct (too fast,
 //! another voter's battle, beyond a cap): those cost nothing to send, and a neighbour could
@@ -220,7 +224,17 @@ pub fn find(
         if found.len() >= MAX_FINDINGS {
             break;
         }
-        let mut best: Option<(f64, usize, &str, Vec<&AuditVote>, Score)> = None;
+        // The strongest finding: its strength, group, model, votes with the model, the votes
+        // its test read (all of them, or the recognised ones) and its score.
+        type Best<'v> = (
+            f64,
+            usize,
+            &'v str,
+            Vec<&'v AuditVote>,
+            Vec<&'v AuditVote>,
+            Score,
+        );
+        let mut best: Option<Best> = None;
         for (g, (_, from, to, group)) in groups.iter().enumerate() {
             if to - from != SCALES_MS[scale] {
                 continue;
@@ -308,9 +322,10 @@ pub fn find(
                     let tail = reference.predictive_tail(votes, model, upward);
                     (tail <= alpha).then(|| (tail.max(f64::MIN_POSITIVE).ln() / alpha.ln(), s))
                 };
-                let Some((strength, score)) = [
-                    beyond(all, &with_model, z, MIN_BATTLES),
-                    beyond(rec, &recognised, recognised_z, MIN_RECOGNISED),
+                let Some((strength, score, read)) = [
+                    beyond(all, &with_model, z, MIN_BATTLES).map(|(t, s)| (t, s, false)),
+                    beyond(rec, &recognised, recognised_z, MIN_RECOGNISED)
+                        .map(|(t, s)| (t, s, true)),
                 ]
                 .into_iter()
                 .flatten()
@@ -319,11 +334,12 @@ pub fn find(
                 };
                 let score = reference.widened(model, score);
                 if best.as_ref().is_none_or(|b| strength > b.0) {
-                    best = Some((strength, g, model, with_model, score));
+                    let read = if read { recognised } else { with_model.clone() };
+                    best = Some((strength, g, model, with_model, read, score));
                 }
             }
         }
-        let Some((_, g, model, with_model, score)) = best else {
+        let Some((_, g, model, with_model, read, score)) = best else {
             // Nothing more at this scale: on to the next, larger one.
             scale += 1;
             if scale == SCALES_MS.len() {
@@ -332,11 +348,15 @@ pub fn find(
             continue;
         };
         let (kind, from_ms, to_ms, _) = &groups[g];
+        let Some((_, reference)) = &references[g] else {
+            continue;
+        };
+        let held = core(&with_model, &read, model, reference, score.u > 0.0);
         explained
             .entry(model)
             .or_default()
-            .extend(with_model.iter().map(|v| v.battle_id.as_str()));
-        peeled.extend(with_model.iter().copied());
+            .extend(held.iter().map(|v| v.battle_id.as_str()));
+        peeled.extend(held.iter().copied());
         found.push(Finding {
             model: model.to_owned(),
             kind,
@@ -344,7 +364,7 @@ pub fn find(
             to_ms: *to_ms,
             z: score.z(),
             battles: score.battles,
-            battle_ids: with_model
+            battle_ids: held
                 .iter()
                 .filter(|v| !has_flag(&v.flags, flag::MODEL_CAMPAIGN))
                 .map(|v| v.battle_id.clone())
@@ -352,6 +372,67 @@ pub fn find(
         });
     }
     found
+}
+
+/// A group left this far beyond chance, or less, once its core is held is ordinary again.
+const RESIDUAL_Z: f64 = 2.0;
+
+/// The core of a divergent group: the votes with `model` of the voters who pushed it the
+/// group's way in the battles its test read, most first, until what is left of them is within
+/// [`RESIDUAL_Z`] of the reference (its uncertainty about the model counted, as in the test). A campaign's ids push hardest (every battle with the model goes its way) and go
+/// first; the honest voters who happened to vote with the model in the same hours stay
+/// counted, unless the group is still beyond chance without the campaign. Holding the whole
+/// group instead would hold every honest vote with the model cast in the campaign's day: in a
+/// young arena, or a round, that is all of them, and the model's rating is then made by
+/// whatever few votes are left (measured: 279 of 2,233 honest votes held, the model moved by
+/// 75 points). A voter who did not push the model the group's way is never held.
+fn core<'a>(
+    with_model: &[&'a AuditVote],
+    read: &[&'a AuditVote],
+    model: &str,
+    reference: &Reference,
+    upward: bool,
+) -> Vec<&'a AuditVote> {
+    let ratings = &reference.ratings;
+    let sign = if upward { 1.0 } else { -1.0 };
+    // Each voter's push (Σ(s − p), the group's way) and information with the model, over the
+    // battles the finding's test read (all, or the recognised ones).
+    let mut voters: HashMap<&str, (f64, f64)> = HashMap::new();
+    for v in read {
+        let (Some(ra), Some(rb)) = (ratings.get(&v.model_a), ratings.get(&v.model_b)) else {
+            continue;
+        };
+        let p_a = expected(*ra, *rb);
+        let (p, s) = if v.model_a == model {
+            (p_a, score_a(v.choice))
+        } else {
+            (1.0 - p_a, 1.0 - score_a(v.choice))
+        };
+        let e = voters.entry(v.voter_id.as_str()).or_default();
+        e.0 += sign * (s - p);
+        e.1 += p * (1.0 - p);
+    }
+    let (mut push, mut info) = voters
+        .values()
+        .fold((0.0, 0.0), |(u, i), (vu, vi)| (u + vu, i + vi));
+    let mut order: Vec<(&str, (f64, f64))> = voters.into_iter().collect();
+    // Hardest push first; ties by id, so the same group holds the same votes on every server.
+    order.sort_by(|a, b| b.1.0.total_cmp(&a.1.0).then_with(|| a.0.cmp(b.0)));
+    let mut held: HashSet<&str> = HashSet::new();
+    for (voter, (u, i)) in order {
+        let residual = if info > 0.0 { push / info.sqrt() } else { 0.0 };
+        if residual <= RESIDUAL_Z || u <= 0.0 {
+            break;
+        }
+        held.insert(voter);
+        push -= u;
+        info -= i;
+    }
+    with_model
+        .iter()
+        .copied()
+        .filter(|v| held.contains(v.voter_id.as_str()))
+        .collect()
 }
 
 /// The chance of a result this far from the ratings, or further, if each of `model`'s battles
@@ -527,7 +608,7 @@ mod tests {
     }
 
     #[test]
-    fn a_team_voting_for_its_own_model_from_many_ids_is_held_whole() {
+    fn a_team_voting_for_its_own_model_from_many_ids_is_held() {
         let mut arena = Arena::new(7);
         // Two days of honest citizens, then 150 ids (one vote ten times each) that vote for
         // m03 whenever they meet it and honestly otherwise.
@@ -549,11 +630,18 @@ mod tests {
             .iter()
             .filter(|v| held.contains(v.battle_id.as_str()))
             .count();
-        assert_eq!(team_held, team_with_m03, "every team vote with m03 is held");
         let honest_held = arena.votes[..honest]
             .iter()
             .filter(|v| held.contains(v.battle_id.as_str()))
             .count();
+        eprintln!(
+            "team votes with m03 held: {team_held} of {team_with_m03}; honest: {honest_held}"
+        );
+        // The core is held; what is left of the group is within chance of the table.
+        assert!(
+            team_held * 100 >= team_with_m03 * 95,
+            "{team_held} of the team's {team_with_m03} votes with m03 held"
+        );
         assert!(
             honest_held * 100 <= honest,
             "{honest_held} honest votes held"
