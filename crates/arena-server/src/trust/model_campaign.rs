@@ -69,7 +69,7 @@ pub struct Finding {
     pub to_ms: i64,
     pub z: f64,
     pub battles: u32,
-    /// The group's votes with the model, to hold.
+    /// The votes to hold: the core's votes with the model (see [`core`]).
     pub battle_ids: Vec<String>,
 }
 
