@@ -68,7 +68,11 @@ impl SqlStore<Postgres> {
 /// to the new ones (the files, and so their checksums, are the same); sqlx then applies the two
 /// empty ones. Several servers may start at once: the table is locked while it is renumbered.
 async fn renumber_migrations(pool: &sqlx::PgPool) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    // Read committed whatever the database's default: the check below must see what another
+    // server renumbered while this one waited for the lock.
+    let mut tx = pool
+        .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
+        .await?;
     let exists: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
         .fetch_one(&mut *tx)
         .await?;
