@@ -20,7 +20,8 @@
 //! expected score a battle, has its *core* held (flag `model_campaign`, kept, not counted, listed
 //! for the operators' review): the votes with that model of the voters who pushed it the group's
 //! way, hardest first, until what is left of the group is within chance of the reference (z of
-//! 2). A campaign's ids push hardest (every battle with their model goes its way), so they go
+//! 2), then, while the rest still leans that way at all, every voter all of whose battles with
+//! the model went that way. A campaign's ids push hardest (every battle with their model goes its way), so they go
 //! first, and the honest voters who voted with the model in the same hours stay counted. Holding
 //! the whole group would hold them too: in a young arena, or a round, the campaign's day is
 //! every honest vote with the model, and the model's rating would then be made by the few votes
@@ -398,6 +399,8 @@ fn core<'a>(
     // Each voter's push (Σ(s − p), the group's way) and information with the model, over the
     // battles the finding's test read (all, or the recognised ones).
     let mut voters: HashMap<&str, (f64, f64)> = HashMap::new();
+    // Voters with a battle that did not go the group's way.
+    let mut mixed: HashSet<&str> = HashSet::new();
     for v in read {
         let (Some(ra), Some(rb)) = (ratings.get(&v.model_a), ratings.get(&v.model_b)) else {
             continue;
@@ -411,6 +414,9 @@ fn core<'a>(
         let e = voters.entry(v.voter_id.as_str()).or_default();
         e.0 += sign * (s - p);
         e.1 += p * (1.0 - p);
+        if (upward && s < 1.0) || (!upward && s > 0.0) {
+            mixed.insert(v.voter_id.as_str());
+        }
     }
     let (mut push, mut info) = voters
         .values()
@@ -419,14 +425,27 @@ fn core<'a>(
     // Hardest push first; ties by id, so the same group holds the same votes on every server.
     order.sort_by(|a, b| b.1.0.total_cmp(&a.1.0).then_with(|| a.0.cmp(b.0)));
     let mut held: HashSet<&str> = HashSet::new();
-    for (voter, (u, i)) in order {
+    for (voter, (u, i)) in &order {
         let residual = if info > 0.0 { push / info.sqrt() } else { 0.0 };
-        if residual <= RESIDUAL_Z || u <= 0.0 {
+        if residual <= RESIDUAL_Z || *u <= 0.0 {
             break;
         }
         held.insert(voter);
         push -= u;
         info -= i;
+    }
+    // Then, while the rest still leans the group's way at all, the voters every one of whose
+    // battles with the model went that way (a campaign's ids; few honest voters among the
+    // rest): what is left of a campaign is not a campaign's to keep.
+    for (voter, (u, _)) in &order {
+        if push <= 0.0 {
+            break;
+        }
+        if held.contains(voter) || mixed.contains(voter) || *u <= 0.0 {
+            continue;
+        }
+        held.insert(voter);
+        push -= u;
     }
     with_model
         .iter()
