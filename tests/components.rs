@@ -298,7 +298,10 @@ async fn excluded_votes_are_counted_by_reason_in_korean_and_hidden_when_none() {
         text.contains("너무 빨리 투표됨(읽는 시간 미달): 1,200건"),
         "{text}"
     );
-    assert!(text.contains("새 투표자들의 집단 몰아주기: 34건"), "{text}");
+    assert!(
+        text.contains("같은 주소 투표자들의 집단 몰아주기: 34건"),
+        "{text}"
+    );
     assert!(text.contains("삭제하지 않고"), "{text}");
 
     let empty = container();
