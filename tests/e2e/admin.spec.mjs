@@ -290,12 +290,13 @@ test('a voter the audit left out is reviewed on the operator page and counted, l
     });
     assert.equal(res.status, 200);
   }
-  // What the audit does when it finds a one-sided voter: flag the votes in the database.
+  // What the audit does when it finds a one-sided voter: flag the votes in the database (flags
+  // are a bit set; 16 is arena_core::Flag::OneSided.bit()).
   const dbFile = arena.db.replace(/^sqlite:\/\//, '');
   const script = [
     'import sqlite3, sys',
     'db = sqlite3.connect(sys.argv[1])',
-    "n = db.execute(\"UPDATE votes SET flags = 'one_sided' WHERE flags = '' AND voter_id = ?\", (sys.argv[2],)).rowcount",
+    "n = db.execute(\"UPDATE votes SET flags = 16 WHERE flags = 0 AND voter_id = ?\", (sys.argv[2],)).rowcount",
     'db.commit()',
     'print(n)',
   ].join('\n');

@@ -69,6 +69,27 @@ impl Flag {
         }
     }
 
+    /// The flag's bit in a stored [`Flags`] set. Fixed for ever (stored votes hold it): a new
+    /// flag takes the next free bit. The rules have the low bits, so a vote's first flag (the
+    /// one its exclusion is counted under) is the rule it broke when it has one.
+    pub const fn bit(self) -> i64 {
+        match self {
+            Flag::TooFast => 1,
+            Flag::VoterMismatch => 1 << 1,
+            Flag::VoterDailyCap => 1 << 2,
+            Flag::AddressDailyCap => 1 << 3,
+            Flag::OneSided => 1 << 4,
+            Flag::Campaign => 1 << 5,
+            Flag::NewVoterBurst => 1 << 6,
+            Flag::ModelCampaign => 1 << 7,
+        }
+    }
+
+    /// The flag whose bit is `bit`, if any.
+    pub fn from_bit(bit: i64) -> Option<Flag> {
+        Flag::ALL.into_iter().find(|f| f.bit() == bit)
+    }
+
     /// A judgement of the audit (an operator may count the votes after all), not a rule.
     pub const fn reviewable(self) -> bool {
         matches!(
@@ -144,8 +165,8 @@ impl Flag {
                 "one address brought too many new voters in an hour",
             ),
             Flag::ModelCampaign => (
-                "같은 시간에 처음 왔거나 함께 투표한 투표자들 사이에서 한 모델의 승률이 나머지 투표로 예상되는 것과 크게 다름 (그 모델이 나온 이 무리의 투표를 모두 보류)",
-                "among voters who arrived or voted in the same period, one model won far beyond what the other votes predict (all of that group's votes with the model are held)",
+                "같은 시간에 처음 왔거나 함께 투표한 투표자들 사이에서 한 모델의 승률이 나머지 투표로 예상되는 것과 크게 다름 (그 모델을 가장 세게 밀어준 투표자들의, 그 모델이 나온 투표를 보류)",
+                "among voters who arrived or voted in the same period, one model won far beyond what the other votes predict (the votes with the model of the voters who pushed it hardest are held)",
             ),
         }
     }
@@ -154,6 +175,127 @@ impl Flag {
 impl fmt::Display for Flag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
+    }
+}
+
+/// The flags of one stored vote: a bit set (see [`Flag::bit`]), empty when the vote counts.
+///
+/// Stored as an integer, so "votes with flag X" is `flags & X <> 0` and "counted votes" is
+/// `flags = 0`; shown as the codes joined by commas, in the order of [`Flag::ALL`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Flags(i64);
+
+impl Flags {
+    pub const EMPTY: Flags = Flags(0);
+
+    /// Every reviewable flag (what an operator's review lists).
+    pub const REVIEWABLE: Flags = Flags(
+        Flag::OneSided.bit()
+            | Flag::Campaign.bit()
+            | Flag::NewVoterBurst.bit()
+            | Flag::ModelCampaign.bit(),
+    );
+
+    /// The set stored as `bits`. Bits of no known flag are kept (a newer server's flags read
+    /// by an older one still make the vote not count) but not listed.
+    pub const fn from_bits(bits: i64) -> Flags {
+        Flags(bits)
+    }
+
+    /// As stored.
+    pub const fn bits(self) -> i64 {
+        self.0
+    }
+
+    /// No flag: the vote counts.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub const fn contains(self, flag: Flag) -> bool {
+        self.0 & flag.bit() != 0
+    }
+
+    pub fn insert(&mut self, flag: Flag) {
+        self.0 |= flag.bit();
+    }
+
+    pub const fn with(self, flag: Flag) -> Flags {
+        Flags(self.0 | flag.bit())
+    }
+
+    /// Whether every flag in the set is also in `other`.
+    pub const fn is_subset(self, other: Flags) -> bool {
+        self.0 & !other.0 == 0
+    }
+
+    /// The known flags in the set, in the order of [`Flag::ALL`].
+    pub fn iter(self) -> impl Iterator<Item = Flag> {
+        Flag::ALL.into_iter().filter(move |f| self.contains(*f))
+    }
+
+    /// The flag an excluded vote is counted under: the first of [`Flag::ALL`] it has.
+    pub fn first(self) -> Option<Flag> {
+        self.iter().next()
+    }
+
+    /// The codes, in the order of [`Flag::ALL`].
+    pub fn codes(self) -> Vec<String> {
+        self.iter().map(|f| f.code().to_owned()).collect()
+    }
+}
+
+impl std::ops::BitOr for Flags {
+    type Output = Flags;
+
+    fn bitor(self, other: Flags) -> Flags {
+        Flags(self.0 | other.0)
+    }
+}
+
+impl From<Flag> for Flags {
+    fn from(flag: Flag) -> Flags {
+        Flags(flag.bit())
+    }
+}
+
+impl FromIterator<Flag> for Flags {
+    fn from_iter<I: IntoIterator<Item = Flag>>(flags: I) -> Flags {
+        flags.into_iter().fold(Flags::EMPTY, Flags::with)
+    }
+}
+
+impl Extend<Flag> for Flags {
+    fn extend<I: IntoIterator<Item = Flag>>(&mut self, flags: I) {
+        for flag in flags {
+            self.insert(flag);
+        }
+    }
+}
+
+/// The codes joined by commas (`""` when the vote counts).
+impl fmt::Display for Flags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, flag) in self.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            f.write_str(flag.code())?;
+        }
+        Ok(())
+    }
+}
+
+/// Codes joined by commas, as [`Flags`] shows them.
+impl FromStr for Flags {
+    type Err = UnknownFlag;
+
+    fn from_str(codes: &str) -> Result<Flags, UnknownFlag> {
+        codes
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(str::parse::<Flag>)
+            .collect()
     }
 }
 
@@ -203,6 +345,36 @@ mod tests {
     fn the_reviewable_list_is_exactly_the_reviewable_flags() {
         let reviewable: Vec<Flag> = Flag::ALL.into_iter().filter(|f| f.reviewable()).collect();
         assert_eq!(reviewable, Flag::REVIEWABLE);
+    }
+
+    #[test]
+    fn every_flag_has_its_own_bit_and_the_rules_come_first() {
+        let mut seen = 0;
+        for (i, flag) in Flag::ALL.into_iter().enumerate() {
+            assert_eq!(flag.bit(), 1 << i, "{flag}: bits follow Flag::ALL");
+            assert_eq!(seen & flag.bit(), 0);
+            seen |= flag.bit();
+        }
+        let reviewable: Flags = Flag::REVIEWABLE.into_iter().collect();
+        assert_eq!(reviewable, Flags::REVIEWABLE);
+        let first_judgement = Flag::ALL.iter().position(|f| f.reviewable()).unwrap();
+        assert!(Flag::ALL[first_judgement..].iter().all(|f| f.reviewable()));
+    }
+
+    #[test]
+    fn a_set_of_flags_shows_and_reads_back_as_codes() {
+        let set = Flags::from(Flag::ModelCampaign).with(Flag::TooFast);
+        assert_eq!(set.to_string(), "too_fast,model_campaign");
+        assert_eq!(set.first(), Some(Flag::TooFast));
+        assert_eq!("model_campaign,too_fast".parse::<Flags>().unwrap(), set);
+        assert_eq!("".parse::<Flags>().unwrap(), Flags::EMPTY);
+        assert!("too_fast,nope".parse::<Flags>().is_err());
+        assert!(Flags::EMPTY.is_empty() && Flags::EMPTY.first().is_none());
+        assert!(Flags::from(Flag::Campaign).is_subset(Flags::REVIEWABLE));
+        assert!(!set.is_subset(Flags::REVIEWABLE));
+        // A bit of a flag this build does not know still makes the vote not count.
+        let newer = Flags::from_bits(1 << 40);
+        assert!(!newer.is_empty() && newer.codes().is_empty());
     }
 
     #[test]

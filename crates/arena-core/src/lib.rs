@@ -23,4 +23,4 @@ pub mod reason;
 pub mod verify;
 
 pub use choice::Choice;
-pub use flag::Flag;
+pub use flag::{Flag, Flags};

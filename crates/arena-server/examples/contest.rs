@@ -28,9 +28,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use arena_core::Choice;
 use arena_core::api::LeaderboardResponse;
 use arena_core::rating::{BattleCounts, fit_strengths};
+use arena_core::{Choice, Flag, Flags};
 use contest::{Drawn, Http, Scenario};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -38,8 +38,6 @@ use sqlx::Row;
 
 const PEOPLE: usize = 150;
 const VOTES_EACH: usize = 10;
-/// The flags the audit sets (held for review); every other flag is the sender's own conduct.
-const AUDIT_FLAGS: [&str; 4] = ["one_sided", "campaign", "new_voter_burst", "model_campaign"];
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -335,7 +333,7 @@ struct StoredVote {
     model_a: String,
     model_b: String,
     choice: Choice,
-    flags: String,
+    flags: Flags,
 }
 
 async fn read_votes(database: &str) -> Result<Vec<StoredVote>, Error> {
@@ -356,7 +354,7 @@ async fn read_votes(database: &str) -> Result<Vec<StoredVote>, Error> {
                 model_a: r.try_get(2)?,
                 model_b: r.try_get(3)?,
                 choice: r.try_get::<String, _>(4)?.parse()?,
-                flags: r.try_get(5)?,
+                flags: Flags::from_bits(r.try_get(5)?),
             })
         })
         .collect::<Result<_, Error>>();
@@ -376,7 +374,8 @@ fn tally(votes: &[StoredVote], voters: &HashSet<String>) -> Tally {
     for v in votes.iter().filter(|v| voters.contains(&v.voter)) {
         if v.flags.is_empty() {
             out.counted += 1;
-        } else if v.flags.split(',').any(|f| AUDIT_FLAGS.contains(&f)) {
+        } else if v.flags.iter().any(Flag::reviewable) {
+            // Held by the audit for review; every other flag is the sender's own conduct.
             out.held += 1;
         } else {
             out.kept += 1;

@@ -100,7 +100,7 @@ macro_rules! insert_votes {
                     .push_bind(v.at)
                     .push_bind(20_000i64)
                     .push_bind(None::<String>)
-                    .push_bind("")
+                    .push_bind(0i64)
                     .push_bind(3_000i64);
             });
             q.build().execute(&mut *tx).await?;

@@ -158,7 +158,7 @@ fn check_cells(mut cells: Vec<Cell>, mut recount: Vec<Cell>) {
 const CELLS: &str = "SELECT category, model_a, model_b, choice, count FROM vote_cells \
      WHERE count > 0";
 const RECOUNT: &str = "SELECT category, model_a, model_b, choice, COUNT(*) FROM votes \
-     WHERE flags = '' GROUP BY 1, 2, 3, 4";
+     WHERE flags = 0 GROUP BY 1, 2, 3, 4";
 
 /// Every acknowledged vote is stored once with its choice; more may be stored (a vote the
 /// server wrote but could not answer before it died).

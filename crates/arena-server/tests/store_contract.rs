@@ -8,8 +8,8 @@ mod pg;
 
 use std::sync::Arc;
 
-use arena_core::Choice;
 use arena_core::battle_set;
+use arena_core::{Choice, Flag};
 use arena_server::store::postgres::PgStore;
 use arena_server::store::sqlite::SqliteStore;
 use arena_server::store::{DailyCaps, DynStore, ImportReport, NewVote, Recorded, StoreError};
@@ -88,7 +88,7 @@ fn vote(battle: &str, prompt: &str, choice: Choice, flags: &[&str], t: i64) -> N
         issued_at_ms: t - 5_000,
         voted_at_ms: t,
         min_read_ms: 3_000,
-        flags: flags.iter().map(|f| f.to_string()).collect(),
+        flags: flags.iter().map(|f| f.parse::<Flag>().unwrap()).collect(),
     }
 }
 
@@ -201,13 +201,13 @@ async fn flagged_votes_are_kept_but_not_counted(s: Subject) {
     assert!(counts.iter().all(|c| c.choice != Choice::B));
     // Flagging twice with one reason changes a vote once.
     let ids = ["b3".to_owned(), "b3".to_owned(), "missing".to_owned()];
-    assert_eq!(s.store.flag_votes(&ids, "one_sided").await.unwrap(), 1);
+    assert_eq!(s.store.flag_votes(&ids, Flag::OneSided).await.unwrap(), 1);
     // The counts follow at once: b3 left its cell.
     let counts = s.store.vote_counts().await.unwrap();
     assert_eq!(counts.len(), 1);
     assert_eq!((counts[0].choice, counts[0].count), (Choice::A, 1));
-    assert_eq!(s.store.flag_votes(&ids, "one_sided").await.unwrap(), 0);
-    assert_eq!(s.store.flag_votes(&ids, "campaign").await.unwrap(), 1);
+    assert_eq!(s.store.flag_votes(&ids, Flag::OneSided).await.unwrap(), 0);
+    assert_eq!(s.store.flag_votes(&ids, Flag::Campaign).await.unwrap(), 1);
     let excluded: Vec<(String, String, u64)> = s
         .store
         .excluded_counts()
@@ -264,6 +264,7 @@ async fn caps_count_counted_votes_by_voter_and_address(s: Subject) {
                 .find(|v| v.battle_id == id)
                 .unwrap()
                 .flags
+                .to_string()
         }
     };
     for (id, voter, flags, at) in [
@@ -353,7 +354,7 @@ async fn the_address_cap_counts_the_network_not_the_stored_address(s: Subject) {
         .await
         .unwrap()
         .into_iter()
-        .map(|v| (v.battle_id, v.flags, v.address_hash))
+        .map(|v| (v.battle_id, v.flags.to_string(), v.address_hash))
         .collect();
     flags.sort();
     let expected: Vec<(String, String, Option<String>)> = (0..5)
@@ -462,7 +463,7 @@ async fn the_audit_reads_recent_votes_and_first_votes(s: Subject) {
     assert_eq!(
         (
             recent[0].battle_id.as_str(),
-            recent[0].flags.as_str(),
+            recent[0].flags.to_string().as_str(),
             recent[0].choice
         ),
         ("b2", "too_fast", Choice::B)
@@ -591,41 +592,182 @@ fn both_migration_folders_are_numbered_in_step() {
 /// two empty migrations and the newer ones applied, and nothing else runs again.
 #[tokio::test]
 async fn a_postgres_database_under_the_old_migration_numbers_is_renumbered() {
-    let url = pg::fresh_database().await;
-    let applied = |store: PgStore| async move {
+    let applied = |pool: sqlx::PgPool| async move {
         let rows: Vec<(i64, String, Vec<u8>)> = sqlx::query_as(
             "SELECT version, description, checksum FROM _sqlx_migrations ORDER BY version",
         )
-        .fetch_all(store.pool())
+        .fetch_all(&pool)
         .await
         .unwrap();
         rows
     };
-    let store = PgStore::connect(&url).await.unwrap();
-    let expected = applied(store.clone()).await;
-    assert_eq!(expected.len(), 11);
-    // As the old numbering left a database: no 0002, 0010 or later, and 0003 to 0009 one lower.
+    let expected = applied(
+        PgStore::connect(&pg::fresh_database().await)
+            .await
+            .unwrap()
+            .pool()
+            .clone(),
+    )
+    .await;
+    // A database of the old numbering: the migrations before the flag bits, then 0003 to 0009
+    // one lower and no 0002, 0010 or 0011, as the old numbering recorded them.
+    let url = pg::fresh_database().await;
+    let pool = sqlx::PgPool::connect(&url).await.unwrap();
+    migrations_before("postgres", 12)
+        .await
+        .run(&pool)
+        .await
+        .unwrap();
     sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 2 OR version >= 10")
-        .execute(store.pool())
+        .execute(&pool)
         .await
         .unwrap();
     for version in 3..=9_i64 {
         sqlx::query("UPDATE _sqlx_migrations SET version = $1 - 1 WHERE version = $1")
             .bind(version)
-            .execute(store.pool())
+            .execute(&pool)
             .await
             .unwrap();
     }
-    store.pool().close().await;
+    for statement in FLAG_TEXT_VOTES {
+        sqlx::query(statement).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
     let store = PgStore::connect(&url).await.unwrap();
-    let renumbered = applied(store.clone()).await;
+    let renumbered = applied(store.pool().clone()).await;
     let strip = |rows: &[(i64, String, Vec<u8>)]| -> Vec<(i64, String)> {
         rows.iter().map(|(v, d, _)| (*v, d.clone())).collect()
     };
     assert_eq!(strip(&renumbered), strip(&expected));
     assert_eq!(renumbered, expected, "checksums as before");
+    let flags: Vec<(String, String)> =
+        sqlx::query_as("SELECT battle_id, CAST(flags AS TEXT) FROM votes ORDER BY battle_id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
     let store: DynStore = Arc::new(store);
-    assert_eq!(import(&store, SET).await.prompts_added, 2);
+    flags_became_bits(&store, flags).await;
+    // The renumbered database takes imports (p1 is there already, with other answers).
+    assert_eq!(import(&store, SET).await.prompts_added, 1);
+}
+
+/// The crate's migrations of `database` numbered below `version`, as a migrator (a database as
+/// an older server left it).
+async fn migrations_before(database: &str, version: u32) -> sqlx::migrate::Migrator {
+    let dir = tempfile::tempdir().unwrap();
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(database);
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name[..4].parse::<u32>().unwrap() < version {
+            std::fs::copy(&path, dir.path().join(&name)).unwrap();
+        }
+    }
+    // Read at once: the folder may go.
+    sqlx::migrate::Migrator::new(dir.path()).await.unwrap()
+}
+
+/// Votes as servers before the flag bits stored them: flags as codes joined by commas.
+const FLAG_TEXT_VOTES: [&str; 4] = [
+    "INSERT INTO models (id, name) VALUES ('m1', 'M1'), ('m2', 'M2')",
+    "INSERT INTO prompts (id, category, text) VALUES ('p1', 'c', '?')",
+    "INSERT INTO answers (prompt_id, model_id, text) VALUES ('p1', 'm1', '1'), ('p1', 'm2', '2')",
+    "INSERT INTO votes (battle_id, prompt_id, category, model_a, model_b, choice, voter_id, \
+                        issued_at_ms, voted_at_ms, elapsed_ms, flags) VALUES \
+     ('v1', 'p1', 'c', 'm1', 'm2', 'a', 'x', 0, 1, 1, ''), \
+     ('v2', 'p1', 'c', 'm1', 'm2', 'a', 'x', 0, 2, 2, 'too_fast'), \
+     ('v3', 'p1', 'c', 'm1', 'm2', 'b', 'y', 0, 3, 3, 'model_campaign,one_sided'), \
+     ('v4', 'p1', 'c', 'm2', 'm1', 'a', 'z', 0, 4, 4, 'voter_daily_cap,address_daily_cap')",
+];
+
+/// After the upgrade, the votes of [`FLAG_TEXT_VOTES`] hold their flags as bits, are counted
+/// and left out as before (each under its first flag), and the store goes on flagging them.
+async fn flags_became_bits(store: &DynStore, stored: Vec<(String, String)>) {
+    let bits = |flags: &[Flag]| {
+        flags
+            .iter()
+            .copied()
+            .collect::<arena_core::Flags>()
+            .bits()
+            .to_string()
+    };
+    assert_eq!(
+        stored,
+        [
+            ("v1".into(), "0".into()),
+            ("v2".into(), bits(&[Flag::TooFast])),
+            ("v3".into(), bits(&[Flag::OneSided, Flag::ModelCampaign])),
+            (
+                "v4".into(),
+                bits(&[Flag::VoterDailyCap, Flag::AddressDailyCap])
+            ),
+        ]
+    );
+    let excluded = || async {
+        store
+            .excluded_counts()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.reason, e.count))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        excluded().await,
+        [
+            ("one_sided".into(), 1),
+            ("too_fast".into(), 1),
+            ("voter_daily_cap".into(), 1)
+        ]
+    );
+    let counted = store.vote_counts().await.unwrap();
+    assert_eq!(counted.iter().map(|c| c.count).sum::<u64>(), 1);
+    assert_eq!(
+        store
+            .flag_votes(&["v1".into()], Flag::Campaign)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(
+        store
+            .vote_counts()
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.count == 0)
+    );
+    assert_eq!(excluded().await[0], ("campaign".into(), 1));
+}
+
+/// A SQLite database whose votes were stored with flags as text is upgraded to flag bits.
+#[tokio::test]
+async fn an_upgraded_sqlite_database_keeps_every_vote_s_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("arena.db").display());
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(dir.path().join("arena.db"))
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    migrations_before("sqlite", 12)
+        .await
+        .run(&pool)
+        .await
+        .unwrap();
+    for statement in FLAG_TEXT_VOTES {
+        sqlx::query(statement).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+    let store = SqliteStore::connect(&url).await.unwrap();
+    let flags: Vec<(String, String)> =
+        sqlx::query_as("SELECT battle_id, CAST(flags AS TEXT) FROM votes ORDER BY battle_id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    let store: DynStore = Arc::new(store);
+    flags_became_bits(&store, flags).await;
 }
 
 /// Every flag an operator may review brings its voter to the review list, `model_campaign`
@@ -641,7 +783,7 @@ async fn every_reviewable_flag_is_listed_for_review(s: Subject) {
         s.store.record_vote(&v, None).await.unwrap();
         let flagged = s
             .store
-            .flag_votes(&[v.battle_id.clone()], flag.code())
+            .flag_votes(&[v.battle_id.clone()], *flag)
             .await
             .unwrap();
         assert_eq!(flagged, 1, "{flag:?}");

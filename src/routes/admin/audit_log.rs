@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{Operator, use_operator};
+use super::{listing, use_operator};
 use crate::api::{self};
 use crate::format;
 use crate::i18n::{Lang, tr, use_lang};
@@ -60,13 +60,8 @@ fn describe(entry: &AuditEntry, lang: Lang) -> String {
 
 #[component]
 pub(super) fn AuditSection() -> impl IntoView {
-    let Operator { token, changed } = use_operator();
     let lang = use_lang();
-    let log = LocalResource::new(move || {
-        changed.track();
-        let token = token.get_value();
-        async move { api::admin::audit(&token).await }
-    });
+    let log = use_operator().list(|token| async move { api::admin::audit(&token).await });
     view! {
         <section id="admin-audit" class="admin-section" aria-labelledby="admin-audit-heading">
             <h2 id="admin-audit-heading">{tr("감사 기록", "Audit log")}</h2>
@@ -74,12 +69,7 @@ pub(super) fn AuditSection() -> impl IntoView {
                 "운영자가 바꾼 모든 것이 시각과 토큰 이름과 함께 남습니다. 기록은 고치거나 지울 수 없습니다. 최근 100건.",
                 "Every change an operator made, with its time and token label. Entries cannot be edited or deleted. The latest 100.",
             )}</p>
-            <Suspense fallback=move || view! { <p>{tr("불러오는 중…", "Loading…")}</p> }>
-                {move || log.get().map(|result| match result {
-                    Ok(entries) if entries.is_empty() => view! {
-                        <p>{tr("아직 기록이 없습니다.", "Nothing yet.")}</p>
-                    }.into_any(),
-                    Ok(entries) => view! {
+            {listing(log, ("아직 기록이 없습니다.", "Nothing yet."), move |entries| view! {
                         <div class="table-scroll" tabindex="0" role="region" aria-labelledby="audit-caption">
                             <table class="data-table audit-table" data-testid="audit-log">
                                 <caption id="audit-caption">{tr("감사 기록, 최신순", "Audit log, newest first")}</caption>
@@ -109,10 +99,7 @@ pub(super) fn AuditSection() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                    }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(lang.get())}</p> }.into_any(),
-                })}
-            </Suspense>
+                    })}
         </section>
     }
 }

@@ -2,21 +2,15 @@
 
 use leptos::prelude::*;
 
-use super::{Operator, Saving, message, use_operator};
+use super::{Saving, listing, message, use_operator};
 use crate::api::{self, ApiError};
 use crate::i18n::{tr, use_lang};
 
 #[component]
 pub(super) fn CategoriesSection() -> impl IntoView {
-    let Operator { token, changed } = use_operator();
-    let lang = use_lang();
     // The last save and how it went, kept here: a save reloads the list (and its items).
     let status: RwSignal<Option<(String, Saving)>> = RwSignal::new(None);
-    let list = LocalResource::new(move || {
-        changed.track();
-        let token = token.get_value();
-        async move { api::admin::categories(&token).await }
-    });
+    let list = use_operator().list(|token| async move { api::admin::categories(&token).await });
     view! {
         <section id="admin-categories" class="admin-section" aria-labelledby="admin-categories-heading">
             <h2 id="admin-categories-heading">{tr("분야와 비중", "Categories and weights")}</h2>
@@ -24,19 +18,11 @@ pub(super) fn CategoriesSection() -> impl IntoView {
                 "분야를 고르지 않은 대결에서 각 분야의 질문이 뽑히는 비중입니다. 1이 기본이고, 2면 그 분야의 질문이 두 배 자주, 0이면 그 분야를 골라 대결할 때만 나옵니다. 바꾼 내용은 감사 기록에 남습니다.",
                 "How often each category's prompts are drawn in battles that ask for no category. 1 is the default; 2 draws that category's prompts twice as often; 0 only when a battle of that category is asked for. Changes are logged.",
             )}</p>
-            <Suspense fallback=move || view! { <p>{tr("불러오는 중…", "Loading…")}</p> }>
-                {move || list.get().map(|result| match result {
-                    Ok(categories) if categories.is_empty() => view! {
-                        <p>{tr("아직 분야가 없습니다.", "No categories yet.")}</p>
-                    }.into_any(),
-                    Ok(categories) => view! {
-                        <ul class="category-weights" data-testid="category-weights">
-                            {categories.into_iter().map(|c| view! { <CategoryItem category=c status=status/> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(lang.get())}</p> }.into_any(),
-                })}
-            </Suspense>
+            {listing(list, ("아직 분야가 없습니다.", "No categories yet."), move |categories| view! {
+                <ul class="category-weights" data-testid="category-weights">
+                    {categories.into_iter().map(|c| view! { <CategoryItem category=c status=status/> }).collect_view()}
+                </ul>
+            })}
         </section>
     }
 }

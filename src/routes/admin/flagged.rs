@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{Operator, Saving, message, use_operator};
+use super::{Saving, listing, message, use_operator};
 use crate::api::{self};
 use crate::format;
 use crate::i18n::{Lang, tr, use_lang};
@@ -24,13 +24,8 @@ fn flag_reason(reason: &str, lang: Lang) -> (String, String) {
 
 #[component]
 pub(super) fn FlaggedSection() -> impl IntoView {
-    let Operator { token, changed } = use_operator();
     let lang = use_lang();
-    let list = LocalResource::new(move || {
-        changed.track();
-        let token = token.get_value();
-        async move { api::admin::flagged(&token).await }
-    });
+    let list = use_operator().list(|token| async move { api::admin::flagged(&token).await });
     view! {
         <section id="admin-flagged" class="admin-section" aria-labelledby="admin-flagged-heading">
             <h2 id="admin-flagged-heading">{tr("집계에서 뺀 투표", "Votes left out")}</h2>
@@ -38,12 +33,7 @@ pub(super) fn FlaggedSection() -> impl IntoView {
                 "부정 투표 점검이 순위 계산에서 뺀 투표자입니다(투표는 지우지 않고 보관). 살펴보고 정상이라면 집계에 넣을 수 있고, 그러면 점검이 같은 이유로 다시 빼지 않습니다. 결정은 감사 기록에 남습니다.",
                 "Voters the abuse audit left out of the ratings (their votes are kept, not deleted). If a review finds them genuine, count them; the audit will not leave them out again for that reason. Each decision is logged.",
             )}</p>
-            <Suspense fallback=move || view! { <p>{tr("불러오는 중…", "Loading…")}</p> }>
-                {move || list.get().map(|result| match result {
-                    Ok(flagged) if flagged.is_empty() => view! {
-                        <p>{tr("검토할 투표자가 없습니다.", "No voter to review.")}</p>
-                    }.into_any(),
-                    Ok(flagged) => view! {
+            {listing(list, ("검토할 투표자가 없습니다.", "No voter to review."), move |flagged| view! {
                         <dl class="flag-legend">
                             {arena_core::Flag::REVIEWABLE.iter().map(|f| {
                                 let r = f.code();
@@ -73,10 +63,7 @@ pub(super) fn FlaggedSection() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                    }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(lang.get())}</p> }.into_any(),
-                })}
-            </Suspense>
+                    })}
         </section>
     }
 }

@@ -2,19 +2,13 @@
 
 use leptos::prelude::*;
 
-use super::{Operator, Saving, message, use_operator};
+use super::{Saving, listing, message, use_operator};
 use crate::api::{self};
 use crate::i18n::{tr, use_lang};
 
 #[component]
 pub(super) fn HeldSection() -> impl IntoView {
-    let Operator { token, changed } = use_operator();
-    let lang = use_lang();
-    let list = LocalResource::new(move || {
-        changed.track();
-        let token = token.get_value();
-        async move { api::admin::held(&token).await }
-    });
+    let list = use_operator().list(|token| async move { api::admin::held(&token).await });
     view! {
         <section id="admin-held" class="admin-section" aria-labelledby="admin-held-heading">
             <h2 id="admin-held-heading">{tr("대결에서 뺀 답변", "Answers held back")}</h2>
@@ -22,19 +16,11 @@ pub(super) fn HeldSection() -> impl IntoView {
                 "모델 이름이나 개발사를 밝힌 답변은 익명성을 지키려고 대결에 내보내지 않습니다. 읽어 보고 괜찮으면 내보낼 수 있고, 이 결정은 감사 기록에 남습니다.",
                 "Answers that name their model or maker are not drawn, to keep battles anonymous. Read one and, if it is fine, let it be drawn; the decision is logged.",
             )}</p>
-            <Suspense fallback=move || view! { <p>{tr("불러오는 중…", "Loading…")}</p> }>
-                {move || list.get().map(|result| match result {
-                    Ok(held) if held.is_empty() => view! {
-                        <p>{tr("뺀 답변이 없습니다.", "No answer is held back.")}</p>
-                    }.into_any(),
-                    Ok(held) => view! {
-                        <ul class="held-list" data-testid="held-answers">
-                            {held.into_iter().map(|h| view! { <HeldItem held=h/> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(lang.get())}</p> }.into_any(),
-                })}
-            </Suspense>
+            {listing(list, ("뺀 답변이 없습니다.", "No answer is held back."), |held| view! {
+                <ul class="held-list" data-testid="held-answers">
+                    {held.into_iter().map(|h| view! { <HeldItem held=h/> }).collect_view()}
+                </ul>
+            })}
         </section>
     }
 }

@@ -9,7 +9,8 @@
 //! - **audit log**: every change, when, by which token.
 //!
 //! One file per section; this one signs in and holds what they share: the [`Operator`] session
-//! (in the context, not threaded through every section) and one way to save ([`Operator::save`]).
+//! (in the context, not threaded through every section), one way to list ([`Operator::list`]
+//! and [`listing`]) and one way to save ([`Operator::save`]).
 
 mod audit_log;
 mod categories;
@@ -185,6 +186,22 @@ impl Saving {
 }
 
 impl Operator {
+    /// What a section lists, fetched with the session's token, and again after every change.
+    fn list<T, F>(
+        self,
+        fetch: impl Fn(String) -> F + 'static,
+    ) -> LocalResource<Result<Vec<T>, ApiError>>
+    where
+        T: 'static,
+        F: std::future::Future<Output = Result<Vec<T>, ApiError>> + 'static,
+    {
+        let Operator { token, changed } = self;
+        LocalResource::new(move || {
+            changed.track();
+            fetch(token.get_value())
+        })
+    }
+
     /// Sends one change: `saving` is busy meanwhile, then saved (and every list reloads) or
     /// failed with the reason.
     fn save<T: 'static>(
@@ -203,6 +220,29 @@ impl Operator {
                 Err(e) => saving(Saving::Failed(e)),
             }
         });
+    }
+}
+
+/// A section's list as it stands: loading, `empty` (Korean, English) when there is nothing,
+/// why it could not be read, or `show` of what there is.
+fn listing<T, V>(
+    list: LocalResource<Result<Vec<T>, ApiError>>,
+    empty: (&'static str, &'static str),
+    show: impl Fn(Vec<T>) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + 'static,
+    V: IntoView + 'static,
+{
+    let lang = use_lang();
+    view! {
+        <Suspense fallback=move || view! { <p>{tr("불러오는 중…", "Loading…")}</p> }>
+            {move || list.get().map(|result| match result {
+                Ok(items) if items.is_empty() => view! { <p>{tr(empty.0, empty.1)}</p> }.into_any(),
+                Ok(items) => show(items).into_any(),
+                Err(e) => view! { <p class="form-error" role="alert">{e.user_message(lang.get())}</p> }.into_any(),
+            })}
+        </Suspense>
     }
 }
 

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{Operator, Saving, non_empty, use_operator};
+use super::{Operator, Saving, listing, non_empty, use_operator};
 use crate::api::{self};
 use crate::format;
 use crate::i18n::{tr, use_lang};
@@ -12,7 +12,7 @@ use arena_core::admin::{Licence, ModelStatus, ModelUpdate, RegistryModel};
 #[component]
 pub(super) fn ModelsSection() -> impl IntoView {
     let Operator { token, .. } = use_operator();
-    let lang = use_lang();
+    // Not reloaded after a change: each form keeps what its operator typed and its status.
     let models = LocalResource::new(move || {
         let token = token.get_value();
         async move { api::admin::models(&token).await }
@@ -24,16 +24,11 @@ pub(super) fn ModelsSection() -> impl IntoView {
                 "대결 뒤 시민에게 보이는 정보입니다. 일시 중지하거나 은퇴한 모델은 대결에 나오지 않지만, 지금까지의 투표는 리더보드에 남습니다.",
                 "What citizens see after their vote. Paused and retired models are not drawn; their votes stay on the leaderboard.",
             )}</p>
-            <Suspense fallback=move || view! { <p>{tr("불러오는 중…", "Loading…")}</p> }>
-                {move || models.get().map(|result| match result {
-                    Ok(list) => view! {
-                        <div class="model-forms">
-                            {list.into_iter().map(|m| view! { <ModelForm model=m/> }).collect_view()}
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.user_message(lang.get())}</p> }.into_any(),
-                })}
-            </Suspense>
+            {listing(models, ("아직 모델이 없습니다. 질문 세트를 불러오면 생깁니다.", "No models yet: importing a battle set adds them."), |list| view! {
+                <div class="model-forms">
+                    {list.into_iter().map(|m| view! { <ModelForm model=m/> }).collect_view()}
+                </div>
+            })}
         </section>
     }
 }

@@ -219,17 +219,18 @@ async fn put_flagged(
     PromptModel(voter, reason): PromptModel,
     JsonBody(decision): JsonBody<FlagDecision>,
 ) -> Result<Json<FlaggedVoter>, ApiError> {
-    if !reason
+    let Some(flag) = reason
         .parse::<arena_core::Flag>()
-        .is_ok_and(arena_core::Flag::reviewable)
-    {
+        .ok()
+        .filter(|f| f.reviewable())
+    else {
         return Err(ApiError::bad_request(format!(
             "only the audit's judgements can be reviewed ({}), not {reason:?}",
             arena_core::Flag::REVIEWABLE
                 .map(arena_core::Flag::code)
                 .join(", ")
         )));
-    }
+    };
     let audit = NewAudit {
         at_ms: crate::clock::now_ms(),
         operator: operator.label,
@@ -243,7 +244,7 @@ async fn put_flagged(
     };
     state
         .store
-        .review_flag(&voter, &reason, decision.counted, audit)
+        .review_flag(&voter, flag, decision.counted, audit)
         .await?
         .ok_or(ApiError::NotFound)?;
     state.leaderboards.mark_dirty();

@@ -81,7 +81,7 @@ pub async fn post_vote(
             metrics::counter!("arena_votes_total", "outcome" => outcome).increment(1);
             state.leaderboards.mark_dirty();
             if !not_counted.is_empty() {
-                return Ok(Json(VoteResponse::withheld(not_counted)));
+                return Ok(Json(VoteResponse::withheld(not_counted.codes())));
             }
             let models = state.store.with_cards(models).await?;
             Ok(Json(VoteResponse::revealed(models)))
@@ -104,9 +104,8 @@ async fn answer_again(
     if stored.choice != request.choice {
         return Err(ApiError::AlreadyVoted);
     }
-    let not_counted = stored.not_counted();
-    if !not_counted.is_empty() {
-        return Ok(Json(VoteResponse::withheld(not_counted)));
+    if !stored.flags.is_empty() {
+        return Ok(Json(VoteResponse::withheld(stored.flags.codes())));
     }
     Ok(Json(VoteResponse::revealed(
         state.store.with_cards(stored.models).await?,

@@ -200,7 +200,7 @@ impl Leaderboards {
                 let flagged =
                     audit::run(&self.store, &ratings, &table.counts.counts, settings, now).await?;
                 for (reason, n) in &flagged {
-                    metrics::counter!("arena_votes_flagged_by_audit_total", "reason" => *reason)
+                    metrics::counter!("arena_votes_flagged_by_audit_total", "reason" => reason.code())
                         .increment(*n);
                 }
                 if !flagged.is_empty() {

@@ -20,10 +20,10 @@ pub use sql::FlagRow;
 
 use std::sync::Arc;
 
-use arena_core::Choice;
 use arena_core::admin::{AuditEntry, ModelUpdate, RegistryModel};
 use arena_core::api::{ModelRef, PromptView, PublicBattle, RevealedModels, SnapshotSummary};
 use arena_core::battle_set::BattleSet;
+use arena_core::{Choice, Flag, Flags};
 use async_trait::async_trait;
 
 pub type DynStore = Arc<dyn Store>;
@@ -74,8 +74,8 @@ pub struct NewVote {
     pub issued_at_ms: i64,
     pub voted_at_ms: i64,
     pub min_read_ms: i64,
-    /// Why the vote is not counted (empty: it counts). See `crate::trust::Flag`.
-    pub flags: Vec<String>,
+    /// Why the vote is not counted (empty: it counts).
+    pub flags: Flags,
 }
 
 /// A vote already stored for a battle: what a retry of the same vote gets back.
@@ -83,19 +83,8 @@ pub struct NewVote {
 pub struct StoredVote {
     pub choice: Choice,
     pub models: RevealedModels,
-    /// Why the vote does not count, comma-separated (empty: it counts).
-    pub flags: String,
-}
-
-impl StoredVote {
-    /// The reasons it does not count; empty when it counts.
-    pub fn not_counted(&self) -> Vec<String> {
-        self.flags
-            .split(',')
-            .filter(|f| !f.is_empty())
-            .map(str::to_owned)
-            .collect()
-    }
+    /// Why the vote does not count (empty: it counts).
+    pub flags: Flags,
 }
 
 /// The daily caps a vote is held to, checked and counted inside the vote's own transaction (so
@@ -130,13 +119,13 @@ pub fn address_key(hash: &str) -> String {
 
 /// The cap flags for a vote, given how many counted votes the voter and the address already
 /// have in the window (this vote not included).
-pub fn cap_flags(caps: &DailyCaps, by_voter: u64, by_address: u64) -> Vec<String> {
-    let mut flags = Vec::new();
+pub fn cap_flags(caps: &DailyCaps, by_voter: u64, by_address: u64) -> Flags {
+    let mut flags = Flags::EMPTY;
     if by_voter >= caps.voter {
-        flags.push(arena_core::Flag::VoterDailyCap.code().to_owned());
+        flags.insert(Flag::VoterDailyCap);
     }
     if by_address >= caps.address {
-        flags.push(arena_core::Flag::AddressDailyCap.code().to_owned());
+        flags.insert(Flag::AddressDailyCap);
     }
     flags
 }
@@ -147,7 +136,7 @@ pub enum Recorded {
     /// Stored now: the two models, and why it does not count (empty: it counts).
     Stored {
         models: RevealedModels,
-        not_counted: Vec<String>,
+        not_counted: Flags,
     },
     /// The battle already had a vote (a retry, or a race of copies): that vote.
     Duplicate(StoredVote),
@@ -163,7 +152,7 @@ pub struct AuditVote {
     pub model_b: String,
     pub choice: Choice,
     pub voted_at_ms: i64,
-    pub flags: String,
+    pub flags: Flags,
     /// The prompt: with a model, the answer the voter read.
     pub prompt_id: String,
 }
@@ -377,8 +366,9 @@ pub trait Store: Send + Sync + 'static {
     /// Every vote cast since `since_ms`, for the abuse audit.
     async fn votes_since(&self, since_ms: i64) -> Result<Vec<AuditVote>, StoreError>;
 
-    /// Adds `reason` to the flags of each battle's vote (once); returns how many votes changed.
-    async fn flag_votes(&self, battle_ids: &[String], reason: &str) -> Result<u64, StoreError>;
+    /// Adds `flag` to the flags of each battle's vote (once), except votes an operator counted
+    /// after review for that flag; returns how many votes changed.
+    async fn flag_votes(&self, battle_ids: &[String], flag: Flag) -> Result<u64, StoreError>;
 
     /// First vote time of each voter who voted since `since_ms` (to tell new voters).
     async fn first_votes_of_voters_since(
@@ -452,7 +442,7 @@ pub trait Store: Send + Sync + 'static {
     async fn review_flag(
         &self,
         voter: &str,
-        reason: &str,
+        reason: Flag,
         counted: bool,
         audit: NewAudit,
     ) -> Result<Option<u64>, StoreError>;

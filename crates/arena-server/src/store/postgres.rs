@@ -11,6 +11,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use arena_core::Flag;
 use arena_core::api::{ModelRef, RevealedModels};
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -79,15 +80,20 @@ async fn renumber_migrations(pool: &sqlx::PgPool) -> Result<(), sqlx::Error> {
     if !exists {
         return Ok(());
     }
+    let old_numbers = "SELECT EXISTS (SELECT 1 FROM _sqlx_migrations \
+                       WHERE version = 2 AND description = 'cells tallies')";
+    // A database of the new numbers (every start but the first after the upgrade) takes no lock.
+    if !sqlx::query_scalar::<_, bool>(old_numbers)
+        .fetch_one(&mut *tx)
+        .await?
+    {
+        return tx.commit().await;
+    }
     sqlx::query("LOCK TABLE _sqlx_migrations IN EXCLUSIVE MODE")
         .execute(&mut *tx)
         .await?;
-    let old: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM _sqlx_migrations \
-                        WHERE version = 2 AND description = 'cells tallies')",
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    // Again under the lock: another server may have renumbered it meanwhile.
+    let old: bool = sqlx::query_scalar(old_numbers).fetch_one(&mut *tx).await?;
     if old {
         // Highest first: the primary key is checked row by row.
         for version in (2..=8_i64).rev() {
@@ -141,17 +147,17 @@ impl Dialect for Postgres {
     async fn flag_votes(
         store: &PgStore,
         battle_ids: &[String],
-        reason: &str,
+        flag: Flag,
     ) -> Result<u64, StoreError> {
         Ok(sqlx::query(
-            "UPDATE votes SET flags = CASE WHEN flags = '' THEN $1 ELSE flags || ',' || $1 END \
-             WHERE battle_id = ANY($2) AND NOT (',' || flags || ',' LIKE '%,' || $1 || ',%') \
+            "UPDATE votes SET flags = flags | $1 WHERE battle_id = ANY($2) AND flags & $1 = 0 \
              AND NOT EXISTS (SELECT 1 FROM flag_overrides o \
-                             WHERE o.voter_id = votes.voter_id AND o.reason = $1 \
+                             WHERE o.voter_id = votes.voter_id AND o.reason = $3 \
                              AND position('\"' || votes.battle_id || '\"' in o.battles) > 0)",
         )
-        .bind(reason)
+        .bind(flag.bit())
         .bind(battle_ids)
+        .bind(flag.code())
         .execute(&store.pool)
         .await?
         .rows_affected())
@@ -215,7 +221,7 @@ async fn write_vote(
         };
     };
     let category: String = row.try_get(0)?;
-    let mut flags = vote.flags.clone();
+    let mut flags = vote.flags;
     if let Some(caps) = caps {
         let counted = flags.is_empty();
         if counted {
@@ -234,7 +240,7 @@ async fn write_vote(
         if counted && !over.is_empty() {
             tally(conn, vote, caps, -1).await?;
         }
-        flags.extend(over);
+        flags = flags | over;
     }
     let inserted = sqlx::query(
         "INSERT INTO votes (battle_id, prompt_id, category, model_a, model_b, choice, voter_id, \
@@ -254,7 +260,7 @@ async fn write_vote(
     .bind(vote.voted_at_ms)
     .bind((vote.voted_at_ms - vote.issued_at_ms).max(0))
     .bind(&vote.address_hash)
-    .bind(flags.join(","))
+    .bind(flags.bits())
     .bind(vote.min_read_ms)
     .execute(&mut *conn)
     .await?

@@ -4,8 +4,8 @@
 
 use std::str::FromStr;
 
-use arena_core::Choice;
 use arena_core::api::PublicBattle;
+use arena_core::{Choice, Flag, Flags};
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
 use super::{AuditVote, ExcludedCount, ReasonCount, StoreError, VoteCount};
@@ -106,12 +106,13 @@ where
         model_b: r.try_get(4)?,
         choice: choice(&r.try_get::<String, _>(5)?)?,
         voted_at_ms: r.try_get(6)?,
-        flags: r.try_get(7)?,
+        flags: Flags::from_bits(r.try_get(7)?),
         prompt_id: r.try_get(8)?,
     })
 }
 
-/// `category, first reason, COUNT(*)`
+/// `category, first flag's bit, COUNT(*)`; the flag as its code (a bit this build does not
+/// know as `flag_<bit>`).
 pub fn excluded_count<'r, R>(r: &'r R) -> Result<ExcludedCount, StoreError>
 where
     R: Row,
@@ -119,9 +120,10 @@ where
     String: Decode<'r, R::Database> + Type<R::Database>,
     i64: Decode<'r, R::Database> + Type<R::Database>,
 {
+    let bit: i64 = r.try_get(1)?;
     Ok(ExcludedCount {
         category: r.try_get(0)?,
-        reason: r.try_get(1)?,
+        reason: Flag::from_bit(bit).map_or_else(|| format!("flag_{bit}"), |f| f.code().to_owned()),
         count: count(r.try_get(2)?),
     })
 }
@@ -132,6 +134,7 @@ where
     R: Row,
     usize: ColumnIndex<R>,
     String: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
 {
     use arena_core::api::{ModelRef, RevealedModels};
     Ok(super::StoredVote {
@@ -140,7 +143,7 @@ where
             a: ModelRef::named(r.try_get(1)?, r.try_get(2)?),
             b: ModelRef::named(r.try_get(3)?, r.try_get(4)?),
         },
-        flags: r.try_get(5)?,
+        flags: Flags::from_bits(r.try_get(5)?),
     })
 }
 
@@ -283,7 +286,7 @@ where
     Ok(super::FlagRow {
         battle_id: r.try_get(0)?,
         voter_id: r.try_get(1)?,
-        flags: r.try_get(2)?,
+        flags: Flags::from_bits(r.try_get(2)?),
         model_a: r.try_get(3)?,
         model_b: r.try_get(4)?,
         choice: choice(&r.try_get::<String, _>(5)?)?,

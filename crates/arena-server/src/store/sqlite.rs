@@ -11,6 +11,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use arena_core::api::RevealedModels;
+use arena_core::{Flag, Flags};
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, Executor, Sqlite, SqliteConnection};
@@ -64,7 +65,7 @@ impl std::fmt::Debug for VoteJob {
 
 /// What the writer did with a vote (the caller adds the models' names).
 enum Written {
-    Stored { not_counted: Vec<String> },
+    Stored { not_counted: Flags },
     Duplicate(Box<StoredVote>),
 }
 
@@ -192,20 +193,20 @@ impl Dialect for Sqlite {
     async fn flag_votes(
         store: &SqliteStore,
         battle_ids: &[String],
-        reason: &str,
+        flag: Flag,
     ) -> Result<u64, StoreError> {
         let mut changed = 0;
         let mut tx = store.pool.begin_with(Self::BEGIN_WRITE).await?;
         for id in battle_ids {
             changed += sqlx::query(
-                "UPDATE votes SET flags = CASE WHEN flags = '' THEN $1 ELSE flags || ',' || $1 END \
-                 WHERE battle_id = $2 AND ',' || flags || ',' NOT LIKE '%,' || $1 || ',%' \
+                "UPDATE votes SET flags = flags | $1 WHERE battle_id = $2 AND flags & $1 = 0 \
                  AND NOT EXISTS (SELECT 1 FROM flag_overrides o \
-                                 WHERE o.voter_id = votes.voter_id AND o.reason = $1 \
+                                 WHERE o.voter_id = votes.voter_id AND o.reason = $3 \
                                  AND instr(o.battles, '\"' || votes.battle_id || '\"') > 0)",
             )
-            .bind(reason)
+            .bind(flag.bit())
             .bind(id)
+            .bind(flag.code())
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -255,18 +256,18 @@ async fn write_vote(
     let caps_on = caps.is_some();
     let caps = caps.unwrap_or(&none);
     let cap = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-    let flags: Option<String> = sqlx::query_scalar(
+    let flags: Option<i64> = sqlx::query_scalar(
         "INSERT INTO votes (battle_id, prompt_id, category, model_a, model_b, choice, voter_id, \
                             issued_at_ms, voted_at_ms, elapsed_ms, address_hash, flags, \
                             min_read_ms) \
          SELECT ?1, p.id, p.category, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
-                ltrim(?11 \
-                  || CASE WHEN ?12 AND (SELECT COALESCE(SUM(count), 0) FROM vote_tallies \
-                                        WHERE key = 'v:' || ?6 AND hour >= ?13) >= ?14 \
-                          THEN ',voter_daily_cap' ELSE '' END \
-                  || CASE WHEN ?12 AND (SELECT COALESCE(SUM(count), 0) FROM vote_tallies \
-                                        WHERE key IN ('a:' || ?15, 'a:' || ?16) AND hour >= ?13) >= ?17 \
-                          THEN ',address_daily_cap' ELSE '' END, ','), \
+                ?11 \
+                  | CASE WHEN ?12 AND (SELECT COALESCE(SUM(count), 0) FROM vote_tallies \
+                                       WHERE key = 'v:' || ?6 AND hour >= ?13) >= ?14 \
+                         THEN ?19 ELSE 0 END \
+                  | CASE WHEN ?12 AND (SELECT COALESCE(SUM(count), 0) FROM vote_tallies \
+                                       WHERE key IN ('a:' || ?15, 'a:' || ?16) AND hour >= ?13) >= ?17 \
+                         THEN ?20 ELSE 0 END, \
                 ?18 \
          FROM prompts p \
          WHERE p.id = ?2 \
@@ -285,7 +286,7 @@ async fn write_vote(
     .bind(vote.voted_at_ms)
     .bind((vote.voted_at_ms - vote.issued_at_ms).max(0))
     .bind(&vote.address_hash)
-    .bind(vote.flags.join(","))
+    .bind(vote.flags.bits())
     .bind(caps_on)
     .bind(since)
     .bind(cap(caps.voter))
@@ -293,9 +294,11 @@ async fn write_vote(
     .bind(&caps.address_hashes[1])
     .bind(cap(caps.address))
     .bind(vote.min_read_ms)
+    .bind(Flag::VoterDailyCap.bit())
+    .bind(Flag::AddressDailyCap.bit())
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some(flags) = flags {
+    if let Some(flags) = flags.map(Flags::from_bits) {
         if flags.is_empty() && caps_on {
             sqlx::query(
                 "INSERT INTO vote_tallies VALUES (?, ?, 1) \
@@ -306,22 +309,12 @@ async fn write_vote(
             .execute(&mut *conn)
             .await?;
         }
-        return Ok(Written::Stored {
-            not_counted: split_flags(&flags),
-        });
+        return Ok(Written::Stored { not_counted: flags });
     }
     match stored::<Sqlite>(conn, &vote.battle_id).await? {
         Some(earlier) => Ok(Written::Duplicate(Box::new(earlier))),
         None => Err(StoreError::BattleGone),
     }
-}
-
-fn split_flags(flags: &str) -> Vec<String> {
-    flags
-        .split(',')
-        .filter(|f| !f.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Votes in one transaction: each is one statement, atomic on its own (a duplicate or a battle

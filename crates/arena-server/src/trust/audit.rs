@@ -27,9 +27,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use arena_core::rating::BattleCounts;
 
-use super::score::{MIN_EFFECT, has_flag, leans, readable, score_a, scores};
-use super::{AuditSettings, flag, model_campaign};
+use super::score::{MIN_EFFECT, leans, readable, score_a, scores};
+use super::{AuditSettings, model_campaign};
 use crate::store::{AuditVote, DynStore, StoreError};
+use arena_core::Flag;
 
 const HOUR_MS: i64 = 3_600_000;
 
@@ -105,7 +106,7 @@ fn by_leaning_voters(
     votes: &[&AuditVote],
     model: &str,
     sign: f64,
-    reason: &'static str,
+    reason: Flag,
     ratings: &HashMap<String, f64>,
 ) -> Vec<String> {
     let sign = sign.signum();
@@ -137,7 +138,7 @@ fn by_leaning_voters(
         .collect();
     votes
         .iter()
-        .filter(|v| voters.contains(v.voter_id.as_str()) && !has_flag(&v.flags, reason))
+        .filter(|v| voters.contains(v.voter_id.as_str()) && !v.flags.contains(reason))
         .map(|v| v.battle_id.clone())
         .collect()
 }
@@ -150,10 +151,10 @@ pub fn find(
     ratings: &HashMap<String, f64>,
     settings: &AuditSettings,
     now_ms: i64,
-) -> BTreeMap<&'static str, Vec<String>> {
-    let mut found: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+) -> BTreeMap<Flag, Vec<String>> {
+    let mut found: BTreeMap<Flag, Vec<String>> = BTreeMap::new();
     let every_vote = votes;
-    let votes: Vec<&AuditVote> = votes.iter().filter(|v| readable(&v.flags)).collect();
+    let votes: Vec<&AuditVote> = votes.iter().filter(|v| readable(v.flags)).collect();
     let mut by_voter: HashMap<&str, Vec<&AuditVote>> = HashMap::new();
     for v in votes.iter().copied() {
         by_voter.entry(v.voter_id.as_str()).or_default().push(v);
@@ -163,8 +164,8 @@ pub fn find(
     for voter_votes in by_voter.values() {
         for (model, score) in scores(voter_votes.iter().copied(), ratings) {
             if leans(&score, settings.one_sided_z, settings.one_sided_min_battles) {
-                let ids = by_leaning_voters(voter_votes, model, score.u, flag::ONE_SIDED, ratings);
-                found.entry(flag::ONE_SIDED).or_default().extend(ids);
+                let ids = by_leaning_voters(voter_votes, model, score.u, Flag::OneSided, ratings);
+                found.entry(Flag::OneSided).or_default().extend(ids);
             }
         }
     }
@@ -175,8 +176,8 @@ pub fn find(
     for pooled in pools(&votes) {
         for (model, score) in scores(pooled.iter().copied(), ratings) {
             if leans(&score, settings.campaign_z, settings.one_sided_min_battles) {
-                let ids = by_leaning_voters(&pooled, model, score.u, flag::CAMPAIGN, ratings);
-                found.entry(flag::CAMPAIGN).or_default().extend(ids);
+                let ids = by_leaning_voters(&pooled, model, score.u, Flag::Campaign, ratings);
+                found.entry(Flag::Campaign).or_default().extend(ids);
             }
         }
     }
@@ -210,8 +211,8 @@ pub fn find(
             .collect();
         for (model, score) in scores(group.iter().copied(), ratings) {
             if leans(&score, BURST_LEAN_Z, BURST_MIN_BATTLES) {
-                let ids = by_leaning_voters(&group, model, score.u, flag::NEW_VOTER_BURST, ratings);
-                found.entry(flag::NEW_VOTER_BURST).or_default().extend(ids);
+                let ids = by_leaning_voters(&group, model, score.u, Flag::NewVoterBurst, ratings);
+                found.entry(Flag::NewVoterBurst).or_default().extend(ids);
             }
         }
     }
@@ -231,7 +232,7 @@ pub async fn run(
     counted: &BattleCounts,
     settings: &AuditSettings,
     now_ms: i64,
-) -> Result<BTreeMap<&'static str, u64>, StoreError> {
+) -> Result<BTreeMap<Flag, u64>, StoreError> {
     let votes = store.votes_since(now_ms - settings.window_ms).await?;
     if votes.is_empty() {
         return Ok(BTreeMap::new());
@@ -263,7 +264,7 @@ pub async fn run(
             "a model wins far beyond the table among voters who came together: votes held"
         );
         found
-            .entry(flag::MODEL_CAMPAIGN)
+            .entry(Flag::ModelCampaign)
             .or_default()
             .extend(finding.battle_ids);
     }
@@ -274,7 +275,7 @@ pub async fn run(
         ids.dedup();
         let n = store.flag_votes(&ids, reason).await?;
         if n > 0 {
-            tracing::warn!(reason, votes = n, "audit flagged votes");
+            tracing::warn!(reason = reason.code(), votes = n, "audit flagged votes");
             flagged.insert(reason, n);
         }
     }
@@ -287,6 +288,7 @@ mod tests {
     use super::*;
     use crate::trust::score::expected;
     use arena_core::Choice;
+    use arena_core::Flags;
 
     fn vote(id: usize, voter: &str, a: &str, b: &str, choice: Choice, t: i64) -> AuditVote {
         AuditVote {
@@ -297,7 +299,7 @@ mod tests {
             model_b: b.into(),
             choice,
             voted_at_ms: t,
-            flags: String::new(),
+            flags: Flags::EMPTY,
             prompt_id: format!("p{}", id % 40),
         }
     }
@@ -331,8 +333,8 @@ mod tests {
 
     const NOW: i64 = 10 * 24 * HOUR_MS;
 
-    fn ids(found: &BTreeMap<&'static str, Vec<String>>, reason: &str) -> Vec<usize> {
-        found.get(reason).map_or(vec![], |ids| {
+    fn ids(found: &BTreeMap<Flag, Vec<String>>, reason: Flag) -> Vec<usize> {
+        found.get(&reason).map_or(vec![], |ids| {
             ids.iter()
                 .map(|id| id.trim_start_matches('b').parse().unwrap())
                 .collect::<std::collections::BTreeSet<usize>>()
@@ -362,7 +364,7 @@ mod tests {
         .collect();
         let found = find(&votes, &first, &ratings(), &AuditSettings::default(), NOW);
         assert_eq!(
-            ids(&found, flag::ONE_SIDED),
+            ids(&found, Flag::OneSided),
             (1000..1030).collect::<Vec<_>>()
         );
         assert!(
@@ -406,9 +408,9 @@ mod tests {
             ));
         }
         let found = find(&votes, &first, &ratings(), &AuditSettings::default(), NOW);
-        assert_eq!(ids(&found, flag::CAMPAIGN), (0..180).collect::<Vec<_>>());
+        assert_eq!(ids(&found, Flag::Campaign), (0..180).collect::<Vec<_>>());
         assert!(
-            !found.contains_key(flag::ONE_SIDED),
+            !found.contains_key(&Flag::OneSided),
             "each id alone is too small to test"
         );
     }
@@ -465,13 +467,13 @@ mod tests {
             ..settings
         };
         let found = find(&votes, &first, &ratings(), &settings, NOW);
-        let burst = ids(&found, flag::NEW_VOTER_BURST);
+        let burst = ids(&found, Flag::NewVoterBurst);
         assert_eq!(burst.len(), 300);
         assert!(burst.iter().all(|id| *id >= 20_000));
     }
 
     /// A school's honest pupils and, on the same address, a neighbour who wants them excluded.
-    fn school_with_a_neighbour(neighbour_flags: &str) -> (Vec<AuditVote>, HashMap<String, i64>) {
+    fn school_with_a_neighbour(neighbour_flags: Flags) -> (Vec<AuditVote>, HashMap<String, i64>) {
         let mut votes = Vec::new();
         let mut first = HashMap::new();
         for p in 0..20 {
@@ -494,7 +496,7 @@ mod tests {
                 NOW - HOUR_MS,
             );
             v.address_hash = Some("school".into());
-            v.flags = neighbour_flags.into();
+            v.flags = neighbour_flags;
             votes.push(v);
         }
         (votes, first)
@@ -503,7 +505,7 @@ mod tests {
     #[test]
     fn votes_that_do_not_count_cannot_make_a_school_look_like_a_campaign() {
         // Sent faster than anyone reads: kept, not counted, and free to send.
-        let (votes, first) = school_with_a_neighbour(flag::TOO_FAST);
+        let (votes, first) = school_with_a_neighbour(Flag::TooFast.into());
         let found = find(&votes, &first, &ratings(), &AuditSettings::default(), NOW);
         assert!(found.is_empty(), "{found:?}");
     }
@@ -512,7 +514,7 @@ mod tests {
     fn a_campaign_on_a_shared_address_takes_only_the_voters_who_lean() {
         // Counted this time: the neighbour is a campaign; the pupils, who see "top" as the
         // table does, are not part of it even though some of them once preferred "low".
-        let (votes, first) = school_with_a_neighbour("");
+        let (votes, first) = school_with_a_neighbour(Flags::EMPTY);
         let found = find(&votes, &first, &ratings(), &AuditSettings::default(), NOW);
         let flagged: Vec<usize> = found
             .values()
@@ -533,7 +535,7 @@ mod tests {
             .map(|i| vote(i, "m", "low", "top", Choice::A, NOW - 1000 + i as i64))
             .collect();
         for v in &mut votes {
-            v.flags = format!("{},{}", flag::ONE_SIDED, flag::CAMPAIGN);
+            v.flags = Flags::from(Flag::OneSided).with(Flag::Campaign);
         }
         let first = [("m".to_owned(), NOW - 100 * 24 * HOUR_MS)]
             .into_iter()

@@ -40,6 +40,7 @@ use std::net::SocketAddr;
 use std::str::FromStr;
 use std::sync::Arc;
 
+use arena_core::{Flag, Flags};
 use axum::http::HeaderMap;
 
 use crate::clock::Clock;
@@ -50,22 +51,6 @@ use address::{AddressHasher, AddressHashes, TrustedProxies};
 use limits::{Buckets, Rate};
 use pow::{PowGate, PowMode};
 use voter::{SignedVoter, VoterId};
-
-/// Why a stored vote does not count: the codes of [`arena_core::Flag`] (their one home, with
-/// what each means), as the stores write them.
-pub mod flag {
-    use arena_core::Flag;
-
-    pub const TOO_FAST: &str = Flag::TooFast.code();
-    pub const VOTER_MISMATCH: &str = Flag::VoterMismatch.code();
-    pub const VOTER_DAILY_CAP: &str = Flag::VoterDailyCap.code();
-    pub const ADDRESS_DAILY_CAP: &str = Flag::AddressDailyCap.code();
-    pub const ONE_SIDED: &str = Flag::OneSided.code();
-    pub const CAMPAIGN: &str = Flag::Campaign.code();
-    pub const NEW_VOTER_BURST: &str = Flag::NewVoterBurst.code();
-    /// Held for the operators' review (`model_campaign.rs`).
-    pub const MODEL_CAMPAIGN: &str = Flag::ModelCampaign.code();
-}
 
 /// `ARENA_MIN_READ_MS`: `auto` (from the answers' length) or a fixed number of milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -362,18 +347,13 @@ impl Trust {
 
     /// Why a vote about to be stored would not count (empty: it counts), apart from the daily
     /// caps, which the store checks in the vote's own transaction ([`Trust::daily_caps`]).
-    pub fn vote_flags(
-        &self,
-        claims: &BattleClaims,
-        voter: Option<VoterId>,
-        now: i64,
-    ) -> Vec<String> {
-        let mut flags = Vec::new();
+    pub fn vote_flags(&self, claims: &BattleClaims, voter: Option<VoterId>, now: i64) -> Flags {
+        let mut flags = Flags::EMPTY;
         if now - claims.issued_at_ms < i64::from(claims.min_read_ms) {
-            flags.push(flag::TOO_FAST.to_owned());
+            flags.insert(Flag::TooFast);
         }
         if voter.map(|v| v.0) != Some(claims.voter) {
-            flags.push(flag::VOTER_MISMATCH.to_owned());
+            flags.insert(Flag::VoterMismatch);
         }
         flags
     }

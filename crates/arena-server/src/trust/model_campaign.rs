@@ -41,11 +41,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use arena_core::Choice;
 use arena_core::rating::{BattleCounts, CENTRE, POINTS_PER_NATURAL_UNIT, fit_strengths};
+use arena_core::{Choice, Flag};
 
-use super::flag;
-use super::score::{Score, expected, has_flag, leans, readable, score_a, scores};
+use super::score::{Score, expected, leans, readable, score_a, scores};
 use crate::store::AuditVote;
 
 const HOUR_MS: i64 = 3_600_000;
@@ -70,7 +69,8 @@ pub struct Finding {
     pub to_ms: i64,
     pub z: f64,
     pub battles: u32,
-    /// The votes to hold: the core's votes with the model (see [`core`]).
+    /// The votes to hold: the core's votes with the model (the voters who pushed it hardest,
+    /// see the module's "What is held"), less those already held.
     pub battle_ids: Vec<String>,
 }
 
@@ -208,7 +208,7 @@ pub fn find(
     z: f64,
     now_ms: i64,
 ) -> Vec<Finding> {
-    let readable_votes: Vec<&AuditVote> = votes.iter().filter(|v| readable(&v.flags)).collect();
+    let readable_votes: Vec<&AuditVote> = votes.iter().filter(|v| readable(v.flags)).collect();
     let mut groups = groups(&readable_votes, first_vote);
     groups.retain(|(_, _, to, _)| *to > now_ms - RECENT_MS);
     let recognisable: Vec<HashSet<(&str, &str)>> =
@@ -367,7 +367,7 @@ pub fn find(
             battles: score.battles,
             battle_ids: held
                 .iter()
-                .filter(|v| !has_flag(&v.flags, flag::MODEL_CAMPAIGN))
+                .filter(|v| !v.flags.contains(Flag::ModelCampaign))
                 .map(|v| v.battle_id.clone())
                 .collect(),
         });
@@ -380,8 +380,12 @@ const RESIDUAL_Z: f64 = 2.0;
 
 /// The core of a divergent group: the votes with `model` of the voters who pushed it the
 /// group's way in the battles its test read, most first, until what is left of them is within
-/// [`RESIDUAL_Z`] of the reference (its uncertainty about the model counted, as in the test). A campaign's ids push hardest (every battle with the model goes its way) and go
-/// first; the honest voters who happened to vote with the model in the same hours stay
+/// [`RESIDUAL_Z`] of the reference (its uncertainty about the model counted, as in the test);
+/// then, while what is left still pushes the group's way at all, every voter all of whose
+/// battles with the model went that way (a campaign's ids that happened to push less than
+/// chance allows: without this step a team kept a few wins and bought 2 places in one test
+/// run of three). A campaign's ids push hardest (every battle with the model goes its way)
+/// and go first; the honest voters who happened to vote with the model in the same hours stay
 /// counted, unless the group is still beyond chance without the campaign. Holding the whole
 /// group instead would hold every honest vote with the model cast in the campaign's day: in a
 /// young arena, or a round, that is all of them, and the model's rating is then made by
@@ -538,6 +542,7 @@ const MAX_FINDINGS: usize = 32;
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use arena_core::Flags;
     use rand::rngs::StdRng;
     use rand::{Rng, SeedableRng};
 
@@ -605,7 +610,7 @@ mod tests {
                         model_b: format!("m{b:02}"),
                         choice,
                         voted_at_ms: t,
-                        flags: String::new(),
+                        flags: Flags::EMPTY,
                         prompt_id: format!("p{}", self.rng.random_range(0..42)),
                     });
                     t += self.rng.random_range(20_000..120_000);
@@ -704,7 +709,7 @@ mod tests {
         // Free votes (sent too fast) for m03: they cost nothing and prove nothing.
         arena.crowd("fast", 150, 10, NOW - 2 * HOUR_MS, 60_000, Some(3));
         for v in &mut arena.votes[honest..] {
-            v.flags = flag::TOO_FAST.to_owned();
+            v.flags = Flag::TooFast.into();
         }
         assert_eq!(arena.find(5.0), vec![]);
     }
@@ -721,7 +726,7 @@ mod tests {
             .collect();
         for v in &mut arena.votes {
             if held.contains(&v.battle_id) {
-                v.flags = flag::MODEL_CAMPAIGN.to_owned();
+                v.flags = Flag::ModelCampaign.into();
             }
         }
         let again: usize = arena.find(5.0).iter().map(|f| f.battle_ids.len()).sum();

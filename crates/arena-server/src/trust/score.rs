@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use arena_core::Choice;
 
-use super::flag;
 use crate::store::AuditVote;
+use arena_core::Flags;
 
 /// The expected score of `a` against `b` on the public arena's scale.
 pub(super) fn expected(ra: f64, rb: f64) -> f64 {
@@ -60,22 +60,13 @@ pub(super) fn scores<'a>(
     out
 }
 
-pub(super) fn has_flag(flags: &str, reason: &str) -> bool {
-    flags.split(',').any(|f| f == reason)
-}
-
 /// Whether a vote is a reading of its voter's judgement: counted, or held by the audit itself
 /// (so a hold does not hide the evidence it was found in). Votes kept for the sender's own
 /// conduct (too fast, another voter's battle, beyond a cap) are not: they cost nothing to send,
 /// and a neighbour sharing a school's address could otherwise make the honest voters there
 /// look one-sided for free.
-pub fn readable(flags: &str) -> bool {
-    flags.split(',').filter(|f| !f.is_empty()).all(|f| {
-        matches!(
-            f,
-            flag::ONE_SIDED | flag::CAMPAIGN | flag::NEW_VOTER_BURST | flag::MODEL_CAMPAIGN
-        )
-    })
+pub fn readable(flags: Flags) -> bool {
+    flags.is_subset(Flags::REVIEWABLE)
 }
 
 /// A lean worth flagging: far beyond chance (`z`), enough battles, and large in itself (an

@@ -535,7 +535,7 @@ async fn operators_review_flagged_voters_and_their_decision_is_logged_and_kept()
     let flagged = app
         .state
         .store
-        .flag_votes(&battles[..4], "one_sided")
+        .flag_votes(&battles[..4], arena_core::Flag::OneSided)
         .await
         .unwrap();
     assert_eq!(flagged, 4);
@@ -584,7 +584,7 @@ async fn operators_review_flagged_voters_and_their_decision_is_logged_and_kept()
     let again = app
         .state
         .store
-        .flag_votes(&battles[..4], "one_sided")
+        .flag_votes(&battles[..4], arena_core::Flag::OneSided)
         .await
         .unwrap();
     assert_eq!(again, 0);
@@ -592,7 +592,7 @@ async fn operators_review_flagged_voters_and_their_decision_is_logged_and_kept()
     let newer = app
         .state
         .store
-        .flag_votes(&battles[4..], "one_sided")
+        .flag_votes(&battles[4..], arena_core::Flag::OneSided)
         .await
         .unwrap();
     assert_eq!(newer, 1);
@@ -611,7 +611,7 @@ async fn operators_review_flagged_voters_and_their_decision_is_logged_and_kept()
     assert_eq!(log[0].action, "votes.exclude");
     assert_eq!(log[0].detail["votes"], 4, "exactly the four reviewed");
     assert_eq!(
-        app.texts("SELECT flags FROM votes ORDER BY battle_id")
+        app.flag_codes("SELECT CAST(flags AS TEXT) FROM votes ORDER BY battle_id")
             .await,
         ["one_sided"; 5]
     );

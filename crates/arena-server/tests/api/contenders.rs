@@ -222,7 +222,7 @@ struct Forced {
 async fn places_bought(app: &TestApp, target: &str, forced: &[Forced]) -> i64 {
     let counts: arena_core::api::CountsResponse = app.get_json("/api/v1/leaderboard/counts").await;
     let counted: HashSet<String> = app
-        .texts("SELECT battle_id FROM votes WHERE flags = ''")
+        .texts("SELECT battle_id FROM votes WHERE flags = 0")
         .await
         .into_iter()
         .collect();
@@ -246,18 +246,21 @@ async fn places_bought(app: &TestApp, target: &str, forced: &[Forced]) -> i64 {
 
 /// What became of the votes of these voters.
 async fn tally(app: &TestApp, voters: &HashSet<String>) -> Tally {
-    let audit = ["one_sided", "campaign", "new_voter_burst", "model_campaign"];
     let mut out = Tally::default();
-    for row in app.rows("SELECT voter_id, flags FROM votes").await {
+    for row in app
+        .rows("SELECT voter_id, CAST(flags AS TEXT) FROM votes")
+        .await
+    {
         let (Some(voter), Some(flags)) = (&row[0], &row[1]) else {
             continue;
         };
         if !voters.contains(voter) {
             continue;
         }
+        let flags = arena_core::Flags::from_bits(flags.parse().unwrap());
         if flags.is_empty() {
             out.counted += 1;
-        } else if flags.split(',').any(|f| audit.contains(&f)) {
+        } else if flags.iter().any(arena_core::Flag::reviewable) {
             out.held += 1;
         } else {
             out.kept += 1;

@@ -363,6 +363,16 @@ impl TestApp {
             .collect()
     }
 
+    /// Votes' flags as their codes joined by commas (`""`: counted), from a query whose first
+    /// column is `CAST(flags AS TEXT)`.
+    pub async fn flag_codes(&self, sql: &str) -> Vec<String> {
+        self.texts(sql)
+            .await
+            .iter()
+            .map(|bits| flag_codes(bits))
+            .collect()
+    }
+
     /// Runs a statement both stores speak.
     pub async fn execute(&self, sql: &str) {
         match &self.db {
@@ -398,4 +408,9 @@ pub async fn assert_error(res: reqwest::Response, status: u16, code: &str) -> Er
     assert_eq!(body.error.code, code, "{body:?}");
     assert!(!body.error.message.is_empty());
     body
+}
+
+/// A vote's flags stored as `bits` (decimal text), as their codes joined by commas.
+pub fn flag_codes(bits: &str) -> String {
+    arena_core::Flags::from_bits(bits.parse().expect("flags are a number")).to_string()
 }

@@ -82,7 +82,9 @@ async fn two_servers_on_one_database_take_each_others_battles_and_answer_alike()
     // the second server counted.
     let again = battle_for(&first, &drawn.voter).await;
     vote_through(&first, &drawn.voter, &again.token).await;
-    let flags = first.texts("SELECT flags FROM votes ORDER BY seq").await;
+    let flags = first
+        .flag_codes("SELECT CAST(flags AS TEXT) FROM votes ORDER BY seq")
+        .await;
     assert_eq!(flags, ["", "voter_daily_cap"]);
 
     // Both answer with one table and its counts, whichever recomputed it.

@@ -295,13 +295,13 @@ async fn attack(
     }
     app.state.leaderboards.refresh().await.unwrap();
     let rows = app
-        .texts(&format!(
-            "SELECT flags FROM votes WHERE rowid > {first_rowid}"
+        .flag_codes(&format!(
+            "SELECT CAST(flags AS TEXT) FROM votes WHERE rowid > {first_rowid}"
         ))
         .await;
     for flags in app
-        .texts(&format!(
-            "SELECT flags FROM votes WHERE rowid <= {first_rowid} AND flags <> ''"
+        .flag_codes(&format!(
+            "SELECT CAST(flags AS TEXT) FROM votes WHERE rowid <= {first_rowid} AND flags <> 0"
         ))
         .await
     {

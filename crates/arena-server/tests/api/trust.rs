@@ -59,8 +59,8 @@ async fn vote_as(
 }
 
 async fn flags(app: &TestApp) -> Vec<String> {
-    app.texts(&format!(
-        "SELECT flags FROM votes ORDER BY {}",
+    app.flag_codes(&format!(
+        "SELECT CAST(flags AS TEXT) FROM votes ORDER BY {}",
         app.insertion_order()
     ))
     .await

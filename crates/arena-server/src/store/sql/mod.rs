@@ -15,6 +15,7 @@ use std::fmt::Debug;
 use std::path::Path;
 use std::sync::Arc;
 
+use arena_core::Flag;
 use arena_core::admin::{AuditEntry, ModelUpdate, RegistryModel};
 use arena_core::api::{ModelRef, PublicBattle, RevealedModels, SnapshotSummary};
 use arena_core::battle_set::BattleSet;
@@ -70,12 +71,12 @@ pub trait Dialect: Database + Sized {
         vote: &NewVote,
         caps: Option<&DailyCaps>,
     ) -> Result<Recorded, StoreError>;
-    /// Adds `reason` to the flags of the listed votes that do not have it yet, except votes an
-    /// operator counted after review for that reason.
+    /// Adds `flag` to the flags of the listed votes that do not have it yet, except votes an
+    /// operator counted after review for that flag.
     async fn flag_votes(
         store: &SqlStore<Self>,
         battle_ids: &[String],
-        reason: &str,
+        flag: Flag,
     ) -> Result<u64, StoreError>;
     /// A consistent copy of the database in the file `to` (which must not exist).
     async fn backup(store: &SqlStore<Self>, to: &Path) -> Result<(), StoreError>;
@@ -294,7 +295,7 @@ where
     async fn reason_counts(&self) -> Result<Vec<ReasonCount>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT category, model_a, model_b, choice, CAST(reasons AS BIGINT), COUNT(*) \
-             FROM votes WHERE reasons <> 0 AND flags = '' \
+             FROM votes WHERE reasons <> 0 AND flags = 0 \
              GROUP BY category, model_a, model_b, choice, reasons ORDER BY {}, reasons",
             in_bytes::<D>(&["category", "model_a", "model_b", "choice"])
         ))
@@ -316,8 +317,8 @@ where
         rows.iter().map(rows::audit_vote).collect()
     }
 
-    async fn flag_votes(&self, battle_ids: &[String], reason: &str) -> Result<u64, StoreError> {
-        D::flag_votes(self, battle_ids, reason).await
+    async fn flag_votes(&self, battle_ids: &[String], flag: Flag) -> Result<u64, StoreError> {
+        D::flag_votes(self, battle_ids, flag).await
     }
 
     async fn first_votes_of_voters_since(
@@ -335,12 +336,20 @@ where
 
     async fn excluded_counts(&self) -> Result<Vec<ExcludedCount>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT category, reason, count FROM excluded_cells WHERE count > 0 ORDER BY {}",
-            in_bytes::<D>(&["category", "reason"])
+            "SELECT category, flag, count FROM excluded_cells WHERE count > 0 ORDER BY {}",
+            in_bytes::<D>(&["category"])
         ))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(rows::excluded_count).collect()
+        let mut counts: Vec<ExcludedCount> = rows
+            .iter()
+            .map(rows::excluded_count)
+            .collect::<Result<_, _>>()?;
+        // By category as the query gave them, then by reason code (the bit order is not).
+        counts.sort_by(|a, b| {
+            (a.category.as_bytes(), &a.reason).cmp(&(b.category.as_bytes(), &b.reason))
+        });
+        Ok(counts)
     }
 
     async fn address_key(&self, day: i64) -> Result<[u8; 32], StoreError> {
@@ -439,7 +448,7 @@ where
     async fn review_flag(
         &self,
         voter: &str,
-        reason: &str,
+        reason: Flag,
         counted: bool,
         audit: NewAudit,
     ) -> Result<Option<u64>, StoreError> {
@@ -501,7 +510,7 @@ where
              LEFT JOIN answers ab ON ab.prompt_id = v.prompt_id AND ab.model_id = v.model_b \
                                  AND ab.live \
              LEFT JOIN prompts p ON p.id = v.prompt_id AND aa.prompt_id IS NOT NULL \
-             WHERE v.flags = '' ORDER BY v.voted_at_ms, {}",
+             WHERE v.flags = 0 ORDER BY v.voted_at_ms, {}",
             in_bytes::<D>(&["v.battle_id"])
         ))
         .fetch_all(&self.pool)

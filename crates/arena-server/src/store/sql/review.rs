@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use arena_core::{Choice, Flag};
+use arena_core::{Choice, Flag, Flags};
 use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Type};
 
 use super::{Dialect, SqlStore, Value, in_bytes};
@@ -16,7 +16,7 @@ use crate::store::{FlaggedVoter, NewAudit, StoreError, rows};
 pub struct FlagRow {
     pub battle_id: String,
     pub voter_id: String,
-    pub flags: String,
+    pub flags: Flags,
     pub model_a: String,
     pub model_b: String,
     pub choice: Choice,
@@ -70,11 +70,9 @@ pub fn group_flagged(
     };
     let mut groups: BTreeMap<(String, String, bool), Group> = BTreeMap::new();
     for row in flagged {
-        for reason in row.flags.split(',') {
-            if reason.parse::<Flag>().is_ok_and(Flag::reviewable) {
-                let key = (row.voter_id.clone(), reason.to_owned(), false);
-                add(groups.entry(key).or_insert_with(new_group), row);
-            }
+        for flag in row.flags.iter().filter(|f| f.reviewable()) {
+            let key = (row.voter_id.clone(), flag.code().to_owned(), false);
+            add(groups.entry(key).or_insert_with(new_group), row);
         }
     }
     let by_battle: BTreeMap<&str, &FlagRow> = counted_votes
@@ -124,18 +122,11 @@ pub fn group_flagged(
     list
 }
 
-/// The flagged votes the review reads (votes with a reviewable flag), newest first.
-fn flagged_rows() -> String {
-    let reviewable: Vec<String> = Flag::REVIEWABLE
-        .iter()
-        .map(|f| format!("',' || flags || ',' LIKE '%,{},%'", f.code()))
-        .collect();
-    format!(
-        "SELECT battle_id, voter_id, flags, model_a, model_b, choice, voted_at_ms FROM votes \
-         WHERE flags <> '' AND ({}) ORDER BY voted_at_ms DESC LIMIT 50000",
-        reviewable.join(" OR ")
-    )
-}
+/// The flagged votes the review reads (votes with a reviewable flag: `$1` is
+/// [`Flags::REVIEWABLE`]), newest first.
+const FLAGGED_ROWS: &str = "SELECT battle_id, voter_id, flags, model_a, model_b, choice, \
+     voted_at_ms FROM votes WHERE flags <> 0 AND flags & $1 <> 0 \
+     ORDER BY voted_at_ms DESC LIMIT 50000";
 
 /// The battles an override lists, as stored (JSON).
 fn battle_list(json: Option<String>) -> Result<Vec<String>, StoreError> {
@@ -163,7 +154,10 @@ where
     for<'a> &'a str: ColumnIndex<D::Row>,
 {
     pub(super) async fn flagged(&self) -> Result<Vec<FlaggedVoter>, StoreError> {
-        let flagged = sqlx::query(&flagged_rows()).fetch_all(&self.pool).await?;
+        let flagged = sqlx::query(FLAGGED_ROWS)
+            .bind(Flags::REVIEWABLE.bits())
+            .fetch_all(&self.pool)
+            .await?;
         let flagged: Vec<FlagRow> = flagged
             .iter()
             .map(rows::flag_row)
@@ -189,11 +183,12 @@ where
     pub(super) async fn review(
         &self,
         voter: &str,
-        reason: &str,
+        reason: Flag,
         counted: bool,
         mut audit: NewAudit,
     ) -> Result<Option<u64>, StoreError> {
         let mut tx = self.change().await?;
+        let code = reason.code();
         let kept_sql = format!(
             "SELECT battles FROM flag_overrides WHERE voter_id = $1 AND reason = $2{}",
             D::lock_rows("flag_overrides")
@@ -201,18 +196,18 @@ where
         let battles: Vec<String> = if counted {
             sqlx::query_scalar(&format!(
                 "SELECT battle_id FROM votes WHERE voter_id = $1 \
-                 AND ',' || flags || ',' LIKE '%,' || $2 || ',%' ORDER BY {}{}",
+                 AND flags & $2 <> 0 ORDER BY {}{}",
                 in_bytes::<D>(&["battle_id"]),
                 D::lock_rows("votes")
             ))
             .bind(voter)
-            .bind(reason)
+            .bind(reason.bit())
             .fetch_all(&mut *tx.0)
             .await?
         } else {
             let kept: Option<String> = sqlx::query_scalar(&kept_sql)
                 .bind(voter)
-                .bind(reason)
+                .bind(code)
                 .fetch_optional(&mut *tx.0)
                 .await?;
             match kept {
@@ -226,14 +221,12 @@ where
         let mut changed = 0;
         for id in &battles {
             let sql = if counted {
-                "UPDATE votes SET flags = trim(replace(',' || flags || ',', ',' || $1 || ',', ','), ',') \
-                 WHERE battle_id = $2 AND ',' || flags || ',' LIKE '%,' || $1 || ',%'"
+                "UPDATE votes SET flags = flags & ~$1 WHERE battle_id = $2 AND flags & $1 <> 0"
             } else {
-                "UPDATE votes SET flags = CASE WHEN flags = '' THEN $1 ELSE flags || ',' || $1 END \
-                 WHERE battle_id = $2 AND ',' || flags || ',' NOT LIKE '%,' || $1 || ',%'"
+                "UPDATE votes SET flags = flags | $1 WHERE battle_id = $2 AND flags & $1 = 0"
             };
             let done = sqlx::query(sql)
-                .bind(reason)
+                .bind(reason.bit())
                 .bind(id)
                 .execute(&mut *tx.0)
                 .await?;
@@ -243,7 +236,7 @@ where
             // Votes counted at an earlier review of this voter stay counted: one list of both.
             let earlier: Option<String> = sqlx::query_scalar(&kept_sql)
                 .bind(voter)
-                .bind(reason)
+                .bind(code)
                 .fetch_optional(&mut *tx.0)
                 .await?;
             let mut all = battle_list(earlier)?;
@@ -256,7 +249,7 @@ where
                  battles = excluded.battles, at_ms = excluded.at_ms, operator = excluded.operator",
             )
             .bind(voter)
-            .bind(reason)
+            .bind(code)
             .bind(serde_json::to_string(&all).map_err(|e| StoreError::Other(e.into()))?)
             .bind(audit.at_ms)
             .bind(&audit.operator)
@@ -265,7 +258,7 @@ where
         } else {
             sqlx::query("DELETE FROM flag_overrides WHERE voter_id = $1 AND reason = $2")
                 .bind(voter)
-                .bind(reason)
+                .bind(code)
                 .execute(&mut *tx.0)
                 .await?;
         }

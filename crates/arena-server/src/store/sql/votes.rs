@@ -48,6 +48,7 @@ where
     for<'q> D::Arguments<'q>: IntoArguments<'q, D>,
     for<'q> &'q str: Encode<'q, D> + Type<D>,
     String: Value<D>,
+    i64: Value<D>,
     usize: ColumnIndex<D::Row>,
 {
     let row = sqlx::query(STORED_VOTE)
