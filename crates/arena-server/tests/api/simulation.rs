@@ -401,6 +401,12 @@ async fn fifteen_hundred_attack_votes_cannot_buy_a_place() {
             outcome.counted as u64 <= 2 * TrustSettings::default().voter_daily_cap,
             "{kind:?}: counted votes stay within two voters' daily caps: {outcome:?}"
         );
+        let honest_held: usize = outcome.honest_flagged.values().sum();
+        assert!(
+            honest_held * 100 <= cast,
+            "{kind:?}: at most 1% of the {cast} honest votes held, {honest_held} were: {:?}",
+            outcome.honest_flagged
+        );
         assert!(moved.abs() <= 2, "{kind:?} moved the target {moved} places");
         assert!(
             change.abs() < half_width,
