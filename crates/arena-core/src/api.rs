@@ -400,6 +400,8 @@ pub mod codes {
     pub const NO_VOTE: &str = "no_vote";
     /// The reasons of this vote can no longer change (HTTP 409).
     pub const REASONS_CLOSED: &str = "reasons_closed";
+    /// A round cannot move to the state asked for from the one it is in (HTTP 409).
+    pub const ROUND_STATE: &str = "round_state";
     /// The operator API without a valid operator token (HTTP 401).
     pub const UNAUTHORIZED: &str = "unauthorized";
     /// An upload with bad lines; `problems` lists them (HTTP 422).

@@ -20,6 +20,7 @@ pub mod personal_data;
 pub mod pow;
 pub mod rating;
 pub mod reason;
+pub mod round;
 pub mod verify;
 
 pub use choice::Choice;

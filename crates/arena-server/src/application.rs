@@ -259,7 +259,8 @@ pub fn app(state: AppState, web: Option<(std::path::PathBuf, web::IndexPage)>) -
     let api = api::routes()
         .layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES))
         .nest("/admin", api::admin::routes(upload))
-        .nest("/snapshots", api::snapshots::routes());
+        .nest("/snapshots", api::snapshots::routes())
+        .nest("/rounds", api::rounds::routes());
     let mut router = Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok\n" }))
         .nest(arena_core::api::API_PREFIX, api);

@@ -52,6 +52,8 @@ pub enum ApiError {
     Moderated,
     #[error("every live model is busy; try again in a few seconds")]
     LiveBusy,
+    #[error("the round is {from}; it can only become {}", .from.next().map_or("nothing else", |s| s.code()))]
+    RoundState { from: arena_core::round::RoundState },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -97,6 +99,7 @@ impl ApiError {
             ApiError::PersonalData(_) => (StatusCode::UNPROCESSABLE_ENTITY, codes::PERSONAL_DATA),
             ApiError::Moderated => (StatusCode::UNPROCESSABLE_ENTITY, codes::MODERATED),
             ApiError::LiveBusy => (StatusCode::SERVICE_UNAVAILABLE, codes::LIVE_BUSY),
+            ApiError::RoundState { .. } => (StatusCode::CONFLICT, codes::ROUND_STATE),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
         }
     }

@@ -17,7 +17,23 @@ use arena_server::store::{DailyCaps, DynStore, ImportReport, NewVote, Recorded, 
 /// A store and whatever keeps it alive (the SQLite file's folder).
 struct Subject {
     store: DynStore,
+    /// The database's URL, for statements past the store (what the database itself refuses).
+    url: String,
     _dir: Option<tempfile::TempDir>,
+}
+
+impl Subject {
+    /// Runs `sql` on its own connection to the store's database.
+    async fn try_execute(&self, sql: &str) -> Result<(), sqlx::Error> {
+        use sqlx::Connection;
+        if self.url.starts_with("postgres") {
+            let mut conn = sqlx::PgConnection::connect(&self.url).await?;
+            sqlx::query(sql).execute(&mut conn).await.map(drop)
+        } else {
+            let mut conn = sqlx::SqliteConnection::connect(&self.url).await?;
+            sqlx::query(sql).execute(&mut conn).await.map(drop)
+        }
+    }
 }
 
 async fn sqlite() -> Subject {
@@ -25,6 +41,7 @@ async fn sqlite() -> Subject {
     let url = format!("sqlite://{}", dir.path().join("arena.db").display());
     Subject {
         store: Arc::new(SqliteStore::connect(&url).await.unwrap()),
+        url,
         _dir: Some(dir),
     }
 }
@@ -33,6 +50,7 @@ async fn postgres() -> Subject {
     let url = pg::fresh_database().await;
     Subject {
         store: Arc::new(PgStore::connect(&url).await.unwrap()),
+        url,
         _dir: None,
     }
 }
@@ -62,6 +80,7 @@ contract!(
     the_audit_reads_recent_votes_and_first_votes,
     text_is_listed_in_byte_order,
     every_reviewable_flag_is_listed_for_review,
+    a_round_seals_what_it_draws_and_only_moves_forward,
 );
 
 const SET: &str = r#"{"models": [{"id": "m-a", "name": "모델 가"}, {"id": "m-b", "name": "모델 나"}]}
@@ -804,4 +823,189 @@ async fn every_reviewable_flag_is_listed_for_review(s: Subject) {
     listed_sorted.sort();
     expected.sort();
     assert_eq!(listed_sorted, expected);
+}
+
+/// A draft round seals the prompts two of its models answered and those answers (hashes anyone
+/// can recompute from the texts); it moves one step at a time; once open, the database itself
+/// refuses any change to its models, prompts, answers or settings, and keeps it.
+async fn a_round_seals_what_it_draws_and_only_moves_forward(s: Subject) {
+    use arena_core::round::{Audience, RevealPolicy, RoundDraft, RoundState, seal, text_sha256};
+    use arena_server::store::RoundRefused;
+    import(&s.store, SET).await;
+    let audit = |action: &str| arena_server::store::NewAudit {
+        at_ms: 5,
+        operator: "op".into(),
+        action: action.into(),
+        subject: String::new(),
+        detail: serde_json::Value::Null,
+    };
+    let mut draft = RoundDraft {
+        name: " 2026년 12월 1차 ".into(),
+        models: vec!["m-b".into(), "m-a".into()],
+        categories: vec![],
+        opens_at_ms: 1_000,
+        closes_at_ms: 2_000,
+        audience: Audience::Both,
+        votes_per_person: 30,
+        reveal: RevealPolicy::AfterClose,
+    };
+    draft.models.push("m-x".into());
+    assert_eq!(
+        s.store
+            .create_round(&draft, 5, audit("round.create"))
+            .await
+            .unwrap(),
+        Err(RoundRefused::UnknownModels(vec!["m-x".into()]))
+    );
+    draft.models.pop();
+    draft.categories = vec!["생활".into()];
+    assert_eq!(
+        s.store
+            .create_round(&draft, 5, audit("round.create"))
+            .await
+            .unwrap(),
+        Err(RoundRefused::NoPrompts),
+        "생활's one prompt was answered by m-a and m-c"
+    );
+    draft.categories = vec![];
+    let round = s
+        .store
+        .create_round(&draft, 5, audit("round.create"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(round.name, "2026년 12월 1차");
+    assert_eq!(round.state, RoundState::Draft);
+    assert_eq!(round.prompts, 1, "p2 lacks m-b's answer");
+    assert_eq!(
+        round.prompts_sha256,
+        seal([("p1", text_sha256("훈민정음은 언제?").as_str())])
+    );
+    let sealed: Vec<(String, u64, String)> = round
+        .models
+        .iter()
+        .map(|m| (m.id.clone(), m.answers, m.answers_sha256.clone()))
+        .collect();
+    assert_eq!(
+        sealed,
+        [
+            (
+                "m-a".into(),
+                1,
+                seal([("p1", text_sha256("1446년").as_str())])
+            ),
+            (
+                "m-b".into(),
+                1,
+                seal([("p1", text_sha256("1443년 창제, 1446년 반포").as_str())])
+            ),
+        ]
+    );
+    let id: i64 = round.id.parse().unwrap();
+    assert_eq!(
+        s.store.rounds(false).await.unwrap(),
+        vec![],
+        "drafts are not public"
+    );
+    assert_eq!(s.store.rounds(true).await.unwrap(), vec![round.clone()]);
+    // A draft may still change; a step may not be skipped.
+    s.try_execute(&format!("UPDATE rounds SET name = 'again' WHERE id = {id}"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.store
+            .move_round(id, RoundState::Closed, audit("round.closed"))
+            .await
+            .unwrap(),
+        Err(RoundRefused::Moved {
+            from: RoundState::Draft
+        })
+    );
+    let open = s
+        .store
+        .move_round(id, RoundState::Open, audit("round.open"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(open.state, RoundState::Open);
+    for refused in [
+        format!("UPDATE rounds SET name = 'later' WHERE id = {id}"),
+        format!("UPDATE rounds SET closes_at_ms = 9999 WHERE id = {id}"),
+        format!("UPDATE rounds SET state = 'draft' WHERE id = {id}"),
+        format!("UPDATE rounds SET state = 'published' WHERE id = {id}"),
+        format!("DELETE FROM rounds WHERE id = {id}"),
+        format!("UPDATE round_models SET answers_sha256 = 'x' WHERE round_id = {id}"),
+        format!("DELETE FROM round_models WHERE round_id = {id}"),
+        format!(
+            "INSERT INTO round_models (round_id, model_id, answers_sha256) VALUES ({id}, 'm-c', 'x')"
+        ),
+        format!("INSERT INTO round_prompts (round_id, prompt_id, sha256) VALUES ({id}, 'p2', 'x')"),
+        format!("UPDATE round_prompts SET sha256 = 'x' WHERE round_id = {id}"),
+        format!("DELETE FROM round_answers WHERE round_id = {id}"),
+        format!(
+            "INSERT INTO round_answers (round_id, prompt_id, model_id, sha256) VALUES ({id}, 'p2', 'm-a', 'x')"
+        ),
+    ] {
+        assert!(
+            s.try_execute(&refused).await.is_err(),
+            "the database let through: {refused}"
+        );
+    }
+    assert_eq!(
+        s.store.round(id).await.unwrap().unwrap().models,
+        round.models
+    );
+    for (to, action) in [
+        (RoundState::Closed, "round.closed"),
+        (RoundState::Published, "round.published"),
+    ] {
+        assert_eq!(
+            s.store
+                .move_round(id, to, audit(action))
+                .await
+                .unwrap()
+                .unwrap()
+                .state,
+            to
+        );
+    }
+    for to in RoundState::ALL {
+        assert_eq!(
+            s.store
+                .move_round(id, to, audit("round.again"))
+                .await
+                .unwrap(),
+            Err(RoundRefused::Moved {
+                from: RoundState::Published
+            })
+        );
+    }
+    assert_eq!(
+        s.store
+            .move_round(id + 1, RoundState::Open, audit("round.open"))
+            .await
+            .unwrap(),
+        Err(RoundRefused::NotFound)
+    );
+    let public = s.store.rounds(false).await.unwrap();
+    assert_eq!(public.len(), 1);
+    assert_eq!(public[0].name, "again");
+    let log: Vec<String> = s
+        .store
+        .audit_log(None, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        log[..4],
+        [
+            "round.published",
+            "round.closed",
+            "round.open",
+            "round.create"
+        ],
+        "each change logged, nothing logged for what was refused"
+    );
 }

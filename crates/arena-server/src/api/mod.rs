@@ -9,6 +9,7 @@ pub mod downloads;
 mod leaderboard;
 pub mod live;
 pub mod reasons;
+pub mod rounds;
 pub mod snapshots;
 mod state;
 mod vote;

@@ -11,11 +11,13 @@ pub mod catalogue;
 pub mod draw;
 mod open;
 pub mod postgres;
+pub mod rounds;
 mod rows;
 pub mod sql;
 pub mod sqlite;
 
 pub use open::open;
+pub use rounds::RoundRefused;
 pub use sql::FlagRow;
 
 use std::sync::Arc;
@@ -23,6 +25,7 @@ use std::sync::Arc;
 use arena_core::admin::{AuditEntry, ModelUpdate, RegistryModel};
 use arena_core::api::{ModelRef, PromptView, PublicBattle, RevealedModels, SnapshotSummary};
 use arena_core::battle_set::BattleSet;
+use arena_core::round::{Round, RoundDraft, RoundState};
 use arena_core::{Choice, Flag, Flags};
 use async_trait::async_trait;
 
@@ -323,6 +326,29 @@ pub trait Store: Send + Sync + 'static {
 
     /// A snapshot's battles (JSON Lines).
     async fn snapshot_battles(&self, id: i64) -> Result<Option<String>, StoreError>;
+
+    /// Makes a draft round, sealing what it may draw, logged with `audit` in one transaction
+    /// (see `rounds.rs`).
+    async fn create_round(
+        &self,
+        draft: &RoundDraft,
+        now_ms: i64,
+        audit: NewAudit,
+    ) -> Result<Result<Round, RoundRefused>, StoreError>;
+
+    /// Every round, newest first; drafts too when `drafts`.
+    async fn rounds(&self, drafts: bool) -> Result<Vec<Round>, StoreError>;
+
+    /// One round with its sealed models.
+    async fn round(&self, id: i64) -> Result<Option<Round>, StoreError>;
+
+    /// Moves a round one step forward, logged with `audit` in the same transaction.
+    async fn move_round(
+        &self,
+        id: i64,
+        to: RoundState,
+        audit: NewAudit,
+    ) -> Result<Result<Round, RoundRefused>, StoreError>;
 
     /// Draws pairs of models by `plan` from now on (`None`: uniformly by prompt); see
     /// `draw.rs`.

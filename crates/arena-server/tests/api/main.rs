@@ -20,6 +20,7 @@ mod live;
 mod pairing;
 mod reasons;
 mod reveal;
+mod rounds;
 mod serve;
 mod servers;
 mod simulation;

@@ -8,7 +8,9 @@
 //! `rows.rs`; what an import changes is decided in `catalogue.rs`.
 
 mod catalogue;
+mod dialect;
 mod review;
+mod rounds;
 mod votes;
 
 use std::fmt::Debug;
@@ -19,70 +21,22 @@ use arena_core::Flag;
 use arena_core::admin::{AuditEntry, ModelUpdate, RegistryModel};
 use arena_core::api::{ModelRef, PublicBattle, RevealedModels, SnapshotSummary};
 use arena_core::battle_set::BattleSet;
+use arena_core::round::{Round, RoundDraft, RoundState};
 use async_trait::async_trait;
-use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
+use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Pool, Row, Type};
 
 use super::draw::DrawIndex;
 use super::rows;
 use super::{
     AuditVote, CategoryWeight, DailyCaps, DrawnBattle, ExcludedCount, FlaggedVoter, HeldAnswerRow,
     ImportOptions, ImportReport, LiveBattle, NewAudit, NewSnapshot, NewVote, ReasonCount,
-    ReasonsUpdate, Recorded, Store, StoreError, StoredVote, VoteCount, tally_hour,
+    ReasonsUpdate, Recorded, Store, StoreError, StoredVote, VoteCount, rounds::RoundRefused,
+    tally_hour,
 };
 
+pub use dialect::{Dialect, Value};
 pub use review::{FlagRow, group_flagged, parse_overrides};
 pub(in crate::store) use votes::{stored, tallied};
-
-/// A Rust value that goes into and comes out of a database of type `D`.
-pub trait Value<D: Database>:
-    for<'q> Encode<'q, D> + Type<D> + for<'r> Decode<'r, D> + Send
-{
-}
-impl<D: Database, T> Value<D> for T where
-    T: for<'q> Encode<'q, D> + Type<D> + for<'r> Decode<'r, D> + Send
-{
-}
-
-/// What one database does its own way. Implemented for `sqlx::Sqlite` (`sqlite.rs`) and
-/// `sqlx::Postgres` (`postgres.rs`).
-#[async_trait]
-pub trait Dialect: Database + Sized {
-    /// After a text column in `ORDER BY`: byte order, the same on every server and both stores
-    /// (SQLite's default; `COLLATE "C"` in PostgreSQL).
-    const BYTES: &'static str;
-    /// Starts a transaction that will write: SQLite takes the write lock up front (`BEGIN
-    /// IMMEDIATE`), so a concurrent writer waits instead of failing.
-    const BEGIN_WRITE: &'static str;
-    /// Whether several servers share this database (leaderboard recomputation takes a lease).
-    const SHARED: bool;
-    /// What the store keeps besides its pool (SQLite: the file and its vote writer).
-    type Own: Clone + Debug + Send + Sync;
-
-    /// `FOR UPDATE OF table` where the database locks rows (PostgreSQL); nothing in SQLite,
-    /// whose write transaction already excludes every other writer.
-    fn lock_rows(table: &str) -> String;
-    /// Rows a statement changed.
-    fn affected(result: &Self::QueryResult) -> u64;
-    /// Holds every other import off until this transaction ends (SQLite's write lock does).
-    async fn lock_imports(conn: &mut Self::Connection) -> Result<(), StoreError>;
-    /// Stores a vote exactly once, with the daily caps' flags decided in its transaction.
-    async fn record_vote(
-        store: &SqlStore<Self>,
-        vote: &NewVote,
-        caps: Option<&DailyCaps>,
-    ) -> Result<Recorded, StoreError>;
-    /// Adds `flag` to the flags of the listed votes that do not have it yet, except votes an
-    /// operator counted after review for that flag.
-    async fn flag_votes(
-        store: &SqlStore<Self>,
-        battle_ids: &[String],
-        flag: Flag,
-    ) -> Result<u64, StoreError>;
-    /// A consistent copy of the database in the file `to` (which must not exist).
-    async fn backup(store: &SqlStore<Self>, to: &Path) -> Result<(), StoreError>;
-    /// Writes out what is pending before the pool closes.
-    async fn before_close(store: &SqlStore<Self>) -> Result<(), StoreError>;
-}
 
 /// The store over a database with a [`Dialect`]: `SqliteStore` and `PgStore`.
 #[derive(Debug)]
@@ -202,6 +156,32 @@ where
         let sql = format!("{} ORDER BY id DESC", rows::SNAPSHOTS);
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         rows.iter().map(rows::snapshot_summary).collect()
+    }
+
+    async fn create_round(
+        &self,
+        draft: &RoundDraft,
+        now_ms: i64,
+        audit: NewAudit,
+    ) -> Result<Result<Round, RoundRefused>, StoreError> {
+        self.seal_round(draft, now_ms, audit).await
+    }
+
+    async fn rounds(&self, drafts: bool) -> Result<Vec<Round>, StoreError> {
+        self.list_rounds(drafts).await
+    }
+
+    async fn round(&self, id: i64) -> Result<Option<Round>, StoreError> {
+        self.round_by_id(id).await
+    }
+
+    async fn move_round(
+        &self,
+        id: i64,
+        to: RoundState,
+        audit: NewAudit,
+    ) -> Result<Result<Round, RoundRefused>, StoreError> {
+        self.step_round(id, to, audit).await
     }
 
     async fn snapshot_tables(

@@ -1,0 +1,342 @@
+//! Evaluation rounds: a fixed set of sealed models and prompts, voted on in a time window, by an
+//! invited panel, the public, or both (always tabulated apart).
+//!
+//! A round is made as a **draft**: its models, its categories and, from them, its prompts. The
+//! draft seals what it may draw: the SHA-256 of every prompt and of every answer of its models to
+//! them, and for each model the SHA-256 of its whole answer set ([`seal`]), so anyone holding the
+//! published battle set can check that the round drew from exactly those texts. A draft is
+//! **opened** (from then on its models and prompts cannot change: the database refuses), votes
+//! are taken while it is open and inside its window, it is **closed**, and its results are
+//! **published**. States only move forward ([`RoundState::can_become`]).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Where a round stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundState {
+    /// Being prepared: models and prompts may still change; nobody votes.
+    Draft,
+    /// Sealed: battles are drawn and votes taken inside its window.
+    Open,
+    /// No more votes; results not yet published.
+    Closed,
+    /// Results published; frozen.
+    Published,
+}
+
+impl RoundState {
+    pub const ALL: [RoundState; 4] = [
+        RoundState::Draft,
+        RoundState::Open,
+        RoundState::Closed,
+        RoundState::Published,
+    ];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            RoundState::Draft => "draft",
+            RoundState::Open => "open",
+            RoundState::Closed => "closed",
+            RoundState::Published => "published",
+        }
+    }
+
+    /// The one step forward from here: draft → open → closed → published.
+    pub const fn next(self) -> Option<RoundState> {
+        match self {
+            RoundState::Draft => Some(RoundState::Open),
+            RoundState::Open => Some(RoundState::Closed),
+            RoundState::Closed => Some(RoundState::Published),
+            RoundState::Published => None,
+        }
+    }
+
+    /// Whether a round in this state may be moved to `next` (one step forward only).
+    pub fn can_become(self, next: RoundState) -> bool {
+        self.next() == Some(next)
+    }
+}
+
+impl fmt::Display for RoundState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for RoundState {
+    type Err = String;
+
+    fn from_str(code: &str) -> Result<RoundState, String> {
+        RoundState::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .ok_or_else(|| format!("unknown round state {code:?}"))
+    }
+}
+
+/// Who votes in a round.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// Invited panelists only.
+    Panel,
+    /// Anyone, as in the open arena.
+    Public,
+    /// Both, tabulated apart.
+    Both,
+}
+
+impl Audience {
+    pub const fn code(self) -> &'static str {
+        match self {
+            Audience::Panel => "panel",
+            Audience::Public => "public",
+            Audience::Both => "both",
+        }
+    }
+}
+
+impl FromStr for Audience {
+    type Err = String;
+
+    fn from_str(code: &str) -> Result<Audience, String> {
+        [Audience::Panel, Audience::Public, Audience::Both]
+            .into_iter()
+            .find(|a| a.code() == code)
+            .ok_or_else(|| format!("unknown audience {code:?}"))
+    }
+}
+
+/// When a round's voters learn which models they judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevealPolicy {
+    /// Right after each counted vote, as in the open arena.
+    AfterVote,
+    /// Only once the round has closed: nobody can learn which answer is whose while it runs.
+    AfterClose,
+}
+
+impl RevealPolicy {
+    pub const fn code(self) -> &'static str {
+        match self {
+            RevealPolicy::AfterVote => "after_vote",
+            RevealPolicy::AfterClose => "after_close",
+        }
+    }
+}
+
+impl FromStr for RevealPolicy {
+    type Err = String;
+
+    fn from_str(code: &str) -> Result<RevealPolicy, String> {
+        [RevealPolicy::AfterVote, RevealPolicy::AfterClose]
+            .into_iter()
+            .find(|r| r.code() == code)
+            .ok_or_else(|| format!("unknown reveal policy {code:?}"))
+    }
+}
+
+/// Longest round name, in characters.
+pub const MAX_NAME_CHARS: usize = 120;
+/// Most models in one round.
+pub const MAX_MODELS: usize = 64;
+/// Most votes one person may cast in one round.
+pub const MAX_VOTES_PER_PERSON: u32 = 10_000;
+
+/// An operator's new round (`POST /api/v1/admin/rounds`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundDraft {
+    pub name: String,
+    /// Model ids, at least two.
+    pub models: Vec<String>,
+    /// Categories whose prompts the round draws; empty: every category.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    pub opens_at_ms: i64,
+    pub closes_at_ms: i64,
+    pub audience: Audience,
+    pub votes_per_person: u32,
+    pub reveal: RevealPolicy,
+}
+
+impl RoundDraft {
+    /// What is wrong with the draft, in words an operator can act on; `None` if nothing.
+    pub fn problem(&self) -> Option<String> {
+        let name = self.name.trim();
+        if name.is_empty() {
+            return Some("name must not be empty".into());
+        }
+        if name.chars().count() > MAX_NAME_CHARS {
+            return Some(format!("name must be at most {MAX_NAME_CHARS} characters"));
+        }
+        let mut models = self.models.clone();
+        models.sort();
+        models.dedup();
+        if models.len() != self.models.len() {
+            return Some("models must not repeat".into());
+        }
+        if models.len() < 2 || models.len() > MAX_MODELS {
+            return Some(format!("a round has 2 to {MAX_MODELS} models"));
+        }
+        if self.closes_at_ms <= self.opens_at_ms {
+            return Some("closes_at_ms must be after opens_at_ms".into());
+        }
+        if self.votes_per_person == 0 || self.votes_per_person > MAX_VOTES_PER_PERSON {
+            return Some(format!(
+                "votes_per_person must be 1 to {MAX_VOTES_PER_PERSON}"
+            ));
+        }
+        None
+    }
+}
+
+/// A model as a round sealed it: what was evaluated.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedModel {
+    pub id: String,
+    pub name: String,
+    /// Its answers the round may draw.
+    pub answers: u64,
+    /// [`seal`] of those answers.
+    pub answers_sha256: String,
+}
+
+/// A round as the API shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Round {
+    pub id: String,
+    pub name: String,
+    pub state: RoundState,
+    pub audience: Audience,
+    pub reveal: RevealPolicy,
+    pub votes_per_person: u32,
+    pub opens_at_ms: i64,
+    pub closes_at_ms: i64,
+    /// Empty: every category (as they were when the round was made).
+    pub categories: Vec<String>,
+    pub models: Vec<SealedModel>,
+    /// Prompts the round may draw.
+    pub prompts: u64,
+    /// [`seal`] of those prompts.
+    pub prompts_sha256: String,
+    pub created_at_ms: i64,
+}
+
+/// An operator's move of a round (`PUT /api/v1/admin/rounds/{id}/state`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundTransition {
+    pub state: RoundState,
+}
+
+/// The SHA-256 (hex) of one text, as a round records each prompt and answer.
+pub fn text_sha256(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// The seal of a set of texts: the SHA-256 (hex) of the lines `id<TAB>sha256 of its text`, in
+/// byte order of the ids, each ending in a newline. A model's seal is over its answers, keyed
+/// by prompt id; a round's prompt seal over its prompts, keyed by id. Anyone with the texts can
+/// recompute it.
+pub fn seal<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut lines: Vec<(&str, &str)> = items.into_iter().collect();
+    lines.sort();
+    let mut hasher = Sha256::new();
+    for (id, sha) in lines {
+        hasher.update(id.as_bytes());
+        hasher.update(b"\t");
+        hasher.update(sha.as_bytes());
+        hasher.update(b"\n");
+    }
+    hex(&hasher.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn draft() -> RoundDraft {
+        RoundDraft {
+            name: "2026년 12월 1차".into(),
+            models: vec!["a".into(), "b".into()],
+            categories: vec![],
+            opens_at_ms: 1,
+            closes_at_ms: 2,
+            audience: Audience::Both,
+            votes_per_person: 30,
+            reveal: RevealPolicy::AfterClose,
+        }
+    }
+
+    #[test]
+    fn states_move_one_step_forward_only() {
+        use RoundState::*;
+        for from in RoundState::ALL {
+            for to in RoundState::ALL {
+                let allowed = matches!(
+                    (from, to),
+                    (Draft, Open) | (Open, Closed) | (Closed, Published)
+                );
+                assert_eq!(from.can_become(to), allowed, "{from} → {to}");
+            }
+            assert_eq!(from.code().parse::<RoundState>().unwrap(), from);
+        }
+    }
+
+    #[test]
+    fn a_draft_names_what_is_wrong() {
+        assert_eq!(draft().problem(), None);
+        let mut d = draft();
+        d.name = "  ".into();
+        assert!(d.problem().unwrap().contains("name"));
+        let mut d = draft();
+        d.models = vec!["a".into(), "a".into()];
+        assert!(d.problem().unwrap().contains("repeat"));
+        let mut d = draft();
+        d.models.truncate(1);
+        assert!(d.problem().unwrap().contains("2 to"));
+        let mut d = draft();
+        d.closes_at_ms = d.opens_at_ms;
+        assert!(d.problem().unwrap().contains("closes_at_ms"));
+        let mut d = draft();
+        d.votes_per_person = 0;
+        assert!(d.problem().unwrap().contains("votes_per_person"));
+    }
+
+    #[test]
+    fn a_seal_is_over_sorted_lines_of_id_and_hash() {
+        let a = text_sha256("1446년");
+        let b = text_sha256("정부24에서");
+        let sealed = seal([("p2", b.as_str()), ("p1", a.as_str())]);
+        assert_eq!(sealed, seal([("p1", a.as_str()), ("p2", b.as_str())]));
+        let manual = hex(&Sha256::digest(format!("p1\t{a}\np2\t{b}\n").as_bytes()));
+        assert_eq!(sealed, manual);
+        assert_ne!(sealed, seal([("p1", a.as_str())]));
+        assert_eq!(
+            text_sha256(""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn json_uses_the_codes() {
+        let json = serde_json::to_value(draft()).unwrap();
+        assert_eq!(json["audience"], "both");
+        assert_eq!(json["reveal"], "after_close");
+        let back: RoundDraft = serde_json::from_value(json).unwrap();
+        assert_eq!(back, draft());
+        assert!(serde_json::from_str::<RoundTransition>(r#"{"state": "reopened"}"#).is_err());
+    }
+}

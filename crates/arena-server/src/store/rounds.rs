@@ -1,0 +1,150 @@
+//! Evaluation rounds in the store: what a new round seals, and the one rule of its states.
+//!
+//! A draft seals, in its own transaction, every prompt it may draw (in its categories, drawable,
+//! answered by at least two of its models) and every answer of its models to those prompts, each
+//! by its SHA-256, and each model's answer set by [`arena_core::round::seal`]. The states move
+//! one step forward ([`RoundState::can_become`]); the database refuses anything else, and any
+//! change to a round's models, prompts and answers once it opened (migration 0013).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use arena_core::round::{RoundDraft, RoundState, seal, text_sha256};
+
+/// Why a round could not be made or moved (the operator's to mend; a 4xx).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RoundRefused {
+    /// No such round.
+    NotFound,
+    /// These model ids are not in the registry.
+    UnknownModels(Vec<String>),
+    /// No prompt in the round's categories is answered by two of its models.
+    NoPrompts,
+    /// The round is in `from`, which cannot become the state asked for.
+    Moved { from: RoundState },
+}
+
+/// A drawable answer as a new round reads it: prompt id, its category and text, model id, the
+/// answer's text.
+pub struct CandidateAnswer {
+    pub prompt_id: String,
+    pub category: String,
+    pub prompt: String,
+    pub model_id: String,
+    pub answer: String,
+}
+
+/// What a draft seals: each prompt with its hash, each answer `(prompt, model, hash)`, each
+/// model's seal and answer count, and the prompts' seal.
+pub struct Sealed {
+    pub prompts: Vec<(String, String)>,
+    pub answers: Vec<(String, String, String)>,
+    pub models: BTreeMap<String, (String, u64)>,
+    pub prompts_sha256: String,
+}
+
+/// Seals `draft` from the catalogue's drawable answers: the prompts in its categories (all
+/// when it names none) that at least two of its models answered, and those models' answers to
+/// them. `None` when no prompt qualifies.
+pub fn seal_draft(draft: &RoundDraft, candidates: &[CandidateAnswer]) -> Option<Sealed> {
+    let models: BTreeSet<&str> = draft.models.iter().map(String::as_str).collect();
+    let categories: BTreeSet<&str> = draft.categories.iter().map(|c| c.trim()).collect();
+    let mut by_prompt: BTreeMap<&str, Vec<&CandidateAnswer>> = BTreeMap::new();
+    for c in candidates {
+        if models.contains(c.model_id.as_str())
+            && (categories.is_empty() || categories.contains(c.category.as_str()))
+        {
+            by_prompt.entry(c.prompt_id.as_str()).or_default().push(c);
+        }
+    }
+    by_prompt.retain(|_, answers| answers.len() >= 2);
+    if by_prompt.is_empty() {
+        return None;
+    }
+    let mut prompts = Vec::new();
+    let mut answers = Vec::new();
+    let mut per_model: BTreeMap<&str, Vec<(&str, String)>> = BTreeMap::new();
+    for (prompt_id, list) in &by_prompt {
+        prompts.push((prompt_id.to_string(), text_sha256(&list[0].prompt)));
+        for a in list {
+            let sha = text_sha256(&a.answer);
+            per_model
+                .entry(a.model_id.as_str())
+                .or_default()
+                .push((prompt_id, sha.clone()));
+            answers.push((prompt_id.to_string(), a.model_id.clone(), sha));
+        }
+    }
+    let models = draft
+        .models
+        .iter()
+        .map(|m| {
+            let list = per_model.get(m.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            let sealed = seal(list.iter().map(|(p, s)| (*p, s.as_str())));
+            (m.clone(), (sealed, list.len() as u64))
+        })
+        .collect();
+    let prompts_sha256 = seal(prompts.iter().map(|(p, s)| (p.as_str(), s.as_str())));
+    Some(Sealed {
+        prompts,
+        answers,
+        models,
+        prompts_sha256,
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use arena_core::round::{Audience, RevealPolicy};
+
+    fn answer(prompt: &str, category: &str, model: &str, text: &str) -> CandidateAnswer {
+        CandidateAnswer {
+            prompt_id: prompt.into(),
+            category: category.into(),
+            prompt: format!("{prompt}?"),
+            model_id: model.into(),
+            answer: text.into(),
+        }
+    }
+
+    fn draft(models: &[&str], categories: &[&str]) -> RoundDraft {
+        RoundDraft {
+            name: "r".into(),
+            models: models.iter().map(|m| m.to_string()).collect(),
+            categories: categories.iter().map(|c| c.to_string()).collect(),
+            opens_at_ms: 0,
+            closes_at_ms: 1,
+            audience: Audience::Public,
+            votes_per_person: 10,
+            reveal: RevealPolicy::AfterVote,
+        }
+    }
+
+    #[test]
+    fn a_draft_seals_the_prompts_two_of_its_models_answered_in_its_categories() {
+        let catalogue = [
+            answer("p1", "역사", "a", "1446년"),
+            answer("p1", "역사", "b", "1443년"),
+            answer("p1", "역사", "c", "모름"),
+            answer("p2", "역사", "a", "혼자"),
+            answer("p3", "생활", "a", "14일"),
+            answer("p3", "생활", "b", "정부24"),
+        ];
+        let sealed = seal_draft(&draft(&["a", "b"], &["역사"]), &catalogue).unwrap();
+        assert_eq!(
+            sealed.prompts.len(),
+            1,
+            "p2 has one answer, p3 another category"
+        );
+        assert_eq!(sealed.prompts[0], ("p1".into(), text_sha256("p1?")));
+        assert_eq!(sealed.answers.len(), 2, "c is not in the round");
+        let (seal_a, count_a) = &sealed.models["a"];
+        assert_eq!(*count_a, 1);
+        assert_eq!(*seal_a, seal([("p1", text_sha256("1446년").as_str())]));
+        let all = seal_draft(&draft(&["a", "b"], &[]), &catalogue).unwrap();
+        assert_eq!(all.prompts.len(), 2);
+        assert_ne!(all.prompts_sha256, sealed.prompts_sha256);
+        assert!(seal_draft(&draft(&["a", "c"], &["생활"]), &catalogue).is_none());
+    }
+}

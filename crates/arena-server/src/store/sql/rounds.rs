@@ -1,0 +1,274 @@
+//! The rounds' queries: a draft sealed in one transaction, rounds read back with their sealed
+//! models, and a round moved one step forward with its audit entry.
+
+use arena_core::round::{Round, RoundDraft, RoundState, SealedModel};
+use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Type};
+
+use super::{DRAWABLE, Dialect, SqlStore, Value, in_bytes};
+use crate::store::catalogue::CatalogueTx;
+use crate::store::rounds::{CandidateAnswer, RoundRefused, seal_draft};
+use crate::store::{NewAudit, StoreError};
+
+/// A round's own columns, in the order [`round_row`] reads them.
+const ROUND_COLUMNS: &str = "id, name, state, audience, reveal, votes_per_person, opens_at_ms, \
+     closes_at_ms, categories, prompts_sha256, created_at_ms";
+
+type RoundRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+);
+
+fn invalid(e: String) -> StoreError {
+    StoreError::Other(anyhow::anyhow!(e))
+}
+
+/// A round from its row, its sealed models and its prompt count.
+fn round_row(row: RoundRow, models: Vec<SealedModel>, prompts: i64) -> Result<Round, StoreError> {
+    let (id, name, state, audience, reveal, votes, opens, closes, categories, seal, created) = row;
+    Ok(Round {
+        id: id.to_string(),
+        name,
+        state: state.parse().map_err(invalid)?,
+        audience: audience.parse().map_err(invalid)?,
+        reveal: reveal.parse().map_err(invalid)?,
+        votes_per_person: u32::try_from(votes).unwrap_or(u32::MAX),
+        opens_at_ms: opens,
+        closes_at_ms: closes,
+        categories: serde_json::from_str(&categories).map_err(|e| StoreError::Other(e.into()))?,
+        models,
+        prompts: u64::try_from(prompts).unwrap_or(0),
+        prompts_sha256: seal,
+        created_at_ms: created,
+    })
+}
+
+impl<D: Dialect> SqlStore<D>
+where
+    for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
+    for<'q> D::Arguments<'q>: IntoArguments<'q, D>,
+    for<'q> &'q str: Encode<'q, D> + Type<D>,
+    for<'q> &'q [u8]: Encode<'q, D> + Type<D>,
+    String: Value<D>,
+    i64: Value<D>,
+    f64: Value<D>,
+    bool: Value<D>,
+    Vec<u8>: Value<D>,
+    Option<String>: Value<D>,
+    Option<i64>: Value<D>,
+    for<'q> Option<&'q str>: Encode<'q, D> + Type<D>,
+    usize: ColumnIndex<D::Row>,
+    for<'a> &'a str: ColumnIndex<D::Row>,
+{
+    pub(super) async fn seal_round(
+        &self,
+        draft: &RoundDraft,
+        now_ms: i64,
+        mut audit: NewAudit,
+    ) -> Result<Result<Round, RoundRefused>, StoreError> {
+        let mut tx = self.change().await?;
+        let mut unknown = Vec::new();
+        for model in &draft.models {
+            let known: Option<String> = sqlx::query_scalar("SELECT id FROM models WHERE id = $1")
+                .bind(model)
+                .fetch_optional(&mut *tx.0)
+                .await?;
+            if known.is_none() {
+                unknown.push(model.clone());
+            }
+        }
+        if !unknown.is_empty() {
+            return Ok(Err(RoundRefused::UnknownModels(unknown)));
+        }
+        let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(&format!(
+            "SELECT a.prompt_id, p.category, p.text, a.model_id, a.text FROM answers a \
+             JOIN prompts p ON p.id = a.prompt_id WHERE {DRAWABLE}"
+        ))
+        .fetch_all(&mut *tx.0)
+        .await?;
+        let candidates: Vec<CandidateAnswer> = rows
+            .into_iter()
+            .map(
+                |(prompt_id, category, prompt, model_id, answer)| CandidateAnswer {
+                    prompt_id,
+                    category,
+                    prompt,
+                    model_id,
+                    answer,
+                },
+            )
+            .collect();
+        let Some(sealed) = seal_draft(draft, &candidates) else {
+            return Ok(Err(RoundRefused::NoPrompts));
+        };
+        let categories: Vec<&str> = draft.categories.iter().map(|c| c.trim()).collect();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO rounds (name, state, audience, reveal, votes_per_person, opens_at_ms, \
+                                 closes_at_ms, categories, prompts_sha256, created_at_ms) \
+             VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(draft.name.trim())
+        .bind(draft.audience.code())
+        .bind(draft.reveal.code())
+        .bind(i64::from(draft.votes_per_person))
+        .bind(draft.opens_at_ms)
+        .bind(draft.closes_at_ms)
+        .bind(serde_json::to_string(&categories).map_err(|e| StoreError::Other(e.into()))?)
+        .bind(&sealed.prompts_sha256)
+        .bind(now_ms)
+        .fetch_one(&mut *tx.0)
+        .await?;
+        for (model, (sha, _)) in &sealed.models {
+            sqlx::query(
+                "INSERT INTO round_models (round_id, model_id, answers_sha256) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(model)
+            .bind(sha)
+            .execute(&mut *tx.0)
+            .await?;
+        }
+        for (prompt, sha) in &sealed.prompts {
+            sqlx::query(
+                "INSERT INTO round_prompts (round_id, prompt_id, sha256) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(prompt)
+            .bind(sha)
+            .execute(&mut *tx.0)
+            .await?;
+        }
+        for (prompt, model, sha) in &sealed.answers {
+            sqlx::query(
+                "INSERT INTO round_answers (round_id, prompt_id, model_id, sha256) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(prompt)
+            .bind(model)
+            .bind(sha)
+            .execute(&mut *tx.0)
+            .await?;
+        }
+        audit.subject = id.to_string();
+        audit.detail = serde_json::json!({
+            "name": draft.name.trim(),
+            "models": sealed.models.iter().map(|(m, (sha, n))| {
+                serde_json::json!({"id": m, "answers": n, "answers_sha256": sha})
+            }).collect::<Vec<_>>(),
+            "prompts": sealed.prompts.len(),
+            "prompts_sha256": sealed.prompts_sha256,
+            "opens_at_ms": draft.opens_at_ms,
+            "closes_at_ms": draft.closes_at_ms,
+            "audience": draft.audience,
+            "reveal": draft.reveal,
+            "votes_per_person": draft.votes_per_person,
+        });
+        tx.append_audit(&audit).await?;
+        tx.0.commit().await?;
+        let round = self.round_by_id(id).await?;
+        round
+            .map(Ok)
+            .ok_or_else(|| invalid(format!("round {id} vanished")))
+    }
+
+    /// Every round, newest first; drafts only when asked for (operators).
+    pub(super) async fn list_rounds(&self, drafts: bool) -> Result<Vec<Round>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar(if drafts {
+            "SELECT id FROM rounds ORDER BY id DESC"
+        } else {
+            "SELECT id FROM rounds WHERE state <> 'draft' ORDER BY id DESC"
+        })
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(round) = self.round_by_id(id).await? {
+                out.push(round);
+            }
+        }
+        Ok(out)
+    }
+
+    pub(super) async fn round_by_id(&self, id: i64) -> Result<Option<Round>, StoreError> {
+        let row: Option<RoundRow> =
+            sqlx::query_as(&format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let models: Vec<(String, String, String, i64)> = sqlx::query_as(&format!(
+            "SELECT rm.model_id, m.name, rm.answers_sha256, \
+                    (SELECT COUNT(*) FROM round_answers ra \
+                     WHERE ra.round_id = rm.round_id AND ra.model_id = rm.model_id) \
+             FROM round_models rm JOIN models m ON m.id = rm.model_id \
+             WHERE rm.round_id = $1 ORDER BY {}",
+            in_bytes::<D>(&["rm.model_id"])
+        ))
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let prompts: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM round_prompts WHERE round_id = $1")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?;
+        let models = models
+            .into_iter()
+            .map(|(id, name, answers_sha256, answers)| SealedModel {
+                id,
+                name,
+                answers: u64::try_from(answers).unwrap_or(0),
+                answers_sha256,
+            })
+            .collect();
+        round_row(row, models, prompts).map(Some)
+    }
+
+    /// Moves a round one step forward to `to`, logged with `audit` in the same transaction.
+    pub(super) async fn step_round(
+        &self,
+        id: i64,
+        to: RoundState,
+        mut audit: NewAudit,
+    ) -> Result<Result<Round, RoundRefused>, StoreError> {
+        let mut tx = self.change().await?;
+        let state: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT state FROM rounds WHERE id = $1{}",
+            D::lock_rows("rounds")
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx.0)
+        .await?;
+        let Some(state) = state else {
+            return Ok(Err(RoundRefused::NotFound));
+        };
+        let from: RoundState = state.parse().map_err(invalid)?;
+        if !from.can_become(to) {
+            return Ok(Err(RoundRefused::Moved { from }));
+        }
+        sqlx::query("UPDATE rounds SET state = $1 WHERE id = $2")
+            .bind(to.code())
+            .bind(id)
+            .execute(&mut *tx.0)
+            .await?;
+        audit.subject = id.to_string();
+        audit.detail = serde_json::json!({ "from": from, "to": to });
+        tx.append_audit(&audit).await?;
+        tx.0.commit().await?;
+        let round = self.round_by_id(id).await?;
+        round
+            .map(Ok)
+            .ok_or_else(|| invalid(format!("round {id} vanished")))
+    }
+}
