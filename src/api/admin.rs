@@ -6,6 +6,7 @@ use arena_core::admin::{
     HeldDecision, ImportJob, ImportUpload, ModelUpdate, RegistryModel, SnapshotRequest,
 };
 use arena_core::api::{API_PREFIX, SnapshotSummary};
+use arena_core::round::{Round, RoundDraft, RoundState, RoundTransition};
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 
@@ -135,4 +136,20 @@ pub async fn review_flag(
         &body,
     )
     .await
+}
+
+/// Every evaluation round, drafts too, newest first.
+pub async fn rounds(token: &str) -> Result<Vec<Round>, ApiError> {
+    get(token, &path("rounds", &[])).await
+}
+
+/// Makes a draft round, sealing its prompts and answers.
+pub async fn create_round(token: &str, draft: &RoundDraft) -> Result<Round, ApiError> {
+    with_body(Request::post(&path("rounds", &[])), token, draft).await
+}
+
+/// Moves a round one step forward (409 `round_state` otherwise).
+pub async fn step_round(token: &str, id: &str, state: RoundState) -> Result<Round, ApiError> {
+    let body = RoundTransition { state };
+    with_body(Request::put(&path("rounds", &[id, "state"])), token, &body).await
 }

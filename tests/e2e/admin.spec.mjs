@@ -350,3 +350,62 @@ test('a category weighed 0 on the operator page is no longer drawn, logged', { s
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a round drafted on the operator page is sealed, opened one step at a time, and public once open', { skip }, async () => {
+  const { page, problems, context } = await openPage(browser, { width: 1280, height: 1000 });
+  await signIn(page);
+  const form = page.getByTestId('round-form');
+  await form.getByTestId('round-model-sample-haneul').waitFor();
+  // Too few models: the page says so before anything is sent.
+  await page.locator('#round-name').fill('2026년 12월 1차 시민 평가');
+  await form.getByTestId('round-model-sample-haneul').check();
+  await page.locator('#round-opens').fill('2026-12-08T09:00');
+  await page.locator('#round-closes').fill('2026-12-15T18:00');
+  await page.getByTestId('round-create').click();
+  await page.getByTestId('round-status').filter({ hasText: '2 to' }).waitFor();
+  await form.getByTestId('round-model-sample-pado').check();
+  await form.getByTestId('round-category-역사').check();
+  await page.getByTestId('round-create').click();
+  const rounds = page.getByTestId('rounds');
+  const item = rounds.locator('li.round-item').first();
+  await item.waitFor();
+  const text = await item.innerText();
+  assert.match(text, /2026년 12월 1차 시민 평가/);
+  assert.match(text, /초안/);
+  assert.match(text, /질문 6개/);
+
+  // What the server sealed, and the window read as Korea time.
+  const drafts = await fetch(`${arena.url}/api/v1/admin/rounds`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  }).then((r) => r.json());
+  assert.equal(drafts.length, 1);
+  const round = drafts[0];
+  assert.equal(round.opens_at_ms, Date.UTC(2026, 11, 8, 0, 0));
+  assert.equal(round.closes_at_ms, Date.UTC(2026, 11, 15, 9, 0));
+  assert.deepEqual(round.categories, ['역사']);
+  assert.deepEqual(round.models.map((m) => m.id), ['sample-haneul', 'sample-pado']);
+  assert.equal(round.reveal, 'after_close');
+  assert.ok(text.includes(round.prompts_sha256.slice(0, 12)));
+  assert.deepEqual(await fetch(`${arena.url}/api/v1/rounds`).then((r) => r.json()), []);
+  await page.evaluate(() => document.getElementById('admin-rounds').scrollIntoView());
+  await page.screenshot({ path: 'test-results/admin-rounds-draft.png' });
+  assert.deepEqual(await axeViolations(page), [], 'rounds section with a draft');
+
+  await page.getByTestId(`round-step-${round.id}`).click();
+  await item.locator('.round-state', { hasText: '진행 중' }).waitFor();
+  const open = await fetch(`${arena.url}/api/v1/rounds/${round.id}`).then((r) => r.json());
+  assert.equal(open.state, 'open');
+  assert.deepEqual(open.models, round.models);
+  const log = await fetch(`${arena.url}/api/v1/admin/audit?limit=2`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  }).then((r) => r.json());
+  assert.deepEqual(log.map((e) => e.action), ['round.open', 'round.create']);
+
+  await item.screenshot({ path: 'test-results/admin-round-open.png' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await item.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/admin-rounds-open-390.png' });
+  assert.deepEqual(await axeViolations(page), [], 'rounds section at 390 px');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -5,6 +5,7 @@
 //! - **import**: a battle-set file or a FastChat set, always checked first (a dry run: every
 //!   `file:line` problem, or what would change), then stored with a progress bar;
 //! - **answers held back** for naming their model: read each, allow it or hold it back again;
+//! - **evaluation rounds**: a draft sealed by the server, then opened, closed and published;
 //! - **snapshots**: publish the leaderboard as it stands, frozen, at a stable address;
 //! - **audit log**: every change, when, by which token.
 //!
@@ -18,6 +19,7 @@ mod flagged;
 mod held;
 mod import;
 mod models;
+mod rounds;
 mod snapshots;
 
 use audit_log::AuditSection;
@@ -26,6 +28,7 @@ use flagged::FlaggedSection;
 use held::HeldSection;
 use import::ImportSection;
 use models::ModelsSection;
+use rounds::RoundsSection;
 use snapshots::SnapshotSection;
 
 use leptos::prelude::*;
@@ -260,6 +263,7 @@ fn Console(token: String) -> impl IntoView {
             <a href="#admin-categories">{tr("분야와 비중", "Categories and weights")}</a>
             <a href="#admin-held">{tr("대결에서 뺀 답변", "Answers held back")}</a>
             <a href="#admin-flagged">{tr("집계에서 뺀 투표", "Votes left out")}</a>
+            <a href="#admin-rounds">{tr("평가 라운드", "Evaluation rounds")}</a>
             <a href="#admin-snapshots">{tr("스냅샷 발행", "Publish a snapshot")}</a>
             <a href="#admin-audit">{tr("감사 기록", "Audit log")}</a>
         </nav>
@@ -268,6 +272,7 @@ fn Console(token: String) -> impl IntoView {
         <CategoriesSection/>
         <HeldSection/>
         <FlaggedSection/>
+        <RoundsSection/>
         <SnapshotSection/>
         <AuditSection/>
     }
