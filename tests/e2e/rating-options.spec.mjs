@@ -47,6 +47,9 @@ test('sandwich intervals and pair reweighting are offered, said and verified in 
   await nav.getByRole('link', { name: '샌드위치' }).click();
   await page.waitForURL(/intervals=sandwich/);
   await page.getByTestId('verification').getByText('검증됨').waitFor();
+  // The page marks the method it shows once it has rendered it: wait for that, not for the old
+  // page's "검증됨".
+  await nav.locator('a[aria-current="page"]', { hasText: '샌드위치' }).waitFor();
   assert.equal(await nav.getByRole('link', { name: '샌드위치' }).getAttribute('aria-current'), 'page');
   assert.match(await nav.innerText(), /강건\(샌드위치\) 표준오차/);
 

@@ -144,6 +144,17 @@ impl CategoryQuery {
 /// One path segment (`{id}`); a bad one is a 400 JSON error.
 pub struct PathId(pub String);
 
+impl PathId {
+    /// The segment as a row id (snapshots, rounds): anything but a positive integer is not one.
+    pub fn row_id(&self) -> Result<i64, ApiError> {
+        self.0
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or(ApiError::NotFound)
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for PathId {
     type Rejection = ApiError;
 

@@ -44,20 +44,12 @@ pub fn admin_routes() -> Router<AppState> {
         .route("/{id}/state", put(step))
 }
 
-/// A round's id from its path; anything else is not one.
-fn round_id(id: &str) -> Result<i64, ApiError> {
-    id.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or(ApiError::NotFound)
-}
-
 async fn list(State(state): State<AppState>) -> Result<Json<Vec<Round>>, ApiError> {
     Ok(Json(state.store.rounds(false).await?))
 }
 
-async fn one(State(state): State<AppState>, PathId(id): PathId) -> Result<Json<Round>, ApiError> {
-    let round = state.store.round(round_id(&id)?).await?;
+async fn one(State(state): State<AppState>, id: PathId) -> Result<Json<Round>, ApiError> {
+    let round = state.store.round(id.row_id()?).await?;
     round
         .filter(|r| r.state != arena_core::round::RoundState::Draft)
         .map(Json)
@@ -74,9 +66,9 @@ async fn admin_list(
 async fn admin_one(
     _: Operator,
     State(state): State<AppState>,
-    PathId(id): PathId,
+    id: PathId,
 ) -> Result<Json<Round>, ApiError> {
-    let round = state.store.round(round_id(&id)?).await?;
+    let round = state.store.round(id.row_id()?).await?;
     round.map(Json).ok_or(ApiError::NotFound)
 }
 
@@ -105,10 +97,10 @@ async fn create(
 async fn step(
     operator: Operator,
     State(state): State<AppState>,
-    PathId(id): PathId,
+    id: PathId,
     JsonBody(transition): JsonBody<RoundTransition>,
 ) -> Result<Json<Round>, ApiError> {
-    let id = round_id(&id)?;
+    let id = id.row_id()?;
     let audit = NewAudit {
         at_ms: crate::clock::now_ms(),
         operator: operator.label,

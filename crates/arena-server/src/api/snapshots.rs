@@ -44,14 +44,6 @@ pub fn routes() -> Router<AppState> {
         ))
 }
 
-/// A snapshot's id from its path (`/snapshots/7`); anything else is not one.
-fn snapshot_id(id: &str) -> Result<i64, ApiError> {
-    id.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or(ApiError::NotFound)
-}
-
 async fn list(State(state): State<AppState>) -> Result<Response, ApiError> {
     let list = state.store.snapshots().await?;
     // A new snapshot appears here: ask again each time.
@@ -64,10 +56,10 @@ async fn list(State(state): State<AppState>) -> Result<Response, ApiError> {
 
 async fn one(
     State(state): State<AppState>,
-    PathId(id): PathId,
+    id: PathId,
     QueryParams(query): QueryParams<CategoryQuery>,
 ) -> Result<Response, ApiError> {
-    let id = snapshot_id(&id)?;
+    let id = id.row_id()?;
     let (summary, tables) = state
         .store
         .snapshot_tables(id)
@@ -94,18 +86,18 @@ async fn battles_jsonl(
     State(state): State<AppState>,
     Peer(peer): Peer,
     headers: HeaderMap,
-    PathId(id): PathId,
+    id: PathId,
 ) -> Result<Response, ApiError> {
-    super::downloads::serve(&state, peer, &headers, snapshot_id(&id)?, Format::Jsonl).await
+    super::downloads::serve(&state, peer, &headers, id.row_id()?, Format::Jsonl).await
 }
 
 async fn battles_csv(
     State(state): State<AppState>,
     Peer(peer): Peer,
     headers: HeaderMap,
-    PathId(id): PathId,
+    id: PathId,
 ) -> Result<Response, ApiError> {
-    super::downloads::serve(&state, peer, &headers, snapshot_id(&id)?, Format::Csv).await
+    super::downloads::serve(&state, peer, &headers, id.row_id()?, Format::Csv).await
 }
 
 /// `POST /api/v1/admin/snapshots`: freezes every table as computed from exactly the counted

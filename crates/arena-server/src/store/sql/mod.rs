@@ -315,17 +315,14 @@ where
     }
 
     async fn excluded_counts(&self) -> Result<Vec<ExcludedCount>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT category, flag, count FROM excluded_cells WHERE count > 0 ORDER BY {}",
-            in_bytes::<D>(&["category"])
-        ))
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query("SELECT category, flag, count FROM excluded_cells WHERE count > 0")
+            .fetch_all(&self.pool)
+            .await?;
         let mut counts: Vec<ExcludedCount> = rows
             .iter()
             .map(rows::excluded_count)
             .collect::<Result<_, _>>()?;
-        // By category as the query gave them, then by reason code (the bit order is not).
+        // By category, then reason code, in byte order (the cells are keyed by bit).
         counts.sort_by(|a, b| {
             (a.category.as_bytes(), &a.reason).cmp(&(b.category.as_bytes(), &b.reason))
         });
