@@ -116,6 +116,10 @@ pub struct VoteResponse {
     pub models: Option<RevealedModels>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_counted: Vec<String>,
+    /// A counted vote in an evaluation round that names no model until it closes (its reveal
+    /// policy `after_close`): when it closes, milliseconds since the Unix epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_until_ms: Option<i64>,
 }
 
 impl VoteResponse {
@@ -124,6 +128,16 @@ impl VoteResponse {
         VoteResponse {
             models: Some(models),
             not_counted: Vec::new(),
+            sealed_until_ms: None,
+        }
+    }
+
+    /// A counted vote in a round that names its models only when it closes at `closes_at_ms`.
+    pub fn sealed(closes_at_ms: i64) -> Self {
+        VoteResponse {
+            models: None,
+            not_counted: Vec::new(),
+            sealed_until_ms: Some(closes_at_ms),
         }
     }
 
@@ -132,6 +146,7 @@ impl VoteResponse {
         VoteResponse {
             models: None,
             not_counted: reasons,
+            sealed_until_ms: None,
         }
     }
 }
@@ -402,6 +417,14 @@ pub mod codes {
     pub const REASONS_CLOSED: &str = "reasons_closed";
     /// A round cannot move to the state asked for from the one it is in (HTTP 409).
     pub const ROUND_STATE: &str = "round_state";
+    /// A round that has not opened yet: no battle, no vote (HTTP 409).
+    pub const ROUND_NOT_OPEN: &str = "round_not_open";
+    /// A round that closed: a battle or a vote through its token is refused (HTTP 410).
+    pub const ROUND_CLOSED: &str = "round_closed";
+    /// The voter has cast every vote the round allows a person (HTTP 403).
+    pub const ROUND_CAP: &str = "round_cap";
+    /// A round only its invited panel votes in (HTTP 403).
+    pub const PANEL_ONLY: &str = "panel_only";
     /// The operator API without a valid operator token (HTTP 401).
     pub const UNAUTHORIZED: &str = "unauthorized";
     /// An upload with bad lines; `problems` lists them (HTTP 422).

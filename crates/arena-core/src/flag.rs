@@ -33,10 +33,12 @@ pub enum Flag {
     /// Among the voters who arrived (or voted) together, a model wins far more often than the
     /// rest of the table predicts.
     ModelCampaign,
+    /// The voter's counted votes in the evaluation round reached its votes-per-person cap.
+    RoundCap,
 }
 
 impl Flag {
-    pub const ALL: [Flag; 8] = [
+    pub const ALL: [Flag; 9] = [
         Flag::TooFast,
         Flag::VoterMismatch,
         Flag::VoterDailyCap,
@@ -45,6 +47,7 @@ impl Flag {
         Flag::Campaign,
         Flag::NewVoterBurst,
         Flag::ModelCampaign,
+        Flag::RoundCap,
     ];
 
     /// The audit's judgements, which an operator may review.
@@ -66,12 +69,14 @@ impl Flag {
             Flag::Campaign => "campaign",
             Flag::NewVoterBurst => "new_voter_burst",
             Flag::ModelCampaign => "model_campaign",
+            Flag::RoundCap => "round_cap",
         }
     }
 
     /// The flag's bit in a stored [`Flags`] set. Fixed for ever (stored votes hold it): a new
-    /// flag takes the next free bit. The rules have the low bits, so a vote's first flag (the
-    /// one its exclusion is counted under) is the rule it broke when it has one.
+    /// flag takes the next free bit. The open arena's rules have the low bits, so a vote's first
+    /// flag (the one its exclusion is counted under) is the rule it broke when it has one
+    /// (`round_cap` came later, but a round's votes are never audited nor in those counts).
     pub const fn bit(self) -> i64 {
         match self {
             Flag::TooFast => 1,
@@ -82,6 +87,7 @@ impl Flag {
             Flag::Campaign => 1 << 5,
             Flag::NewVoterBurst => 1 << 6,
             Flag::ModelCampaign => 1 << 7,
+            Flag::RoundCap => 1 << 8,
         }
     }
 
@@ -130,6 +136,10 @@ impl Flag {
                 "함께 온 투표자들 사이에서 한 모델만 유독 이김(검토 대기)",
                 "One model winning far beyond the table among voters who came together (held for review)",
             ),
+            Flag::RoundCap => (
+                "평가 라운드의 1인 투표 한도 초과",
+                "Over the round's votes-per-person limit",
+            ),
         }
     }
 
@@ -167,6 +177,10 @@ impl Flag {
             Flag::ModelCampaign => (
                 "같은 시간에 처음 왔거나 함께 투표한 투표자들 사이에서 한 모델의 승률이 나머지 투표로 예상되는 것과 크게 다름 (그 모델을 가장 세게 밀어준 투표자들의, 그 모델이 나온 투표를 보류)",
                 "among voters who arrived or voted in the same period, one model won far beyond what the other votes predict (the votes with the model of the voters who pushed it hardest are held)",
+            ),
+            Flag::RoundCap => (
+                "이 투표자가 평가 라운드에서 집계된 투표가 라운드의 1인 한도에 이름",
+                "this voter's counted votes in the evaluation round reached the round's cap per person",
             ),
         }
     }
@@ -357,8 +371,14 @@ mod tests {
         }
         let reviewable: Flags = Flag::REVIEWABLE.into_iter().collect();
         assert_eq!(reviewable, Flags::REVIEWABLE);
-        let first_judgement = Flag::ALL.iter().position(|f| f.reviewable()).unwrap();
-        assert!(Flag::ALL[first_judgement..].iter().all(|f| f.reviewable()));
+        // Among the open arena's flags (a round's votes are never audited, so `round_cap`
+        // never meets a judgement), the rules come first.
+        let open_arena: Vec<Flag> = Flag::ALL
+            .into_iter()
+            .filter(|f| *f != Flag::RoundCap)
+            .collect();
+        let first_judgement = open_arena.iter().position(|f| f.reviewable()).unwrap();
+        assert!(open_arena[first_judgement..].iter().all(|f| f.reviewable()));
     }
 
     #[test]

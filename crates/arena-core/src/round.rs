@@ -229,6 +229,23 @@ pub struct Round {
     pub created_at_ms: i64,
 }
 
+/// A round's results (`GET /api/v1/rounds/{id}/results`): its tables, each from its own
+/// counted votes and never the open arena's, with the counts it was fitted from so anyone can
+/// recompute it. Public once the round closed; operators see them while it is open.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoundResults {
+    pub round: Round,
+    /// The votes of the public (every voter who is not an invited panelist).
+    pub public: RoundTable,
+}
+
+/// One audience's table in a round.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoundTable {
+    pub table: crate::api::LeaderboardResponse,
+    pub counts: crate::api::CountsResponse,
+}
+
 /// An operator's move of a round (`PUT /api/v1/admin/rounds/{id}/state`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -54,6 +54,14 @@ pub enum ApiError {
     LiveBusy,
     #[error("the round is {from}; it can only become {}", .from.next().map_or("nothing else", |s| s.code()))]
     RoundState { from: arena_core::round::RoundState },
+    #[error("the round has not opened yet")]
+    RoundNotOpen,
+    #[error("the round has closed; it takes no more battles or votes")]
+    RoundClosed,
+    #[error("you have cast the {0} votes this round allows each person")]
+    RoundCap(u32),
+    #[error("this round takes the votes of its invited panel only")]
+    PanelOnly,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -100,6 +108,10 @@ impl ApiError {
             ApiError::Moderated => (StatusCode::UNPROCESSABLE_ENTITY, codes::MODERATED),
             ApiError::LiveBusy => (StatusCode::SERVICE_UNAVAILABLE, codes::LIVE_BUSY),
             ApiError::RoundState { .. } => (StatusCode::CONFLICT, codes::ROUND_STATE),
+            ApiError::RoundNotOpen => (StatusCode::CONFLICT, codes::ROUND_NOT_OPEN),
+            ApiError::RoundClosed => (StatusCode::GONE, codes::ROUND_CLOSED),
+            ApiError::RoundCap(_) => (StatusCode::FORBIDDEN, codes::ROUND_CAP),
+            ApiError::PanelOnly => (StatusCode::FORBIDDEN, codes::PANEL_ONLY),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
         }
     }

@@ -8,7 +8,9 @@
 //! time before it decrypts anything.
 //!
 //! Layout, base64url without padding: `version(1) | nonce(12) | ciphertext | tag(32)`; the
-//! payload is `battle id(16) | issued(8) | voter(16) | min read ms(4) | prompt | model a | model b`.
+//! payload is `battle id(16) | issued(8) | voter(16) | min read ms(4) | round(8) | prompt | model a
+//! | model b` (round 0: the open arena; version 2 had no round and is still read, as the open
+//! arena's, so votes waiting in browsers' outboxes across an upgrade still count).
 //! The model ids are padded to a fixed width before encryption: a stream cipher keeps lengths,
 //! and the client knows the prompt id, so unpadded ids would let the token's length tell which
 //! pair of models is in the battle.
@@ -22,8 +24,10 @@ use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// 2: the voter and the reading time joined the payload.
-const VERSION: u8 = 2;
+/// 2: the voter and the reading time joined the payload. 3: the evaluation round.
+const VERSION: u8 = 3;
+/// The version before the round, still opened.
+const VERSION_WITHOUT_ROUND: u8 = 2;
 const NONCE_LEN: usize = 12;
 const TAG_LEN: usize = 32;
 /// Longer tokens are refused before any work is done.
@@ -42,6 +46,9 @@ pub struct BattleClaims {
     pub voter: [u8; 16],
     /// A vote sooner than this after `issued_at_ms` is kept but not counted.
     pub min_read_ms: u32,
+    /// The evaluation round the battle was drawn in (`arena_core::round`), or `None` in the
+    /// open arena.
+    pub round: Option<i64>,
     pub prompt_id: String,
     /// The model shown as answer A.
     pub model_a: String,
@@ -151,6 +158,7 @@ impl TokenKeys {
         payload.extend_from_slice(&claims.issued_at_ms.to_be_bytes());
         payload.extend_from_slice(&claims.voter);
         payload.extend_from_slice(&claims.min_read_ms.to_be_bytes());
+        payload.extend_from_slice(&claims.round.unwrap_or(0).to_be_bytes());
         for (field, padded) in [
             (&claims.prompt_id, false),
             (&claims.model_a, true),
@@ -185,7 +193,9 @@ impl TokenKeys {
         let bytes = URL_SAFE_NO_PAD
             .decode(token.trim())
             .map_err(|_| TokenError::Malformed)?;
-        if bytes.len() < 1 + NONCE_LEN + TAG_LEN || bytes[0] != VERSION {
+        if bytes.len() < 1 + NONCE_LEN + TAG_LEN
+            || !matches!(bytes[0], VERSION | VERSION_WITHOUT_ROUND)
+        {
             return Err(TokenError::Malformed);
         }
         let (signed, tag) = bytes.split_at(bytes.len() - TAG_LEN);
@@ -199,11 +209,11 @@ impl TokenKeys {
             .map_err(|_| TokenError::Malformed)?;
         let mut payload = signed[1 + NONCE_LEN..].to_vec();
         ChaCha20::new(&self.encryption.into(), &nonce.into()).apply_keystream(&mut payload);
-        decode_payload(&payload).ok_or(TokenError::Malformed)
+        decode_payload(&payload, bytes[0] == VERSION).ok_or(TokenError::Malformed)
     }
 }
 
-fn decode_payload(payload: &[u8]) -> Option<BattleClaims> {
+fn decode_payload(payload: &[u8], with_round: bool) -> Option<BattleClaims> {
     let mut rest = payload;
     let mut take = |n: usize| -> Option<&[u8]> {
         if rest.len() < n {
@@ -217,6 +227,11 @@ fn decode_payload(payload: &[u8]) -> Option<BattleClaims> {
     let issued_at_ms = i64::from_be_bytes(take(8)?.try_into().ok()?);
     let voter: [u8; 16] = take(16)?.try_into().ok()?;
     let min_read_ms = u32::from_be_bytes(take(4)?.try_into().ok()?);
+    let round = if with_round {
+        Some(i64::from_be_bytes(take(8)?.try_into().ok()?)).filter(|r| *r != 0)
+    } else {
+        None
+    };
     let mut text = |padded: bool| -> Option<String> {
         let len = u16::from_be_bytes(take(2)?.try_into().ok()?) as usize;
         let text = String::from_utf8(take(len)?.to_vec()).ok()?;
@@ -236,6 +251,7 @@ fn decode_payload(payload: &[u8]) -> Option<BattleClaims> {
         issued_at_ms,
         voter,
         min_read_ms,
+        round,
         prompt_id,
         model_a,
         model_b,
@@ -253,6 +269,7 @@ mod tests {
             issued_at_ms: 1_763_000_000_000,
             voter: [9; 16],
             min_read_ms: 4000,
+            round: Some(3),
             prompt_id: "law-001".into(),
             model_a: "sample-haneul".into(),
             model_b: "모델-비".into(),
@@ -264,6 +281,49 @@ mod tests {
         let keys = TokenKeys::from_secret(b"secret");
         let token = keys.seal(&claims(), [1; 12]);
         assert_eq!(keys.open(&token).unwrap(), claims());
+    }
+
+    #[test]
+    fn a_battle_of_the_open_arena_has_no_round() {
+        let keys = TokenKeys::from_secret(b"secret");
+        let open = BattleClaims {
+            round: None,
+            ..claims()
+        };
+        assert_eq!(keys.open(&keys.seal(&open, [1; 12])).unwrap(), open);
+    }
+
+    #[test]
+    fn a_token_of_the_version_before_rounds_opens_as_the_open_arena_s() {
+        // Sealed as version 2 did: no round in the payload.
+        let keys = TokenKeys::from_secret(b"secret");
+        let c = claims();
+        let mut payload = Vec::new();
+        payload.extend_from_slice(&c.battle_id);
+        payload.extend_from_slice(&c.issued_at_ms.to_be_bytes());
+        payload.extend_from_slice(&c.voter);
+        payload.extend_from_slice(&c.min_read_ms.to_be_bytes());
+        for (field, padded) in [
+            (&c.prompt_id, false),
+            (&c.model_a, true),
+            (&c.model_b, true),
+        ] {
+            payload.extend_from_slice(&(field.len() as u16).to_be_bytes());
+            payload.extend_from_slice(field.as_bytes());
+            if padded {
+                payload.resize(payload.len() + MODEL_FIELD - 2 - field.len(), 0);
+            }
+        }
+        let nonce = [4; NONCE_LEN];
+        ChaCha20::new(&keys.encryption.into(), &nonce.into()).apply_keystream(&mut payload);
+        let mut token = vec![VERSION_WITHOUT_ROUND];
+        token.extend_from_slice(&nonce);
+        token.extend_from_slice(&payload);
+        let mut mac = keys.mac();
+        mac.update(&token);
+        token.extend_from_slice(&mac.finalize().into_bytes());
+        let opened = keys.open(&URL_SAFE_NO_PAD.encode(token)).unwrap();
+        assert_eq!(opened, BattleClaims { round: None, ..c });
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod pg;
 use std::sync::Arc;
 
 use arena_core::battle_set;
-use arena_core::{Choice, Flag};
+use arena_core::{Choice, Flag, Flags};
 use arena_server::store::postgres::PgStore;
 use arena_server::store::sqlite::SqliteStore;
 use arena_server::store::{DailyCaps, DynStore, ImportReport, NewVote, Recorded, StoreError};
@@ -81,6 +81,7 @@ contract!(
     text_is_listed_in_byte_order,
     every_reviewable_flag_is_listed_for_review,
     a_round_seals_what_it_draws_and_only_moves_forward,
+    a_round_s_votes_are_tabulated_apart_and_held_to_its_cap,
 );
 
 const SET: &str = r#"{"models": [{"id": "m-a", "name": "모델 가"}, {"id": "m-b", "name": "모델 나"}]}
@@ -108,6 +109,7 @@ fn vote(battle: &str, prompt: &str, choice: Choice, flags: &[&str], t: i64) -> N
         voted_at_ms: t,
         min_read_ms: 3_000,
         flags: flags.iter().map(|f| f.parse::<Flag>().unwrap()).collect(),
+        round: None,
     }
 }
 
@@ -1007,5 +1009,101 @@ async fn a_round_seals_what_it_draws_and_only_moves_forward(s: Subject) {
             "round.create"
         ],
         "each change logged, nothing logged for what was refused"
+    );
+}
+
+async fn a_round_s_votes_are_tabulated_apart_and_held_to_its_cap(s: Subject) {
+    use arena_core::round::{Audience, RevealPolicy, RoundDraft, RoundState};
+    use arena_server::store::InRound;
+    import(&s.store, SET).await;
+    let audit = |action: &str| arena_server::store::NewAudit {
+        at_ms: 5,
+        operator: "op".into(),
+        action: action.into(),
+        subject: String::new(),
+        detail: serde_json::Value::Null,
+    };
+    let draft = RoundDraft {
+        name: "cap".into(),
+        models: vec!["m-a".into(), "m-b".into()],
+        categories: vec![],
+        opens_at_ms: 1_000,
+        closes_at_ms: 2_000_000_000_000,
+        audience: Audience::Public,
+        votes_per_person: 2,
+        reveal: RevealPolicy::AfterClose,
+    };
+    let round = s
+        .store
+        .create_round(&draft, 5, audit("round.create"))
+        .await
+        .unwrap()
+        .unwrap();
+    let id: i64 = round.id.parse().unwrap();
+    s.store
+        .move_round(id, RoundState::Open, audit("round.open"))
+        .await
+        .unwrap()
+        .unwrap();
+    // It draws only what it sealed: p1 between m-a and m-b (p2 has no answer of m-b).
+    for _ in 0..10 {
+        let drawn = s.store.draw_in_round(id).await.unwrap().unwrap();
+        assert_eq!(drawn.prompt.id, "p1");
+        let mut pair = [drawn.model_a, drawn.model_b];
+        pair.sort();
+        assert_eq!(pair, ["m-a".to_string(), "m-b".to_string()]);
+    }
+    // Six votes of one voter at once: exactly the cap's two count, whatever the interleaving.
+    let in_round = |n: usize| NewVote {
+        round: Some(InRound { id, cap: 2 }),
+        ..vote(&format!("r{n}"), "p1", Choice::A, &[], 10_000 + n as i64)
+    };
+    let results = futures_util::future::join_all((0..6).map(|n| {
+        let store = s.store.clone();
+        let v = in_round(n);
+        async move { store.record_vote(&v, None).await.unwrap() }
+    }))
+    .await;
+    let mut counted = 0;
+    for r in results {
+        match r {
+            Recorded::Stored { not_counted, .. } if not_counted.is_empty() => counted += 1,
+            Recorded::Stored { not_counted, .. } => {
+                assert_eq!(not_counted, Flags::from(Flag::RoundCap))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(counted, 2);
+    assert_eq!(s.store.round_votes_of(id, "voter-1").await.unwrap(), 2);
+    assert_eq!(s.store.round_votes_of(id, "voter-2").await.unwrap(), 0);
+    let cells = s.store.round_vote_counts(id).await.unwrap();
+    assert_eq!(cells.iter().map(|c| c.count).sum::<u64>(), 2);
+    assert!(
+        cells
+            .iter()
+            .all(|c| c.model_a == "m-a" && c.choice == Choice::A)
+    );
+    // None of it is in the open arena's cells or its excluded counts.
+    assert!(s.store.vote_counts().await.unwrap().is_empty());
+    assert!(s.store.excluded_counts().await.unwrap().is_empty());
+    // The same voter's vote outside the round counts there, and not in the round.
+    s.store
+        .record_vote(&vote("open-1", "p1", Choice::B, &[], 20_000), None)
+        .await
+        .unwrap();
+    let open: u64 = s
+        .store
+        .vote_counts()
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.count)
+        .sum();
+    assert_eq!(open, 1);
+    assert_eq!(
+        s.store.round_vote_counts(id).await.unwrap(),
+        cells,
+        "the round's table is its own"
     );
 }

@@ -1,5 +1,6 @@
 //! `GET /api/v1/battle`: a random prompt with two anonymous answers, sealed to the voter it is
-//! drawn for.
+//! drawn for. `?round={id}` draws from an open evaluation round instead (what it sealed; the
+//! token carries the round), while the voter has votes left in it.
 
 use arena_core::api::{Answers, BattleResponse};
 use arena_core::markdown::render_html;
@@ -10,15 +11,41 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::{CategoryQuery, Peer, QueryParams};
+use super::{Peer, QueryParams};
 use crate::error::ApiError;
 use crate::token::BattleClaims;
+
+/// `?category=..` (empty: all) or `?round=..`.
+#[derive(serde::Deserialize, Default)]
+pub struct BattleQuery {
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    round: Option<String>,
+}
+
+impl BattleQuery {
+    fn category(&self) -> Option<&str> {
+        self.category
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+    }
+
+    /// The round asked for; anything but a positive integer is no round of ours (404).
+    fn round(&self) -> Result<Option<i64>, ApiError> {
+        match self.round.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(id) => super::PathId(id.to_owned()).row_id().map(Some),
+        }
+    }
+}
 
 pub async fn get_battle(
     State(state): State<AppState>,
     Peer(peer): Peer,
     headers: HeaderMap,
-    QueryParams(query): QueryParams<CategoryQuery>,
+    QueryParams(query): QueryParams<BattleQuery>,
 ) -> Result<Response, ApiError> {
     let trust = &state.trust;
     let address = trust.address(peer, &headers).await?.network;
@@ -28,11 +55,23 @@ pub async fn get_battle(
         .and_then(|v| v.to_str().ok());
     let admission = trust.admit_battle(&address, known, pow)?;
 
-    let category = query.category();
-    let drawn = state.store.draw_battle(category).await?.ok_or_else(|| {
-        ApiError::NoBattle(match category {
-            Some(c) => format!(" in the category {c:?}"),
-            None => " yet; an operator must import a battle set".into(),
+    let round = query.round()?;
+    let drawn = match round {
+        Some(id) => {
+            let round = super::rounds::taking_votes(&state, id, trust.now_ms()).await?;
+            let voter = hex::encode(admission.voter.id.0);
+            if state.store.round_votes_of(id, &voter).await? >= u64::from(round.votes_per_person) {
+                return Err(ApiError::RoundCap(round.votes_per_person));
+            }
+            state.store.draw_in_round(id).await?
+        }
+        None => state.store.draw_battle(query.category()).await?,
+    };
+    let drawn = drawn.ok_or_else(|| {
+        ApiError::NoBattle(match (round, query.category()) {
+            (Some(_), _) => " in this round".into(),
+            (None, Some(c)) => format!(" in the category {c:?}"),
+            (None, None) => " yet; an operator must import a battle set".into(),
         })
     })?;
     let chars = drawn.answer_a.chars().count() + drawn.answer_b.chars().count();
@@ -42,6 +81,7 @@ pub async fn get_battle(
         issued_at_ms: trust.now_ms(),
         voter: admission.voter.id.0,
         min_read_ms,
+        round,
         prompt_id: drawn.prompt.id.clone(),
         model_a: drawn.model_a,
         model_b: drawn.model_b,

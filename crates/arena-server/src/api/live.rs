@@ -295,6 +295,7 @@ impl Battle {
             issued_at_ms: self.started_ms,
             voter: self.voter,
             min_read_ms: trust.settings.min_read.for_chars(chars),
+            round: None,
             prompt_id: prompt_id.clone(),
             model_a: model_a.into(),
             model_b: model_b.into(),

@@ -3,15 +3,23 @@
 //! Public, open to every site (a round's sealed models and prompts are what anyone checks the
 //! published results against):
 //! - `GET /api/v1/rounds` → every round that has opened, newest first;
-//! - `GET /api/v1/rounds/{id}` → one (a draft is not there).
+//! - `GET /api/v1/rounds/{id}` → one (a draft is not there);
+//! - `GET /api/v1/rounds/{id}/results` → its tables ([`RoundResults`]), once it closed (409
+//!   `round_state` before).
+//!
+//! A round's battles are drawn by `GET /api/v1/battle?round={id}` and voted like any other
+//! (the token carries the round): see [`taking_votes`].
 //!
 //! Operators (`/api/v1/admin/rounds`, logged like every change):
 //! - `POST` a [`RoundDraft`] → 201 and the draft, its prompts and answers sealed;
-//! - `GET` → every round, drafts too; `GET /{id}` → one;
+//! - `GET` → every round, drafts too; `GET /{id}` → one; `GET /{id}/results` → its tables,
+//!   while it is open too;
 //! - `PUT /{id}/state` `{"state": "open" | "closed" | "published"}` → one step forward, or 409
 //!   `round_state` naming the state it is in.
 
-use arena_core::round::{Round, RoundDraft, RoundTransition};
+use arena_core::round::{
+    Audience, Round, RoundDraft, RoundResults, RoundState, RoundTable, RoundTransition,
+};
 use axum::extract::State;
 use axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN;
 use axum::http::{HeaderValue, StatusCode};
@@ -28,6 +36,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(list))
         .route("/{id}", get(one))
+        .route("/{id}/results", get(results))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(SetResponseHeaderLayer::overriding(
@@ -41,6 +50,7 @@ pub fn admin_routes() -> Router<AppState> {
     Router::new()
         .route("/", get(admin_list).post(create))
         .route("/{id}", get(admin_one))
+        .route("/{id}/results", get(admin_results))
         .route("/{id}/state", put(step))
 }
 
@@ -54,6 +64,79 @@ async fn one(State(state): State<AppState>, id: PathId) -> Result<Json<Round>, A
         .filter(|r| r.state != arena_core::round::RoundState::Draft)
         .map(Json)
         .ok_or(ApiError::NotFound)
+}
+
+async fn results(
+    State(state): State<AppState>,
+    id: PathId,
+) -> Result<Json<RoundResults>, ApiError> {
+    let round = state.store.round(id.row_id()?).await?;
+    let round = round
+        .filter(|r| r.state != RoundState::Draft)
+        .ok_or(ApiError::NotFound)?;
+    if round.state == RoundState::Open {
+        // Its table while it runs would tell the panel how the models stand.
+        return Err(ApiError::RoundState { from: round.state });
+    }
+    tables(&state, round).await.map(Json)
+}
+
+async fn admin_results(
+    _: Operator,
+    State(state): State<AppState>,
+    id: PathId,
+) -> Result<Json<RoundResults>, ApiError> {
+    let round = state.store.round(id.row_id()?).await?;
+    tables(&state, round.ok_or(ApiError::NotFound)?)
+        .await
+        .map(Json)
+}
+
+/// A round's tables, from its own counted votes.
+async fn tables(state: &AppState, round: Round) -> Result<RoundResults, ApiError> {
+    let id: i64 = round.id.parse().map_err(|_| ApiError::NotFound)?;
+    let counts = state.store.round_vote_counts(id).await?;
+    let names = round
+        .models
+        .iter()
+        .map(|m| (m.id.clone(), m.name.clone()))
+        .collect();
+    let table = state
+        .leaderboards
+        .table_of(counts, names, crate::clock::now_ms())
+        .await
+        .map_err(ApiError::Internal)?;
+    Ok(RoundResults {
+        round,
+        public: RoundTable {
+            table: table.response,
+            counts: table.counts,
+        },
+    })
+}
+
+/// The round `id` if it takes battles and votes now from the public: open, inside its window,
+/// and not for its invited panel only. A draft is not found; a round that closed (or whose
+/// closing time passed) is 410.
+pub(super) async fn taking_votes(
+    state: &AppState,
+    id: i64,
+    now_ms: i64,
+) -> Result<Round, ApiError> {
+    let round = state.store.round(id).await?;
+    let round = round
+        .filter(|r| r.state != RoundState::Draft)
+        .ok_or(ApiError::NotFound)?;
+    if round.state != RoundState::Open || now_ms >= round.closes_at_ms {
+        return Err(ApiError::RoundClosed);
+    }
+    if now_ms < round.opens_at_ms {
+        return Err(ApiError::RoundNotOpen);
+    }
+    if round.audience == Audience::Panel {
+        return Err(ApiError::PanelOnly);
+    }
+    Ok(round)
 }
 
 async fn admin_list(

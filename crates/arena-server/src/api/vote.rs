@@ -3,6 +3,10 @@
 //! fast, another voter's battle, beyond a daily cap) is answered with its reasons and no model,
 //! so nothing is learned from a vote that costs nothing. A retry of the same vote gets the same
 //! answer.
+//!
+//! A battle of an evaluation round is voted only while the round takes votes (410
+//! `round_closed` after), held to its votes-per-person cap, tabulated apart, and with the
+//! reveal policy `after_close` answered without any model until the round closes.
 
 use arena_core::api::{VoteRequest, VoteResponse};
 use axum::Json;
@@ -12,8 +16,9 @@ use axum::http::HeaderMap;
 use super::AppState;
 use super::{JsonBody, Peer};
 use crate::error::ApiError;
-use crate::store::{NewVote, Recorded, StoredVote};
+use crate::store::{InRound, NewVote, Recorded, StoredVote};
 use crate::trust::voter::{self, VoterId};
+use arena_core::round::{RevealPolicy, Round};
 
 /// A token may claim to come from a little in the future (clock skew between servers), no more.
 const MAX_CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
@@ -43,12 +48,25 @@ pub async fn post_vote(
         return Err(ApiError::TokenExpired);
     }
     let battle_id = claims.battle_id_hex();
+    let round = match claims.round {
+        None => None,
+        Some(id) => match super::rounds::taking_votes(&state, id, now).await {
+            Ok(round) => Some(round),
+            // A retry of a vote stored before the round closed gets its answer.
+            Err(refused) => {
+                return match state.store.stored_vote(&battle_id).await? {
+                    Some(stored) => answer_again(&state, stored, &request, None).await,
+                    None => Err(refused),
+                };
+            }
+        },
+    };
     let voter = voter::from_headers(&headers, &state.keys);
     if let Err(limited) = trust.admit_vote(&voter.unwrap_or(VoterId(claims.voter))) {
         // A retry (the first answer was lost on the way) is answered as the first time, even
         // when the voter is out of votes for now.
         return match state.store.stored_vote(&battle_id).await? {
-            Some(stored) => answer_again(&state, stored, &request).await,
+            Some(stored) => answer_again(&state, stored, &request, round.as_ref()).await,
             None => Err(limited),
         };
     }
@@ -67,6 +85,10 @@ pub async fn post_vote(
         voted_at_ms: now,
         min_read_ms: i64::from(claims.min_read_ms),
         flags,
+        round: round.as_ref().zip(claims.round).map(|(r, id)| InRound {
+            id,
+            cap: r.votes_per_person,
+        }),
     };
     match state.store.record_vote(&vote, caps.as_ref()).await? {
         Recorded::Stored {
@@ -83,29 +105,44 @@ pub async fn post_vote(
             if !not_counted.is_empty() {
                 return Ok(Json(VoteResponse::withheld(not_counted.codes())));
             }
+            if let Some(sealed) = sealed_until(round.as_ref()) {
+                return Ok(Json(sealed));
+            }
             let models = state.store.with_cards(models).await?;
             Ok(Json(VoteResponse::revealed(models)))
         }
         // A retry, or two copies of one vote that raced: the same answer as the first time.
         Recorded::Duplicate(stored) => {
             metrics::counter!("arena_votes_total", "outcome" => "duplicate").increment(1);
-            answer_again(&state, stored, &request).await
+            answer_again(&state, stored, &request, round.as_ref()).await
         }
     }
 }
 
+/// The answer to a counted vote in a round that names no model until it closes.
+fn sealed_until(round: Option<&Round>) -> Option<VoteResponse> {
+    round
+        .filter(|r| r.reveal == RevealPolicy::AfterClose)
+        .map(|r| VoteResponse::sealed(r.closes_at_ms))
+}
+
 /// The answer for a battle already voted: the same answer for the same choice (the reveal only
-/// while the vote counts), 409 for another.
+/// while the vote counts, and in a round sealed until it closes only after), 409 for another.
+/// `round`: the vote's round while it still takes votes.
 async fn answer_again(
     state: &AppState,
     stored: StoredVote,
     request: &VoteRequest,
+    round: Option<&Round>,
 ) -> Result<Json<VoteResponse>, ApiError> {
     if stored.choice != request.choice {
         return Err(ApiError::AlreadyVoted);
     }
     if !stored.flags.is_empty() {
         return Ok(Json(VoteResponse::withheld(stored.flags.codes())));
+    }
+    if let Some(sealed) = sealed_until(round) {
+        return Ok(Json(sealed));
     }
     Ok(Json(VoteResponse::revealed(
         state.store.with_cards(stored.models).await?,

@@ -474,6 +474,33 @@ impl Leaderboards {
         })
     }
 
+    /// A table of `counts` alone (an evaluation round's, never mixed with the open arena's),
+    /// fitted with the options the served tables use.
+    pub async fn table_of(
+        &self,
+        counts: Vec<VoteCount>,
+        names: BTreeMap<String, String>,
+        computed_at_ms: i64,
+    ) -> anyhow::Result<Table> {
+        let options = self.options.clone();
+        Ok(tokio::task::spawn_blocking(move || {
+            let mut battles = BattleCounts::default();
+            for c in &counts {
+                battles.add(&c.model_a, &c.model_b, c.choice, c.count);
+            }
+            build_table(
+                battles,
+                None,
+                Vec::new(),
+                &names,
+                (Excluded::default(), BTreeMap::new()),
+                &options,
+                computed_at_ms,
+            )
+        })
+        .await?)
+    }
+
     /// The table for `category` (or overall), shared, not copied; empty when nothing has been
     /// voted there.
     pub fn table(&self, category: Option<&str>) -> Arc<Table> {

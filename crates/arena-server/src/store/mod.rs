@@ -79,6 +79,16 @@ pub struct NewVote {
     pub min_read_ms: i64,
     /// Why the vote is not counted (empty: it counts).
     pub flags: Flags,
+    /// The evaluation round the battle was drawn in (`None`: the open arena).
+    pub round: Option<InRound>,
+}
+
+/// A vote's evaluation round: tabulated apart from the open arena, and held to the round's
+/// votes-per-person cap (a vote beyond it is kept, flagged [`Flag::RoundCap`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InRound {
+    pub id: i64,
+    pub cap: u32,
 }
 
 /// A vote already stored for a battle: what a retry of the same vote gets back.
@@ -350,6 +360,15 @@ pub trait Store: Send + Sync + 'static {
         audit: NewAudit,
     ) -> Result<Result<Round, RoundRefused>, StoreError>;
 
+    /// A battle of an open round, drawn from what it sealed (see `rounds.rs`).
+    async fn draw_in_round(&self, round: i64) -> Result<Option<DrawnBattle>, StoreError>;
+
+    /// A voter's counted votes in a round.
+    async fn round_votes_of(&self, round: i64, voter_id: &str) -> Result<u64, StoreError>;
+
+    /// A round's counted votes per cell (the category is the round's id).
+    async fn round_vote_counts(&self, round: i64) -> Result<Vec<VoteCount>, StoreError>;
+
     /// Draws pairs of models by `plan` from now on (`None`: uniformly by prompt); see
     /// `draw.rs`.
     fn set_pairing(&self, plan: Option<Arc<draw::PairPlan>>);
@@ -386,10 +405,11 @@ pub trait Store: Send + Sync + 'static {
         voted_since_ms: i64,
     ) -> Result<ReasonsUpdate, StoreError>;
 
-    /// The reasons of counted votes, aggregated per cell and reason set.
+    /// The reasons of the open arena's counted votes, aggregated per cell and reason set.
     async fn reason_counts(&self) -> Result<Vec<ReasonCount>, StoreError>;
 
-    /// Every vote cast since `since_ms`, for the abuse audit.
+    /// Every vote cast in the open arena since `since_ms`, for the abuse audit (a round's votes
+    /// are held to its own rules: its cap per person, and its invited panel).
     async fn votes_since(&self, since_ms: i64) -> Result<Vec<AuditVote>, StoreError>;
 
     /// Adds `flag` to the flags of each battle's vote (once), except votes an operator counted
@@ -492,11 +512,12 @@ pub trait Store: Send + Sync + 'static {
     /// Categories that have prompts, sorted.
     async fn categories(&self) -> Result<Vec<String>, StoreError>;
 
-    /// Counted votes aggregated by (category, model_a, model_b, choice), read from cells kept
-    /// in each vote's transaction: it costs the number of cells, not of votes.
+    /// The open arena's counted votes aggregated by (category, model_a, model_b, choice), read
+    /// from cells kept in each vote's transaction: it costs the number of cells, not of votes.
     async fn vote_counts(&self) -> Result<Vec<VoteCount>, StoreError>;
 
-    /// Every counted vote for the public data release, oldest first, with nothing personal in it.
+    /// Every counted vote of the open arena for the public data release, oldest first, with
+    /// nothing personal in it (a round's votes are tabulated in its results).
     async fn public_battles(&self) -> Result<Vec<PublicBattle>, StoreError>;
 
     /// Whether several servers may share this database (then one recomputes the leaderboard

@@ -242,11 +242,38 @@ async fn write_vote(
         }
         flags = flags | over;
     }
+    if let (true, Some(round)) = (flags.is_empty(), vote.round) {
+        // Counted first, which locks the voter's round tally: concurrent votes of one voter,
+        // on any server, are checked one after the other. Taken back when over the cap.
+        let count: i64 = sqlx::query_scalar(
+            "INSERT INTO round_tallies (round_id, voter_id, count) VALUES ($1, $2, 1) \
+             ON CONFLICT (round_id, voter_id) DO UPDATE SET count = round_tallies.count + 1 \
+             RETURNING count",
+        )
+        .bind(round.id)
+        .bind(&vote.voter_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        if count > i64::from(round.cap) {
+            sqlx::query(
+                "UPDATE round_tallies SET count = count - 1 WHERE round_id = $1 AND voter_id = $2",
+            )
+            .bind(round.id)
+            .bind(&vote.voter_id)
+            .execute(&mut *conn)
+            .await?;
+            flags.insert(Flag::RoundCap);
+            if let Some(caps) = caps {
+                // Not counted after all: nor in the daily caps.
+                tally(conn, vote, caps, -1).await?;
+            }
+        }
+    }
     let inserted = sqlx::query(
         "INSERT INTO votes (battle_id, prompt_id, category, model_a, model_b, choice, voter_id, \
                             issued_at_ms, voted_at_ms, elapsed_ms, address_hash, flags, \
-                            min_read_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                            min_read_ms, round_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
          ON CONFLICT (battle_id) DO NOTHING",
     )
     .bind(&vote.battle_id)
@@ -262,6 +289,7 @@ async fn write_vote(
     .bind(&vote.address_hash)
     .bind(flags.bits())
     .bind(vote.min_read_ms)
+    .bind(vote.round.map(|r| r.id))
     .execute(&mut *conn)
     .await?
     .rows_affected();

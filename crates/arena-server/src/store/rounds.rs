@@ -5,8 +5,17 @@
 //! by its SHA-256, and each model's answer set by [`arena_core::round::seal`]. The states move
 //! one step forward ([`RoundState::can_become`]); the database refuses anything else, and any
 //! change to a round's models, prompts and answers once it opened (migration 0013).
+//!
+//! An open round's battles are drawn from what it sealed ([`RoundIndex`], kept in memory: it
+//! never changes once the round opened): the pair of its models drawn least so far, in random
+//! order, on a prompt both answered, and only texts whose SHA-256 is still the sealed one.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rand::Rng;
+use rand::seq::IndexedRandom;
 
 use arena_core::round::{RoundDraft, RoundState, seal, text_sha256};
 
@@ -92,11 +101,176 @@ pub fn seal_draft(draft: &RoundDraft, candidates: &[CandidateAnswer]) -> Option<
     })
 }
 
+/// What an open round may draw: each pair of its models with the prompts both answered, and
+/// the sealed hash of every prompt and answer.
+#[derive(Debug)]
+pub struct RoundIndex {
+    pairs: Vec<RoundPair>,
+    prompts: HashMap<String, String>,
+    answers: HashMap<(String, String), String>,
+}
+
+#[derive(Debug)]
+struct RoundPair {
+    a: String,
+    b: String,
+    prompts: Vec<String>,
+    /// Battles of this pair drawn on this server (every server balances its own draws).
+    drawn: AtomicU64,
+}
+
+impl RoundIndex {
+    /// From the round's sealed prompts `(prompt, sha)` and answers `(prompt, model, sha)`.
+    pub fn new(prompts: Vec<(String, String)>, answers: Vec<(String, String, String)>) -> Self {
+        let mut by_prompt: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (prompt, model, _) in &answers {
+            by_prompt.entry(prompt).or_default().push(model);
+        }
+        let mut pairs: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
+        for (prompt, models) in &by_prompt {
+            let mut models = models.clone();
+            models.sort_unstable();
+            for (i, a) in models.iter().enumerate() {
+                for b in &models[i + 1..] {
+                    pairs.entry((a, b)).or_default().push(prompt.to_string());
+                }
+            }
+        }
+        let pairs = pairs
+            .into_iter()
+            .map(|((a, b), prompts)| RoundPair {
+                a: a.to_string(),
+                b: b.to_string(),
+                prompts,
+                drawn: AtomicU64::new(0),
+            })
+            .collect();
+        RoundIndex {
+            pairs,
+            prompts: prompts.into_iter().collect(),
+            answers: answers
+                .into_iter()
+                .map(|(p, m, sha)| ((p, m), sha))
+                .collect(),
+        }
+    }
+
+    /// A prompt and two models `(prompt, shown as A, shown as B)`: the pair drawn least so far
+    /// (ties at random, so no pair starves), in random order, on a random prompt both answered.
+    pub fn pick(&self) -> Option<(String, String, String)> {
+        let least = self
+            .pairs
+            .iter()
+            .map(|p| p.drawn.load(Ordering::Relaxed))
+            .min()?;
+        let candidates: Vec<&RoundPair> = self
+            .pairs
+            .iter()
+            .filter(|p| p.drawn.load(Ordering::Relaxed) == least)
+            .collect();
+        let mut rng = rand::rng();
+        let pair = candidates.choose(&mut rng)?;
+        pair.drawn.fetch_add(1, Ordering::Relaxed);
+        let prompt = pair.prompts.choose(&mut rng)?.clone();
+        Some(if rng.random_bool(0.5) {
+            (prompt, pair.a.clone(), pair.b.clone())
+        } else {
+            (prompt, pair.b.clone(), pair.a.clone())
+        })
+    }
+
+    /// Whether the texts read now are the ones the round sealed.
+    pub fn sealed(&self, prompt: &str, text: &str, answers: [(&str, &str); 2]) -> bool {
+        self.prompts.get(prompt).map(String::as_str) == Some(text_sha256(text).as_str())
+            && answers.iter().all(|(model, answer)| {
+                self.answers
+                    .get(&(prompt.to_string(), model.to_string()))
+                    .map(String::as_str)
+                    == Some(text_sha256(answer).as_str())
+            })
+    }
+}
+
+/// The indexes of the rounds this server drew from, shared by a store's clones.
+#[derive(Debug, Default)]
+pub struct RoundDraws(Mutex<HashMap<i64, Arc<RoundIndex>>>);
+
+impl RoundDraws {
+    pub fn get(&self, round: i64) -> Option<Arc<RoundIndex>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&round)
+            .cloned()
+    }
+
+    /// Keeps `index` for `round` (only for a round that opened: its seal no longer changes).
+    pub fn keep(&self, round: i64, index: RoundIndex) -> Arc<RoundIndex> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(round)
+            .or_insert_with(|| Arc::new(index))
+            .clone()
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use arena_core::round::{Audience, RevealPolicy};
+
+    fn index(models: &[&str], prompts: &[&str]) -> RoundIndex {
+        let sealed_prompts = prompts
+            .iter()
+            .map(|p| (p.to_string(), text_sha256(&format!("{p}?"))))
+            .collect();
+        let answers = prompts
+            .iter()
+            .flat_map(|p| {
+                models.iter().map(move |m| {
+                    (
+                        p.to_string(),
+                        m.to_string(),
+                        text_sha256(&format!("{p}{m}")),
+                    )
+                })
+            })
+            .collect();
+        RoundIndex::new(sealed_prompts, answers)
+    }
+
+    #[test]
+    fn a_round_draws_every_pair_of_its_models_evenly() {
+        let index = index(&["a", "b", "c", "d"], &["p1", "p2"]);
+        let mut seen: BTreeMap<(String, String), u32> = BTreeMap::new();
+        let mut shown_first: BTreeMap<String, u32> = BTreeMap::new();
+        for _ in 0..600 {
+            let (prompt, a, b) = index.pick().unwrap();
+            assert!(prompt == "p1" || prompt == "p2");
+            assert_ne!(a, b);
+            *shown_first.entry(a.clone()).or_default() += 1;
+            let pair = if a < b { (a, b) } else { (b, a) };
+            *seen.entry(pair).or_default() += 1;
+        }
+        assert_eq!(seen.len(), 6, "every pair of 4 models");
+        assert!(seen.values().all(|n| *n == 100), "{seen:?}");
+        // Random order: each model shown first in about half of its 300 battles.
+        assert!(
+            shown_first.values().all(|n| (100..200).contains(n)),
+            "{shown_first:?}"
+        );
+    }
+
+    #[test]
+    fn a_text_changed_after_the_seal_is_not_the_sealed_one() {
+        let index = index(&["a", "b"], &["p1"]);
+        assert!(index.sealed("p1", "p1?", [("a", "p1a"), ("b", "p1b")]));
+        assert!(!index.sealed("p1", "p1?", [("a", "p1a"), ("b", "changed")]));
+        assert!(!index.sealed("p1", "changed?", [("a", "p1a"), ("b", "p1b")]));
+        assert!(!index.sealed("p2", "p1?", [("a", "p1a"), ("b", "p1b")]));
+    }
 
     fn answer(prompt: &str, category: &str, model: &str, text: &str) -> CandidateAnswer {
         CandidateAnswer {

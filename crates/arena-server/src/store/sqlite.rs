@@ -240,7 +240,9 @@ impl Dialect for Sqlite {
 /// the daily caps' flags decided from the tallies inside the writer's transaction; the triggers
 /// then add it to its cell and, when it counts, to this hour's tally of its voter. A counted
 /// vote under caps takes one more statement, for the tally of its address's network (the row
-/// holds a finer hash). Nothing is stored for a duplicate or a battle that is gone; then one
+/// holds a finer hash), and a counted vote in a round one more, for its voter's round tally
+/// (the round's cap is read in the first, so votes of one voter are checked one after the
+/// other: the writer is alone). Nothing is stored for a duplicate or a battle that is gone; then one
 /// more read tells which.
 async fn write_vote(
     conn: &mut SqliteConnection,
@@ -259,16 +261,19 @@ async fn write_vote(
     let flags: Option<i64> = sqlx::query_scalar(
         "INSERT INTO votes (battle_id, prompt_id, category, model_a, model_b, choice, voter_id, \
                             issued_at_ms, voted_at_ms, elapsed_ms, address_hash, flags, \
-                            min_read_ms) \
+                            min_read_ms, round_id) \
          SELECT ?1, p.id, p.category, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
                 ?11 \
+                  | CASE WHEN ?21 IS NOT NULL AND (SELECT COALESCE(MAX(count), 0) FROM round_tallies \
+                                                   WHERE round_id = ?21 AND voter_id = ?6) >= ?22 \
+                         THEN ?23 ELSE 0 END \
                   | CASE WHEN ?12 AND (SELECT COALESCE(SUM(count), 0) FROM vote_tallies \
                                        WHERE key = 'v:' || ?6 AND hour >= ?13) >= ?14 \
                          THEN ?19 ELSE 0 END \
                   | CASE WHEN ?12 AND (SELECT COALESCE(SUM(count), 0) FROM vote_tallies \
                                        WHERE key IN ('a:' || ?15, 'a:' || ?16) AND hour >= ?13) >= ?17 \
                          THEN ?20 ELSE 0 END, \
-                ?18 \
+                ?18, ?21 \
          FROM prompts p \
          WHERE p.id = ?2 \
            AND EXISTS (SELECT 1 FROM answers WHERE prompt_id = ?2 AND model_id = ?3) \
@@ -296,9 +301,22 @@ async fn write_vote(
     .bind(vote.min_read_ms)
     .bind(Flag::VoterDailyCap.bit())
     .bind(Flag::AddressDailyCap.bit())
+    .bind(vote.round.map(|r| r.id))
+    .bind(vote.round.map_or(0, |r| i64::from(r.cap)))
+    .bind(Flag::RoundCap.bit())
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(flags) = flags.map(Flags::from_bits) {
+        if let (true, Some(round)) = (flags.is_empty(), vote.round) {
+            sqlx::query(
+                "INSERT INTO round_tallies VALUES (?, ?, 1) \
+                 ON CONFLICT (round_id, voter_id) DO UPDATE SET count = count + 1",
+            )
+            .bind(round.id)
+            .bind(&vote.voter_id)
+            .execute(&mut *conn)
+            .await?;
+        }
         if flags.is_empty() && caps_on {
             sqlx::query(
                 "INSERT INTO vote_tallies VALUES (?, ?, 1) \

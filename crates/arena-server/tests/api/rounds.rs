@@ -184,3 +184,216 @@ async fn a_bad_round_is_refused_with_its_reason_and_nothing_is_stored() {
             .all(|e| !e.action.starts_with("round."))
     );
 }
+
+/// Every id and display name of the test set's models: what a reveal would carry.
+const NAMES: [&str; 5] = ["m-good", "m-plain", "m-weak", "좋은 모델", "평범한 모델"];
+
+/// The whole answer (status, every header, every byte of the body) as text, and the body.
+async fn every_byte(res: reqwest::Response) -> (u16, String, Vec<u8>) {
+    let status = res.status().as_u16();
+    let mut text = format!("{:?}\n", res.status());
+    for (name, value) in res.headers() {
+        text += &format!("{name}: {}\n", String::from_utf8_lossy(value.as_bytes()));
+    }
+    let body = res.bytes().await.unwrap().to_vec();
+    text += &String::from_utf8_lossy(&body);
+    (status, text, body)
+}
+
+fn assert_names_nothing(text: &str, what: &str) {
+    for name in NAMES {
+        assert!(!text.contains(name), "{what} names {name:?}:\n{text}");
+    }
+}
+
+/// Settings: reading time 0, no rate limits or proof of work (`permissive`), the arena's clock
+/// set by the test, a round of 3 votes per person sealed until it closes.
+#[tokio::test]
+async fn a_public_round_is_voted_apart_capped_and_sealed_until_it_closes() {
+    use arena_core::api::{BattleResponse, VoteResponse};
+    use arena_core::round::RoundResults;
+    use arena_server::clock::ManualClock;
+    use std::sync::Arc;
+
+    const T0: i64 = 1_800_000_000_000;
+    let clock = Arc::new(ManualClock::new(T0));
+    let app = crate::helpers::spawn_app_with(crate::helpers::Options {
+        clock: Some(clock.clone()),
+        worker: false,
+        ..Default::default()
+    })
+    .await;
+    let mut body = draft();
+    body["categories"] = json!([]);
+    body["audience"] = json!("public");
+    body["votes_per_person"] = json!(3);
+    body["opens_at_ms"] = json!(T0 - 1_000);
+    body["closes_at_ms"] = json!(T0 + 3_600_000);
+    let res = app
+        .admin(Method::POST, "/rounds")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let round: Round = res.json().await.unwrap();
+    assert_eq!(round.prompts, 2, "p-1 and p-2; p-3 has one answer");
+    let id = round.id.clone();
+    let battle_in = |client: &reqwest::Client| {
+        client
+            .get(app.url(&format!("/api/v1/battle?round={id}")))
+            .send()
+    };
+
+    // A draft draws nothing (it is not there for the public); neither does a made-up round.
+    assert_error(battle_in(&app.client).await.unwrap(), 404, "not_found").await;
+    for bad in ["abc", "0", "-3", "99999"] {
+        let res = app
+            .client
+            .get(app.url(&format!("/api/v1/battle?round={bad}")))
+            .send()
+            .await
+            .unwrap();
+        assert_error(res, 404, "not_found").await;
+    }
+    let step = |to: &'static str| {
+        app.admin(Method::PUT, &format!("/rounds/{id}/state"))
+            .json(&json!({ "state": to }))
+            .send()
+    };
+    assert_eq!(step("open").await.unwrap().status(), 200);
+
+    // Three votes: counted, answered with when the round closes, and no model in any byte.
+    let mut tokens = Vec::new();
+    for n in 0..3 {
+        let (status, text, bytes) = every_byte(battle_in(&app.client).await.unwrap()).await;
+        assert_eq!(status, 200, "{text}");
+        assert_names_nothing(&text, "a round's battle");
+        let battle: BattleResponse = serde_json::from_slice(&bytes).unwrap();
+        let choice = ["a", "b", "tie"][n];
+        let res = app
+            .post_vote(json!({"token": battle.token, "choice": choice}))
+            .await;
+        let (status, text, bytes) = every_byte(res).await;
+        assert_eq!(status, 200, "{text}");
+        assert_names_nothing(&text, "a vote in a round sealed until it closes");
+        let answer: VoteResponse = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(answer.sealed_until_ms, Some(T0 + 3_600_000));
+        assert!(answer.models.is_none() && answer.not_counted.is_empty());
+        // A retry while it runs: the same sealed answer.
+        let res = app
+            .post_vote(json!({"token": battle.token, "choice": choice}))
+            .await;
+        let (status, text, _) = every_byte(res).await;
+        assert_eq!(status, 200);
+        assert_names_nothing(&text, "a retried vote in a sealed round");
+        tokens.push((battle.token, choice));
+    }
+    // The cap: no fourth battle for this voter; another voter still draws.
+    let body = assert_error(battle_in(&app.client).await.unwrap(), 403, "round_cap").await;
+    assert!(body.error.message.contains('3'), "{}", body.error.message);
+    let other = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let late: BattleResponse = battle_in(&other).await.unwrap().json().await.unwrap();
+
+    // Tabulated apart: nothing in the open arena; the public sees no table while it runs.
+    assert_eq!(app.refreshed_leaderboard().await.total_votes, 0);
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/rounds/{id}/results")))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 409, "round_state").await;
+    let running: RoundResults = app
+        .admin(Method::GET, &format!("/rounds/{id}/results"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(running.public.table.total_votes, 3);
+
+    // Its window passed: no battle, and a vote through a token drawn before is 410.
+    clock.set(T0 + 3_600_000);
+    assert_error(battle_in(&other).await.unwrap(), 410, "round_closed").await;
+    let res = other
+        .post(app.url("/api/v1/vote"))
+        .json(&json!({"token": late.token, "choice": "a"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, text, _) = every_byte(res).await;
+    assert_eq!(status, 410, "{text}");
+    assert!(text.contains("round_closed"), "{text}");
+    assert_names_nothing(&text, "a vote after the round closed");
+    clock.set(T0 + 1_000);
+    assert_eq!(step("closed").await.unwrap().status(), 200);
+    let res = other
+        .post(app.url("/api/v1/vote"))
+        .json(&json!({"token": late.token, "choice": "a"}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 410, "round_closed").await;
+    assert_eq!(app.vote_count().await, 3, "nothing stored after the close");
+
+    // Closed: a retry of a vote cast in time now names its models, and the tables are public.
+    let (token, choice) = &tokens[0];
+    let answer: VoteResponse = app
+        .post_vote(json!({"token": token, "choice": choice}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(answer.models.is_some(), "{answer:?}");
+    let results: RoundResults = app.get_json(&format!("/api/v1/rounds/{id}/results")).await;
+    assert_eq!(results.round.state, RoundState::Closed);
+    assert_eq!(results.public.table.total_votes, 3);
+    assert_eq!(results.public.counts.counts.total(), 3);
+    assert!(
+        results
+            .public
+            .table
+            .models
+            .iter()
+            .all(|m| round.models.iter().any(|s| s.id == m.id))
+    );
+    assert_eq!(app.refreshed_leaderboard().await.total_votes, 0);
+}
+
+#[tokio::test]
+async fn a_round_for_its_panel_draws_nothing_for_the_public() {
+    let app = spawn_app().await;
+    let now = arena_server::clock::now_ms();
+    let mut body = draft();
+    body["audience"] = json!("panel");
+    body["opens_at_ms"] = json!(now - 60_000);
+    body["closes_at_ms"] = json!(now + 3_600_000);
+    let round: Round = app
+        .admin(Method::POST, "/rounds")
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .admin(Method::PUT, &format!("/rounds/{}/state", round.id))
+        .json(&json!({"state": "open"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/battle?round={}", round.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 403, "panel_only").await;
+}

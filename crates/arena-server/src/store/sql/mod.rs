@@ -26,6 +26,7 @@ use async_trait::async_trait;
 use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Pool, Row, Type};
 
 use super::draw::DrawIndex;
+use super::rounds::RoundDraws;
 use super::rows;
 use super::{
     AuditVote, CategoryWeight, DailyCaps, DrawnBattle, ExcludedCount, FlaggedVoter, HeldAnswerRow,
@@ -43,6 +44,8 @@ pub(in crate::store) use votes::{stored, tallied};
 pub struct SqlStore<D: Dialect> {
     pub(super) pool: Pool<D>,
     pub(super) draws: Arc<DrawIndex>,
+    /// The sealed answers of the rounds this server drew from.
+    pub(super) rounds: Arc<RoundDraws>,
     pub(super) own: D::Own,
 }
 
@@ -52,6 +55,7 @@ impl<D: Dialect> Clone for SqlStore<D> {
         SqlStore {
             pool: self.pool.clone(),
             draws: self.draws.clone(),
+            rounds: self.rounds.clone(),
             own: self.own.clone(),
         }
     }
@@ -62,6 +66,7 @@ impl<D: Dialect> SqlStore<D> {
         SqlStore {
             pool,
             draws: Arc::default(),
+            rounds: Arc::default(),
             own,
         }
     }
@@ -184,6 +189,18 @@ where
         self.step_round(id, to, audit).await
     }
 
+    async fn draw_in_round(&self, round: i64) -> Result<Option<DrawnBattle>, StoreError> {
+        self.draw_in(round).await
+    }
+
+    async fn round_votes_of(&self, round: i64, voter_id: &str) -> Result<u64, StoreError> {
+        self.votes_in(round, voter_id).await
+    }
+
+    async fn round_vote_counts(&self, round: i64) -> Result<Vec<VoteCount>, StoreError> {
+        self.cells_of(round).await
+    }
+
     async fn snapshot_tables(
         &self,
         id: i64,
@@ -275,7 +292,7 @@ where
     async fn reason_counts(&self) -> Result<Vec<ReasonCount>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT category, model_a, model_b, choice, CAST(reasons AS BIGINT), COUNT(*) \
-             FROM votes WHERE reasons <> 0 AND flags = 0 \
+             FROM votes WHERE reasons <> 0 AND flags = 0 AND round_id IS NULL \
              GROUP BY category, model_a, model_b, choice, reasons ORDER BY {}, reasons",
             in_bytes::<D>(&["category", "model_a", "model_b", "choice"])
         ))
@@ -288,7 +305,7 @@ where
         let rows = sqlx::query(&format!(
             "SELECT battle_id, voter_id, address_hash, model_a, model_b, choice, voted_at_ms, \
                     flags, prompt_id \
-             FROM votes WHERE voted_at_ms >= $1 ORDER BY voted_at_ms, {}",
+             FROM votes WHERE voted_at_ms >= $1 AND round_id IS NULL ORDER BY voted_at_ms, {}",
             in_bytes::<D>(&["battle_id"])
         ))
         .bind(since_ms)
@@ -487,7 +504,7 @@ where
              LEFT JOIN answers ab ON ab.prompt_id = v.prompt_id AND ab.model_id = v.model_b \
                                  AND ab.live \
              LEFT JOIN prompts p ON p.id = v.prompt_id AND aa.prompt_id IS NOT NULL \
-             WHERE v.flags = 0 ORDER BY v.voted_at_ms, {}",
+             WHERE v.flags = 0 AND v.round_id IS NULL ORDER BY v.voted_at_ms, {}",
             in_bytes::<D>(&["v.battle_id"])
         ))
         .fetch_all(&self.pool)

@@ -6,8 +6,10 @@ use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Type};
 
 use super::{DRAWABLE, Dialect, SqlStore, Value, in_bytes};
 use crate::store::catalogue::CatalogueTx;
-use crate::store::rounds::{CandidateAnswer, RoundRefused, seal_draft};
-use crate::store::{NewAudit, StoreError};
+use crate::store::draw::DrawSource;
+use crate::store::rounds::{CandidateAnswer, RoundIndex, RoundRefused, seal_draft};
+use crate::store::{DrawnBattle, NewAudit, StoreError, VoteCount, rows};
+use arena_core::api::PromptView;
 
 /// A round's own columns, in the order [`round_row`] reads them.
 const ROUND_COLUMNS: &str = "id, name, state, audience, reveal, votes_per_person, opens_at_ms, \
@@ -270,5 +272,80 @@ where
         round
             .map(Ok)
             .ok_or_else(|| invalid(format!("round {id} vanished")))
+    }
+
+    /// A battle of an open round, from what it sealed (see [`RoundIndex`]); `None` when it can
+    /// draw nothing whose texts are still the sealed ones.
+    pub(super) async fn draw_in(&self, round: i64) -> Result<Option<DrawnBattle>, StoreError> {
+        let index = match self.rounds.get(round) {
+            Some(index) => index,
+            None => {
+                let prompts: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT prompt_id, sha256 FROM round_prompts WHERE round_id = $1",
+                )
+                .bind(round)
+                .fetch_all(&self.pool)
+                .await?;
+                let answers: Vec<(String, String, String)> = sqlx::query_as(
+                    "SELECT prompt_id, model_id, sha256 FROM round_answers WHERE round_id = $1",
+                )
+                .bind(round)
+                .fetch_all(&self.pool)
+                .await?;
+                self.rounds.keep(round, RoundIndex::new(prompts, answers))
+            }
+        };
+        for _ in 0..3 {
+            let Some((prompt, a, b)) = index.pick() else {
+                return Ok(None);
+            };
+            let Some((category, text, answer_a, answer_b)) =
+                self.battle_texts(&prompt, &a, &b).await?
+            else {
+                continue;
+            };
+            if !index.sealed(&prompt, &text, [(&a, &answer_a), (&b, &answer_b)]) {
+                tracing::error!(round, prompt, "a round's text changed after it was sealed");
+                continue;
+            }
+            return Ok(Some(DrawnBattle {
+                prompt: PromptView {
+                    id: prompt,
+                    category,
+                    text,
+                },
+                model_a: a,
+                model_b: b,
+                answer_a,
+                answer_b,
+            }));
+        }
+        Ok(None)
+    }
+
+    /// A voter's counted votes in a round (what its votes-per-person cap counts).
+    pub(super) async fn votes_in(&self, round: i64, voter_id: &str) -> Result<u64, StoreError> {
+        let n: Option<i64> = sqlx::query_scalar(
+            "SELECT count FROM round_tallies WHERE round_id = $1 AND voter_id = $2",
+        )
+        .bind(round)
+        .bind(voter_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(n.unwrap_or(0).max(0) as u64)
+    }
+
+    /// A round's counted votes per (model A, model B, choice); the category is the round's id.
+    pub(super) async fn cells_of(&self, round: i64) -> Result<Vec<VoteCount>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT CAST(round_id AS TEXT), model_a, model_b, choice, COUNT(*) FROM votes \
+             WHERE round_id = $1 AND flags = 0 GROUP BY round_id, model_a, model_b, choice \
+             ORDER BY {}",
+            in_bytes::<D>(&["model_a", "model_b", "choice"])
+        ))
+        .bind(round)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::vote_count).collect()
     }
 }
