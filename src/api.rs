@@ -72,6 +72,22 @@ impl ApiError {
                     "이 대결은 더 이상 투표할 수 없습니다. 새 대결을 불러와 주세요.",
                     "This battle can no longer be voted. Please load a new battle.",
                 ),
+                codes::ROUND_CAP => t(
+                    "이 평가 라운드에서 한 사람이 할 수 있는 투표를 모두 하셨습니다. 참여해 주셔서 감사합니다.",
+                    "You have cast every vote this evaluation round allows one person. Thank you for taking part.",
+                ),
+                codes::ROUND_CLOSED => t(
+                    "이 평가 라운드는 마감되었습니다. 더 이상 투표를 받지 않습니다.",
+                    "This evaluation round has closed. It takes no more votes.",
+                ),
+                codes::ROUND_NOT_OPEN => t(
+                    "이 평가 라운드는 아직 시작하지 않았습니다. 시작 시각 이후에 다시 와 주세요.",
+                    "This evaluation round has not started yet. Please come back once it opens.",
+                ),
+                codes::PANEL_ONLY => t(
+                    "이 평가 라운드는 초대받은 시민 평가단만 참여할 수 있습니다.",
+                    "Only the round's invited citizens' panel can vote in this evaluation round.",
+                ),
                 codes::NO_BATTLE => t(
                     "아직 준비된 대결이 없습니다. 운영자가 질문과 답변을 등록하면 시작할 수 있습니다.",
                     "No battles are ready yet. They start once the operators load prompts and answers.",
@@ -136,6 +152,14 @@ impl ApiError {
                 *status >= 500 || *status == 408 || *status == 429 || code == codes::RATE_LIMITED
             }
         }
+    }
+
+    /// Whether the evaluation round asked for takes no battle from this person now (its cap
+    /// reached, closed, not open yet, or for its panel only): trying again will not help.
+    pub fn ends_round(&self) -> bool {
+        matches!(self, ApiError::Server { code, .. }
+            if [codes::ROUND_CAP, codes::ROUND_CLOSED, codes::ROUND_NOT_OPEN, codes::PANEL_ONLY]
+                .contains(&code.as_str()))
     }
 
     /// Whether loading a new battle is the way forward (the current one cannot be voted).
@@ -230,13 +254,32 @@ async fn get<T: DeserializeOwned>(url: &str, proof: Option<&str>) -> Result<T, R
     read(response).await
 }
 
+/// Where a battle is drawn from: the open arena (all categories or one), or an evaluation round.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Draw {
+    Arena(Option<String>),
+    Round(String),
+}
+
+impl Draw {
+    fn url(&self) -> String {
+        match self {
+            Draw::Arena(category) => url("/battle", category.as_deref()),
+            Draw::Round(id) => format!(
+                "{API_PREFIX}/battle?round={}",
+                js_sys::encode_uri_component(id)
+            ),
+        }
+    }
+}
+
 /// Draws a battle. When the server first wants proof of work, `on_proof_of_work` is called (the
 /// page says it is checking), the challenge is solved and the request sent once more.
 pub async fn battle(
-    category: Option<&str>,
+    from: &Draw,
     on_proof_of_work: impl FnOnce(),
 ) -> Result<BattleResponse, ApiError> {
-    let url = url("/battle", category);
+    let url = from.url();
     let first = match early_battle().await {
         Some(response) => read::<BattleResponse>(response).await,
         None => get::<BattleResponse>(&url, None).await,
@@ -434,6 +477,12 @@ pub async fn snapshots() -> Result<Vec<SnapshotSummary>, ApiError> {
 }
 
 /// One table of a snapshot, with its counts.
+/// An evaluation round, as the public sees it (not a draft).
+pub async fn round(id: &str) -> Result<arena_core::round::Round, ApiError> {
+    let path = format!("{API_PREFIX}/rounds/{}", js_sys::encode_uri_component(id));
+    get(&path, None).await.map_err(|r| r.error)
+}
+
 pub async fn snapshot(id: &str, category: Option<&str>) -> Result<SnapshotResponse, ApiError> {
     let path = format!("/snapshots/{}", js_sys::encode_uri_component(id));
     get(&url(&path, category), None).await.map_err(|r| r.error)

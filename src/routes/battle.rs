@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::address::query_param;
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, Draw};
 use crate::components::answer_card::{AnswerCard, Side};
 use crate::components::reason_picker::ReasonPicker;
 use crate::components::vote_bar::{VoteBar, label};
@@ -48,11 +48,13 @@ pub enum Status {
         needs_new_battle: bool,
     },
     /// The server has the vote. `models`: who wrote A and B, when it counts; a vote kept but
-    /// not counted names no model, and `not_counted` says why (vote flag codes).
+    /// not counted names no model, and `not_counted` says why (vote flag codes). A counted vote
+    /// in an evaluation round that names its models when it closes: `sealed_until_ms`.
     Voted {
         choice: Choice,
         models: Option<RevealedModels>,
         not_counted: Vec<String>,
+        sealed_until_ms: Option<i64>,
     },
 }
 
@@ -147,6 +149,11 @@ impl Status {
             }
             Status::Voted {
                 models: None,
+                sealed_until_ms: Some(until),
+                ..
+            } => sealed_message(*until, lang),
+            Status::Voted {
+                models: None,
                 not_counted,
                 ..
             } => not_counted_message(not_counted, lang),
@@ -176,6 +183,24 @@ pub fn BattlePage(
     let outbox = use_outbox();
     // Read when a battle is drawn: the page may be reached by the full app's router too.
     let category = move || query_param("category").filter(|c| !c.trim().is_empty());
+    // `?round=`: an evaluation round's battles instead of the open arena's.
+    let round_id = query_param("round")
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty() && !live);
+    let in_round = round_id.is_some();
+    let round: RwSignal<Option<arena_core::round::Round>> = RwSignal::new(None);
+    let draw_from = StoredValue::new(round_id.clone());
+    let draw = move || match draw_from.get_value() {
+        Some(id) => Draw::Round(id),
+        None => Draw::Arena(category()),
+    };
+    if let Some(id) = round_id {
+        spawn_local(async move {
+            if let Ok(r) = api::round(&id).await {
+                round.try_set(Some(r));
+            }
+        });
+    }
     let battle: RwSignal<Option<BattleResponse>> = RwSignal::new(None);
     let status = RwSignal::new(if live {
         Status::Asking
@@ -209,7 +234,7 @@ pub fn BattlePage(
             let checking = move || {
                 status.try_set(Status::Checking);
             };
-            match api::battle(category().as_deref(), checking).await {
+            match api::battle(&draw(), checking).await {
                 Ok(b) => {
                     // The status first: the vote bar drawn with the battle starts asleep or not.
                     status.try_set(Status::drawn(b.min_read_ms));
@@ -248,6 +273,7 @@ pub fn BattlePage(
             choice,
             models: response.models,
             not_counted: response.not_counted,
+            sealed_until_ms: response.sealed_until_ms,
         });
         focus_later(move || next_button.try_get_untracked().flatten().map(|b| b.into()));
     };
@@ -366,15 +392,25 @@ pub fn BattlePage(
                         "두 AI가 동시에 답합니다. 다 읽고 더 나은 쪽에 투표해 주세요. 어떤 모델이 답했는지는 투표한 뒤에 공개됩니다.",
                         "Two AIs answer at once. Read both, then vote for the better one. \
                          Which models wrote them is revealed after your vote.",
-                    )
+                    ).into_any()
                 } else {
-                    tr(
-                        "질문과 두 답변을 읽고 더 나은 쪽에 투표해 주세요. 어떤 모델이 답했는지는 투표한 뒤에 공개됩니다.",
-                        "Read the question and both answers, then vote for the better one. \
-                         Which models wrote them is revealed after your vote.",
-                    )
+                    let sealed = move || round.with(|r| r.as_ref().is_some_and(|r| r.reveal == arena_core::round::RevealPolicy::AfterClose));
+                    (move || if sealed() {
+                        tr(
+                            "질문과 두 답변을 읽고 더 나은 쪽에 투표해 주세요. 어떤 모델이 답했는지는 평가 라운드가 마감된 뒤에 공개됩니다.",
+                            "Read the question and both answers, then vote for the better one. \
+                             Which models wrote them is revealed when the evaluation round closes.",
+                        )
+                    } else {
+                        tr(
+                            "질문과 두 답변을 읽고 더 나은 쪽에 투표해 주세요. 어떤 모델이 답했는지는 투표한 뒤에 공개됩니다.",
+                            "Read the question and both answers, then vote for the better one. \
+                             Which models wrote them is revealed after your vote.",
+                        )
+                    }).into_any()
                 }}
             </p>
+            {move || round.get().map(|r| view! { <RoundBanner round=r/> })}
             <p class="visually-hidden" role="status" aria-live="polite" data-testid="announcement">
                 {move || status.with(|s| s.announcement(lang.get()))}
             </p>
@@ -392,14 +428,23 @@ pub fn BattlePage(
                         <span class="spinner"></span>{tr("잠시 확인하는 중입니다…", "Checking for a moment…")}
                     </div>
                 }.into_any(),
-                Status::LoadFailed(error) => view! {
+                Status::LoadFailed(error) => { let round_over = error.ends_round(); view! {
                     <div class="notice notice-danger">
-                        <p>{move || error.user_message(lang.get())}</p>
-                        <button type="button" class="btn btn-secondary" on:click=move |_| load(true)>
-                            {tr("다시 시도", "Try again")}
-                        </button>
+                        <p>{let error = error.clone(); move || error.user_message(lang.get())}</p>
+                        {if round_over {
+                            // Trying again will not help; the open arena is still there.
+                            view! {
+                                <a class="btn btn-secondary" href="/">{tr("공개 아레나에서 계속하기", "Go on in the open arena")}</a>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <button type="button" class="btn btn-secondary" on:click=move |_| load(true)>
+                                    {tr("다시 시도", "Try again")}
+                                </button>
+                            }.into_any()
+                        }}
                     </div>
-                }.into_any(),
+                }.into_any() }
                 _ => ().into_any(),
             }}
             {move || battle.get().map(|b| view! {
@@ -444,7 +489,7 @@ pub fn BattlePage(
                         })}
                     </div>
                 }.into_any(),
-                Status::Voted { choice, models, not_counted } => { let withheld = models.is_none(); view! {
+                Status::Voted { choice, models, not_counted, sealed_until_ms } => { let withheld = models.is_none() && sealed_until_ms.is_none(); view! {
                     <div class="result-box" class:result-box-withheld=withheld>
                         {match models {
                             Some(models) => view! {
@@ -454,6 +499,18 @@ pub fn BattlePage(
                                     {tr(" · 답변 A: ", " · Answer A: ")}<strong>{models.a.name.clone()}</strong>
                                     {tr(" · 답변 B: ", " · Answer B: ")}<strong>{models.b.name.clone()}</strong>
                                 </p>
+                                {(choice != Choice::BothBad).then(|| battle.with_untracked(|b| b.as_ref().map(|b| b.token.clone())))
+                                    .flatten()
+                                    .map(|token| view! { <ReasonPicker token=token choice=choice/> })}
+                            }.into_any(),
+                            None if sealed_until_ms.is_some() => view! {
+                                <p class="result-title" data-testid="sealed">
+                                    {tr("투표해 주셔서 감사합니다!", "Thank you for voting!")}
+                                </p>
+                                <p>
+                                    {tr("선택: ", "Your choice: ")}<strong>{move || label(choice, lang.get())}</strong>
+                                </p>
+                                <p>{move || sealed_until_ms.map(|until| sealed_message(until, lang.get()))}</p>
                                 {(choice != Choice::BothBad).then(|| battle.with_untracked(|b| b.as_ref().map(|b| b.token.clone())))
                                     .flatten()
                                     .map(|token| view! { <ReasonPicker token=token choice=choice/> })}
@@ -475,12 +532,15 @@ pub fn BattlePage(
                             >
                                 {if live { tr("새 질문하기", "Ask another question") } else { tr("다음 대결", "Next battle") }}
                             </button>
-                            <a class="btn btn-tertiary" href="/leaderboard" target=new_tab rel=new_tab.map(|_| "noopener")>
-                                {tr("리더보드 보기", "See the leaderboard")}
-                                {embedded.then(|| view! {
-                                    <span class="visually-hidden">{tr(" (새 창)", " (opens in a new tab)")}</span>
-                                })}
-                            </a>
+                            // A round is tabulated apart: the open arena's table is not its.
+                            {(!in_round).then(|| view! {
+                                <a class="btn btn-tertiary" href="/leaderboard" target=new_tab rel=new_tab.map(|_| "noopener")>
+                                    {tr("리더보드 보기", "See the leaderboard")}
+                                    {embedded.then(|| view! {
+                                        <span class="visually-hidden">{tr(" (새 창)", " (opens in a new tab)")}</span>
+                                    })}
+                                </a>
+                            })}
                         </div>
                     </div>
                 }.into_any() }
@@ -508,6 +568,10 @@ fn not_counted_message(reasons: &[String], lang: Lang) -> String {
                 "오늘 집계할 수 있는 투표 수를 모두 쓰셨습니다.",
                 "You have reached today's number of counted votes.",
             ),
+            Ok(arena_core::Flag::RoundCap) => lang.pick(
+                "이 평가 라운드에서 한 사람이 할 수 있는 투표를 모두 하셨습니다.",
+                "You have cast every vote this evaluation round allows one person.",
+            ),
             Ok(arena_core::Flag::AddressDailyCap) => lang.pick(
                 "이 네트워크에서 오늘 집계할 수 있는 투표 수가 다 찼습니다.",
                 "This network has reached today's number of counted votes.",
@@ -525,6 +589,48 @@ fn not_counted_message(reasons: &[String], lang: Lang) -> String {
         "A vote that does not count reveals no model.",
     ));
     out
+}
+
+/// A counted vote in a round that names its models only when it closes.
+fn sealed_message(until_ms: i64, lang: Lang) -> String {
+    let when = format::date_time(until_ms, lang);
+    lang.pick(
+        format!("투표가 집계되었습니다. 이 평가 라운드는 공정성을 위해 {when}에 마감한 뒤 어떤 모델이 답했는지 공개합니다."),
+        format!("Your vote is counted. To keep the round fair, which models answered is revealed when it closes, on {when}."),
+    )
+}
+
+/// Which evaluation round these battles belong to, and its rules.
+#[component]
+fn RoundBanner(round: arena_core::round::Round) -> impl IntoView {
+    let lang = use_lang();
+    let closes = round.closes_at_ms;
+    let cap = round.votes_per_person;
+    let sealed = round.reveal == arena_core::round::RevealPolicy::AfterClose;
+    view! {
+        <aside class="round-banner" aria-label=move || lang.get().pick("평가 라운드", "Evaluation round") data-testid="round-banner">
+            <p class="round-banner-name">
+                <span class="badge badge-round">{tr("평가 라운드", "Evaluation round")}</span>
+                " "<strong>{round.name.clone()}</strong>
+            </p>
+            <p class="round-banner-rules">
+                {move || {
+                    let lang = lang.get();
+                    let when = format::date_time(closes, lang);
+                    let reveal = match (sealed, lang) {
+                        (true, Lang::Ko) => "모델 이름은 마감 뒤에 공개",
+                        (true, Lang::En) => "models named after the close",
+                        (false, Lang::Ko) => "모델 이름은 투표 뒤에 공개",
+                        (false, Lang::En) => "models named after each vote",
+                    };
+                    lang.pick(
+                        format!("{when} 마감 · 한 사람당 {cap}표 · {reveal}"),
+                        format!("Closes {when} · {cap} votes per person · {reveal}"),
+                    )
+                }}
+            </p>
+        </aside>
+    }
 }
 
 /// The vote of a shortcut key: 1 A, 2 B, 3 tie, 4 both bad (also on the number pad).
