@@ -5,6 +5,7 @@
  * language and as tall as its content. The frame tells its height by postMessage to this page's
  * origin only; this script believes a message only from the arena's origin and that frame's own
  * window. The frame needs no cookie: the arena keeps its voter id in the frame's own storage.
+ * `data-round="ID"` embeds an evaluation round's battles instead of the open arena's.
  * Pages that draw new placeholders later call KaiArena.scan(). */
 (function () {
   'use strict';
@@ -29,6 +30,8 @@
     var query = new URLSearchParams({ lang: lang, parent: location.origin });
     var category = el.getAttribute('data-category');
     if (category) query.set('category', category);
+    var round = el.getAttribute('data-round');
+    if (round && /^[1-9][0-9]{0,17}$/.test(round)) query.set('round', round);
     var frame = document.createElement('iframe');
     frame.src = arena + '/embed?' + query.toString();
     frame.title = TITLES[lang];
