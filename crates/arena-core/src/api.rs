@@ -425,6 +425,14 @@ pub mod codes {
     pub const ROUND_CAP: &str = "round_cap";
     /// A round only its invited panel votes in (HTTP 403).
     pub const PANEL_ONLY: &str = "panel_only";
+    /// A typed invitation code that cannot be one (HTTP 400; the message says what is wrong).
+    pub const BAD_CODE: &str = "bad_code";
+    /// No such invitation code (HTTP 404).
+    pub const UNKNOWN_CODE: &str = "unknown_code";
+    /// An invitation code used already (HTTP 409).
+    pub const CODE_USED: &str = "code_used";
+    /// A revoked invitation code (HTTP 410).
+    pub const CODE_REVOKED: &str = "code_revoked";
     /// The operator API without a valid operator token (HTTP 401).
     pub const UNAUTHORIZED: &str = "unauthorized";
     /// An upload with bad lines; `problems` lists them (HTTP 422).

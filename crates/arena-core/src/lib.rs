@@ -16,6 +16,7 @@ pub mod fastchat;
 pub mod flag;
 pub mod identity_leak;
 pub mod markdown;
+pub mod panel;
 pub mod personal_data;
 pub mod pow;
 pub mod rating;

@@ -237,6 +237,9 @@ pub struct RoundResults {
     pub round: Round,
     /// The votes of the public (every voter who is not an invited panelist).
     pub public: RoundTable,
+    /// The votes of the invited panel (when the round's audience has one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub panel: Option<RoundTable>,
 }
 
 /// One audience's table in a round.

@@ -62,6 +62,14 @@ pub enum ApiError {
     RoundCap(u32),
     #[error("this round takes the votes of its invited panel only")]
     PanelOnly,
+    #[error("{0}")]
+    BadCode(arena_core::panel::CodeProblem),
+    #[error("there is no such invitation code; check it against the card")]
+    UnknownCode,
+    #[error("this invitation code has been used already; each code works once")]
+    CodeUsed,
+    #[error("this invitation code has been revoked")]
+    CodeRevoked,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -112,6 +120,10 @@ impl ApiError {
             ApiError::RoundClosed => (StatusCode::GONE, codes::ROUND_CLOSED),
             ApiError::RoundCap(_) => (StatusCode::FORBIDDEN, codes::ROUND_CAP),
             ApiError::PanelOnly => (StatusCode::FORBIDDEN, codes::PANEL_ONLY),
+            ApiError::BadCode(_) => (StatusCode::BAD_REQUEST, codes::BAD_CODE),
+            ApiError::UnknownCode => (StatusCode::NOT_FOUND, codes::UNKNOWN_CODE),
+            ApiError::CodeUsed => (StatusCode::CONFLICT, codes::CODE_USED),
+            ApiError::CodeRevoked => (StatusCode::GONE, codes::CODE_REVOKED),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
         }
     }

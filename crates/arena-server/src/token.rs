@@ -8,8 +8,9 @@
 //! time before it decrypts anything.
 //!
 //! Layout, base64url without padding: `version(1) | nonce(12) | ciphertext | tag(32)`; the
-//! payload is `battle id(16) | issued(8) | voter(16) | min read ms(4) | round(8) | prompt | model a
-//! | model b` (round 0: the open arena; version 2 had no round and is still read, as the open
+//! payload is `battle id(16) | issued(8) | voter(16) | min read ms(4) | round(8) | panel(1) |
+//! prompt | model a | model b` (round 0: the open arena; panel 1: drawn for an invited panelist,
+//! whose pseudonym is the voter; version 2 had no round and is still read, as the open
 //! arena's, so votes waiting in browsers' outboxes across an upgrade still count).
 //! The model ids are padded to a fixed width before encryption: a stream cipher keeps lengths,
 //! and the client knows the prompt id, so unpadded ids would let the token's length tell which
@@ -49,6 +50,8 @@ pub struct BattleClaims {
     /// The evaluation round the battle was drawn in (`arena_core::round`), or `None` in the
     /// open arena.
     pub round: Option<i64>,
+    /// Drawn for a round's invited panelist (`voter` is the panelist's pseudonym).
+    pub panel: bool,
     pub prompt_id: String,
     /// The model shown as answer A.
     pub model_a: String,
@@ -77,6 +80,7 @@ pub struct TokenKeys {
     signing: [u8; 32],
     voter: [u8; 32],
     pow: [u8; 32],
+    panel: [u8; 32],
 }
 
 impl std::fmt::Debug for TokenKeys {
@@ -98,6 +102,7 @@ impl TokenKeys {
             signing: derive(secret, b"kai-arena battle token signing v1"),
             voter: derive(secret, b"kai-arena voter id signing v2"),
             pow: derive(secret, b"kai-arena proof of work challenge v1"),
+            panel: derive(secret, b"kai-arena panel codes and credentials v1"),
         }
     }
 
@@ -147,6 +152,51 @@ impl TokenKeys {
         tag.len() == 16 && mac.verify_truncated_left(tag).is_ok()
     }
 
+    /// The 16 bytes of the invitation code at `position` of batch `batch` (`arena_core::panel`):
+    /// derived, not stored, so a batch can be downloaded again; only their SHA-256 is stored.
+    pub fn invitation_code(&self, batch: i64, position: u32) -> [u8; 16] {
+        let mut mac = HmacSha256::new_from_slice(&self.panel).expect("any key length");
+        mac.update(b"code");
+        mac.update(&batch.to_be_bytes());
+        mac.update(&position.to_be_bytes());
+        let full: [u8; 32] = mac.finalize().into_bytes().into();
+        let mut code = [0; 16];
+        code.copy_from_slice(&full[..16]);
+        code
+    }
+
+    /// A panelist's credential: `pseudonym.round.tag` (hex, decimal, hex).
+    pub fn panelist_credential(&self, panelist: &[u8; 16], round: i64) -> String {
+        let tag = self.panelist_mac(panelist, round).finalize().into_bytes();
+        format!(
+            "{}.{round}.{}",
+            hex::encode(panelist),
+            hex::encode(&tag[..16])
+        )
+    }
+
+    /// The pseudonym and round of a genuine credential.
+    pub fn open_panelist(&self, credential: &str) -> Option<([u8; 16], i64)> {
+        let mut parts = credential.trim().splitn(3, '.');
+        let id: [u8; 16] = hex::decode(parts.next()?).ok()?.try_into().ok()?;
+        let round: i64 = parts.next()?.parse().ok().filter(|r| *r > 0)?;
+        let tag = hex::decode(parts.next()?).ok()?;
+        (tag.len() == 16
+            && self
+                .panelist_mac(&id, round)
+                .verify_truncated_left(&tag)
+                .is_ok())
+        .then_some((id, round))
+    }
+
+    fn panelist_mac(&self, panelist: &[u8; 16], round: i64) -> HmacSha256 {
+        let mut mac = HmacSha256::new_from_slice(&self.panel).expect("any key length");
+        mac.update(b"panelist");
+        mac.update(panelist);
+        mac.update(&round.to_be_bytes());
+        mac
+    }
+
     fn mac(&self) -> HmacSha256 {
         HmacSha256::new_from_slice(&self.signing).expect("HMAC accepts keys of any length")
     }
@@ -159,6 +209,7 @@ impl TokenKeys {
         payload.extend_from_slice(&claims.voter);
         payload.extend_from_slice(&claims.min_read_ms.to_be_bytes());
         payload.extend_from_slice(&claims.round.unwrap_or(0).to_be_bytes());
+        payload.push(u8::from(claims.panel));
         for (field, padded) in [
             (&claims.prompt_id, false),
             (&claims.model_a, true),
@@ -227,10 +278,16 @@ fn decode_payload(payload: &[u8], with_round: bool) -> Option<BattleClaims> {
     let issued_at_ms = i64::from_be_bytes(take(8)?.try_into().ok()?);
     let voter: [u8; 16] = take(16)?.try_into().ok()?;
     let min_read_ms = u32::from_be_bytes(take(4)?.try_into().ok()?);
-    let round = if with_round {
-        Some(i64::from_be_bytes(take(8)?.try_into().ok()?)).filter(|r| *r != 0)
+    let (round, panel) = if with_round {
+        let round = Some(i64::from_be_bytes(take(8)?.try_into().ok()?)).filter(|r| *r != 0);
+        let panel = match take(1)?[0] {
+            0 => false,
+            1 => true,
+            _ => return None,
+        };
+        (round, panel)
     } else {
-        None
+        (None, false)
     };
     let mut text = |padded: bool| -> Option<String> {
         let len = u16::from_be_bytes(take(2)?.try_into().ok()?) as usize;
@@ -252,6 +309,7 @@ fn decode_payload(payload: &[u8], with_round: bool) -> Option<BattleClaims> {
         voter,
         min_read_ms,
         round,
+        panel,
         prompt_id,
         model_a,
         model_b,
@@ -270,6 +328,7 @@ mod tests {
             voter: [9; 16],
             min_read_ms: 4000,
             round: Some(3),
+            panel: true,
             prompt_id: "law-001".into(),
             model_a: "sample-haneul".into(),
             model_b: "모델-비".into(),
@@ -288,6 +347,7 @@ mod tests {
         let keys = TokenKeys::from_secret(b"secret");
         let open = BattleClaims {
             round: None,
+            panel: false,
             ..claims()
         };
         assert_eq!(keys.open(&keys.seal(&open, [1; 12])).unwrap(), open);
@@ -323,7 +383,33 @@ mod tests {
         mac.update(&token);
         token.extend_from_slice(&mac.finalize().into_bytes());
         let opened = keys.open(&URL_SAFE_NO_PAD.encode(token)).unwrap();
-        assert_eq!(opened, BattleClaims { round: None, ..c });
+        assert_eq!(
+            opened,
+            BattleClaims {
+                round: None,
+                panel: false,
+                ..c
+            }
+        );
+    }
+
+    #[test]
+    fn a_panelist_credential_opens_only_as_issued() {
+        let keys = TokenKeys::from_secret(b"secret");
+        let credential = keys.panelist_credential(&[5; 16], 12);
+        assert_eq!(keys.open_panelist(&credential), Some(([5; 16], 12)));
+        assert_eq!(
+            TokenKeys::from_secret(b"other").open_panelist(&credential),
+            None
+        );
+        let other_round = credential.replacen(".12.", ".13.", 1);
+        assert_eq!(keys.open_panelist(&other_round), None);
+        for junk in ["", "a.b.c", "..", &credential[..credential.len() - 2]] {
+            assert_eq!(keys.open_panelist(junk), None, "{junk:?}");
+        }
+        assert_ne!(keys.invitation_code(1, 0), keys.invitation_code(1, 1));
+        assert_ne!(keys.invitation_code(1, 0), keys.invitation_code(2, 0));
+        assert_eq!(keys.invitation_code(3, 9), keys.invitation_code(3, 9));
     }
 
     #[test]

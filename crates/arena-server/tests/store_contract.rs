@@ -1055,7 +1055,11 @@ async fn a_round_s_votes_are_tabulated_apart_and_held_to_its_cap(s: Subject) {
     }
     // Six votes of one voter at once: exactly the cap's two count, whatever the interleaving.
     let in_round = |n: usize| NewVote {
-        round: Some(InRound { id, cap: 2 }),
+        round: Some(InRound {
+            id,
+            cap: 2,
+            panel: false,
+        }),
         ..vote(&format!("r{n}"), "p1", Choice::A, &[], 10_000 + n as i64)
     };
     let results = futures_util::future::join_all((0..6).map(|n| {
@@ -1077,7 +1081,7 @@ async fn a_round_s_votes_are_tabulated_apart_and_held_to_its_cap(s: Subject) {
     assert_eq!(counted, 2);
     assert_eq!(s.store.round_votes_of(id, "voter-1").await.unwrap(), 2);
     assert_eq!(s.store.round_votes_of(id, "voter-2").await.unwrap(), 0);
-    let cells = s.store.round_vote_counts(id).await.unwrap();
+    let cells = s.store.round_vote_counts(id, false).await.unwrap();
     assert_eq!(cells.iter().map(|c| c.count).sum::<u64>(), 2);
     assert!(
         cells
@@ -1102,7 +1106,7 @@ async fn a_round_s_votes_are_tabulated_apart_and_held_to_its_cap(s: Subject) {
         .sum();
     assert_eq!(open, 1);
     assert_eq!(
-        s.store.round_vote_counts(id).await.unwrap(),
+        s.store.round_vote_counts(id, false).await.unwrap(),
         cells,
         "the round's table is its own"
     );

@@ -43,7 +43,10 @@ pub fn routes(max_upload_bytes: usize) -> Router<AppState> {
         .route("/categories/{category}", put(put_category))
         .route("/flagged", get(get_flagged))
         .route("/flagged/{voter}/{reason}", put(put_flagged))
-        .nest("/rounds", super::rounds::admin_routes())
+        .nest(
+            "/rounds",
+            super::rounds::admin_routes().merge(super::panel::admin_routes()),
+        )
         .layer(DefaultBodyLimit::max(super::MAX_BODY_BYTES))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -1,6 +1,8 @@
 //! `GET /api/v1/battle`: a random prompt with two anonymous answers, sealed to the voter it is
 //! drawn for. `?round={id}` draws from an open evaluation round instead (what it sealed; the
-//! token carries the round), while the voter has votes left in it.
+//! token carries the round), while the voter has votes left in it: for its invited panelist
+//! (the `x-arena-panelist` credential, sealed to their pseudonym) when its audience has a panel,
+//! for the public when it has the public.
 
 use arena_core::api::{Answers, BattleResponse};
 use arena_core::markdown::render_html;
@@ -14,6 +16,7 @@ use super::AppState;
 use super::{Peer, QueryParams};
 use crate::error::ApiError;
 use crate::token::BattleClaims;
+use arena_core::round::Audience;
 
 /// `?category=..` (empty: all) or `?round=..`.
 #[derive(serde::Deserialize, Default)]
@@ -56,11 +59,29 @@ pub async fn get_battle(
     let admission = trust.admit_battle(&address, known, pow)?;
 
     let round = query.round()?;
+    // The voter the battle is sealed to: in a round, an invited panelist's pseudonym when the
+    // request carries their credential for it.
+    let mut voter = admission.voter.id.0;
+    let mut panel = false;
     let drawn = match round {
         Some(id) => {
             let round = super::rounds::taking_votes(&state, id, trust.now_ms()).await?;
-            let voter = hex::encode(admission.voter.id.0);
-            if state.store.round_votes_of(id, &voter).await? >= u64::from(round.votes_per_person) {
+            let panelist = match round.audience {
+                Audience::Public => None,
+                Audience::Panel | Audience::Both => {
+                    super::panel::panelist_of(&state, &headers, id).await?
+                }
+            };
+            match (round.audience, panelist) {
+                (Audience::Panel, None) => return Err(ApiError::PanelOnly),
+                (_, Some(pseudonym)) => {
+                    voter = pseudonym;
+                    panel = true;
+                }
+                _ => {}
+            }
+            let cast = state.store.round_votes_of(id, &hex::encode(voter)).await?;
+            if cast >= u64::from(round.votes_per_person) {
                 return Err(ApiError::RoundCap(round.votes_per_person));
             }
             state.store.draw_in_round(id).await?
@@ -79,9 +100,10 @@ pub async fn get_battle(
     let claims = BattleClaims {
         battle_id: rand::random(),
         issued_at_ms: trust.now_ms(),
-        voter: admission.voter.id.0,
+        voter,
         min_read_ms,
         round,
+        panel,
         prompt_id: drawn.prompt.id.clone(),
         model_a: drawn.model_a,
         model_b: drawn.model_b,

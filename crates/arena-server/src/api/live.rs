@@ -296,6 +296,7 @@ impl Battle {
             voter: self.voter,
             min_read_ms: trust.settings.min_read.for_chars(chars),
             round: None,
+            panel: false,
             prompt_id: prompt_id.clone(),
             model_a: model_a.into(),
             model_b: model_b.into(),

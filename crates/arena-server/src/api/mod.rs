@@ -8,6 +8,7 @@ mod battle;
 pub mod downloads;
 mod leaderboard;
 pub mod live;
+pub mod panel;
 pub mod reasons;
 pub mod rounds;
 pub mod snapshots;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/leaderboard/counts", get(leaderboard::get_counts))
         .route("/live", get(live::get_live))
         .route("/live/battle", post(live::post_live_battle))
+        .route("/join", post(panel::join))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::from_fn(same_origin_only))

@@ -95,28 +95,41 @@ async fn admin_results(
 /// A round's tables, from its own counted votes.
 async fn tables(state: &AppState, round: Round) -> Result<RoundResults, ApiError> {
     let id: i64 = round.id.parse().map_err(|_| ApiError::NotFound)?;
-    let counts = state.store.round_vote_counts(id).await?;
-    let names = round
+    let names: std::collections::BTreeMap<String, String> = round
         .models
         .iter()
         .map(|m| (m.id.clone(), m.name.clone()))
         .collect();
-    let table = state
-        .leaderboards
-        .table_of(counts, names, crate::clock::now_ms())
-        .await
-        .map_err(ApiError::Internal)?;
+    let now = crate::clock::now_ms();
+    let table = |panel: bool| {
+        let names = names.clone();
+        async move {
+            let counts = state.store.round_vote_counts(id, panel).await?;
+            let table = state
+                .leaderboards
+                .table_of(counts, names, now)
+                .await
+                .map_err(ApiError::Internal)?;
+            Ok::<_, ApiError>(RoundTable {
+                table: table.response,
+                counts: table.counts,
+            })
+        }
+    };
+    let public = table(false).await?;
+    let panel = match round.audience {
+        Audience::Public => None,
+        Audience::Panel | Audience::Both => Some(table(true).await?),
+    };
     Ok(RoundResults {
         round,
-        public: RoundTable {
-            table: table.response,
-            counts: table.counts,
-        },
+        public,
+        panel,
     })
 }
 
-/// The round `id` if it takes battles and votes now from the public: open, inside its window,
-/// and not for its invited panel only. A draft is not found; a round that closed (or whose
+/// The round `id` if it takes battles and votes now: open and inside its window (who may vote in
+/// it, its audience says: see `battle.rs`). A draft is not found; a round that closed (or whose
 /// closing time passed) is 410.
 pub(super) async fn taking_votes(
     state: &AppState,
@@ -132,9 +145,6 @@ pub(super) async fn taking_votes(
     }
     if now_ms < round.opens_at_ms {
         return Err(ApiError::RoundNotOpen);
-    }
-    if round.audience == Audience::Panel {
-        return Err(ApiError::PanelOnly);
     }
     Ok(round)
 }

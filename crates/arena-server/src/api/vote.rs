@@ -61,7 +61,14 @@ pub async fn post_vote(
             }
         },
     };
-    let voter = voter::from_headers(&headers, &state.keys);
+    // A panel battle is voted by its panelist (their credential), any other by the voter id.
+    let voter = match (claims.panel, claims.round) {
+        (true, Some(round)) => super::panel::panelist_of(&state, &headers, round)
+            .await?
+            .map(VoterId),
+        (true, None) => None,
+        (false, _) => voter::from_headers(&headers, &state.keys),
+    };
     if let Err(limited) = trust.admit_vote(&voter.unwrap_or(VoterId(claims.voter))) {
         // A retry (the first answer was lost on the way) is answered as the first time, even
         // when the voter is out of votes for now.
@@ -88,6 +95,7 @@ pub async fn post_vote(
         round: round.as_ref().zip(claims.round).map(|(r, id)| InRound {
             id,
             cap: r.votes_per_person,
+            panel: claims.panel,
         }),
     };
     match state.store.record_vote(&vote, caps.as_ref()).await? {

@@ -10,6 +10,7 @@
 pub mod catalogue;
 pub mod draw;
 mod open;
+pub mod panel;
 pub mod postgres;
 pub mod rounds;
 mod rows;
@@ -89,6 +90,8 @@ pub struct NewVote {
 pub struct InRound {
     pub id: i64,
     pub cap: u32,
+    /// Cast by an invited panelist (tabulated apart from the public's votes).
+    pub panel: bool,
 }
 
 /// A vote already stored for a battle: what a retry of the same vote gets back.
@@ -366,8 +369,56 @@ pub trait Store: Send + Sync + 'static {
     /// A voter's counted votes in a round.
     async fn round_votes_of(&self, round: i64, voter_id: &str) -> Result<u64, StoreError>;
 
-    /// A round's counted votes per cell (the category is the round's id).
-    async fn round_vote_counts(&self, round: i64) -> Result<Vec<VoteCount>, StoreError>;
+    /// A round's counted votes of its panel (or of the public) per cell (the category is the
+    /// round's id).
+    async fn round_vote_counts(
+        &self,
+        round: i64,
+        panel: bool,
+    ) -> Result<Vec<VoteCount>, StoreError>;
+
+    /// Makes a batch of invitation codes for a round in draft or open, logged with `audit`;
+    /// `code_sha256(batch, position)` is what each code is stored as (see `panel.rs`).
+    async fn create_batch(
+        &self,
+        round: i64,
+        request: &arena_core::panel::BatchRequest,
+        code_sha256: &(dyn Fn(i64, u32) -> String + Send + Sync),
+        now_ms: i64,
+        audit: NewAudit,
+    ) -> Result<Result<arena_core::panel::Batch, panel::PanelRefused>, StoreError>;
+
+    /// A batch of codes, with how many were redeemed and revoked.
+    async fn batch(&self, id: i64) -> Result<Option<arena_core::panel::Batch>, StoreError>;
+
+    /// A round's batches, newest first.
+    async fn batches(&self, round: i64) -> Result<Vec<arena_core::panel::Batch>, StoreError>;
+
+    /// Revokes an unused code (by its SHA-256), logged with `audit`; its batch.
+    async fn revoke_code(
+        &self,
+        code_sha256: &str,
+        now_ms: i64,
+        audit: NewAudit,
+    ) -> Result<Result<arena_core::panel::Batch, panel::PanelRefused>, StoreError>;
+
+    /// Redeems a code (by its SHA-256) once, making `panelist`; the round it is for.
+    async fn redeem(
+        &self,
+        code_sha256: &str,
+        panelist: &panel::NewPanelist,
+    ) -> Result<Result<i64, panel::JoinRefused>, StoreError>;
+
+    /// A panelist's round and standing.
+    async fn panelist(&self, id: &str) -> Result<Option<panel::PanelistStanding>, StoreError>;
+
+    /// Revokes a panelist, logged with `audit`; false when there is no such panelist.
+    async fn revoke_panelist(
+        &self,
+        id: &str,
+        now_ms: i64,
+        audit: NewAudit,
+    ) -> Result<bool, StoreError>;
 
     /// Draws pairs of models by `plan` from now on (`None`: uniformly by prompt); see
     /// `draw.rs`.

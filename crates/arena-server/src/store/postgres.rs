@@ -272,8 +272,8 @@ async fn write_vote(
     let inserted = sqlx::query(
         "INSERT INTO votes (battle_id, prompt_id, category, model_a, model_b, choice, voter_id, \
                             issued_at_ms, voted_at_ms, elapsed_ms, address_hash, flags, \
-                            min_read_ms, round_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                            min_read_ms, round_id, panel) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
          ON CONFLICT (battle_id) DO NOTHING",
     )
     .bind(&vote.battle_id)
@@ -290,6 +290,7 @@ async fn write_vote(
     .bind(flags.bits())
     .bind(vote.min_read_ms)
     .bind(vote.round.map(|r| r.id))
+    .bind(i64::from(vote.round.is_some_and(|r| r.panel)))
     .execute(&mut *conn)
     .await?
     .rows_affected();

@@ -261,7 +261,7 @@ async fn write_vote(
     let flags: Option<i64> = sqlx::query_scalar(
         "INSERT INTO votes (battle_id, prompt_id, category, model_a, model_b, choice, voter_id, \
                             issued_at_ms, voted_at_ms, elapsed_ms, address_hash, flags, \
-                            min_read_ms, round_id) \
+                            min_read_ms, round_id, panel) \
          SELECT ?1, p.id, p.category, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
                 ?11 \
                   | CASE WHEN ?21 IS NOT NULL AND (SELECT COALESCE(MAX(count), 0) FROM round_tallies \
@@ -273,7 +273,7 @@ async fn write_vote(
                   | CASE WHEN ?12 AND (SELECT COALESCE(SUM(count), 0) FROM vote_tallies \
                                        WHERE key IN ('a:' || ?15, 'a:' || ?16) AND hour >= ?13) >= ?17 \
                          THEN ?20 ELSE 0 END, \
-                ?18, ?21 \
+                ?18, ?21, ?24 \
          FROM prompts p \
          WHERE p.id = ?2 \
            AND EXISTS (SELECT 1 FROM answers WHERE prompt_id = ?2 AND model_id = ?3) \
@@ -304,6 +304,7 @@ async fn write_vote(
     .bind(vote.round.map(|r| r.id))
     .bind(vote.round.map_or(0, |r| i64::from(r.cap)))
     .bind(Flag::RoundCap.bit())
+    .bind(i64::from(vote.round.is_some_and(|r| r.panel)))
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(flags) = flags.map(Flags::from_bits) {

@@ -300,6 +300,15 @@ pub fn find(
                 let rec = scores(recognised.iter().copied(), &reference.ratings)
                     .get(model)
                     .copied();
+                // A group that holds most of what is known about the model is not judged
+                // against the little left outside it: it is the evidence. Otherwise the honest
+                // days of an arena are judged against an attack's counted rest, and held
+                // (measured: 259 of 2,233 honest votes after fresh ids in one run of
+                // `tests/api/simulation.rs`).
+                let outside = reference.information.get(model).copied().unwrap_or(0.0);
+                if all.is_some_and(|a| a.info > MAX_OVER_REFERENCE * outside) {
+                    continue;
+                }
                 // The recognised battles are tested at a lower threshold only as far as they
                 // are a part of the whole: in a day of honest traffic nearly every answer was
                 // revealed to someone before, and the two tests are then one.
@@ -553,6 +562,11 @@ fn recognisable<'a>(group: &[&'a AuditVote]) -> HashSet<(&'a str, &'a str)> {
 /// honest votes around a campaign whose counted rest moved the reference were held (156 and
 /// 215 of 2,233 in `tests/api/simulation.rs`, once each in three runs), so it stays 1.
 pub const RECOGNISED_MARGIN: f64 = 1.0;
+
+/// A group is tested on a model only while its information about the model (`Σ p(1 − p)` of
+/// its battles with it) is at most this many times the reference's: a campaign is a minority of
+/// what is known about its model; a group that is most of it is the arena itself.
+const MAX_OVER_REFERENCE: f64 = 3.0;
 
 /// At most this many findings a pass (each costs a round of refits); the rest wait for the
 /// next pass.

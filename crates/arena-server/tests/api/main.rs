@@ -18,6 +18,7 @@ mod import;
 mod leaderboard;
 mod live;
 mod pairing;
+mod panel;
 mod reasons;
 mod reveal;
 mod rounds;

@@ -9,6 +9,7 @@
 
 mod catalogue;
 mod dialect;
+mod panel;
 mod review;
 mod rounds;
 mod votes;
@@ -189,6 +190,59 @@ where
         self.step_round(id, to, audit).await
     }
 
+    async fn create_batch(
+        &self,
+        round: i64,
+        request: &arena_core::panel::BatchRequest,
+        code_sha256: &(dyn Fn(i64, u32) -> String + Send + Sync),
+        now_ms: i64,
+        audit: NewAudit,
+    ) -> Result<Result<arena_core::panel::Batch, super::panel::PanelRefused>, StoreError> {
+        self.make_batch(round, request, code_sha256, now_ms, audit)
+            .await
+    }
+
+    async fn batch(&self, id: i64) -> Result<Option<arena_core::panel::Batch>, StoreError> {
+        self.batch_by_id(id).await
+    }
+
+    async fn batches(&self, round: i64) -> Result<Vec<arena_core::panel::Batch>, StoreError> {
+        self.batches_of(round).await
+    }
+
+    async fn revoke_code(
+        &self,
+        code_sha256: &str,
+        now_ms: i64,
+        audit: NewAudit,
+    ) -> Result<Result<arena_core::panel::Batch, super::panel::PanelRefused>, StoreError> {
+        self.revoke_unused(code_sha256, now_ms, audit).await
+    }
+
+    async fn redeem(
+        &self,
+        code_sha256: &str,
+        panelist: &super::panel::NewPanelist,
+    ) -> Result<Result<i64, super::panel::JoinRefused>, StoreError> {
+        self.redeem_code(code_sha256, panelist).await
+    }
+
+    async fn panelist(
+        &self,
+        id: &str,
+    ) -> Result<Option<super::panel::PanelistStanding>, StoreError> {
+        self.panelist_standing(id).await
+    }
+
+    async fn revoke_panelist(
+        &self,
+        id: &str,
+        now_ms: i64,
+        audit: NewAudit,
+    ) -> Result<bool, StoreError> {
+        self.revoke_member(id, now_ms, audit).await
+    }
+
     async fn draw_in_round(&self, round: i64) -> Result<Option<DrawnBattle>, StoreError> {
         self.draw_in(round).await
     }
@@ -197,8 +251,12 @@ where
         self.votes_in(round, voter_id).await
     }
 
-    async fn round_vote_counts(&self, round: i64) -> Result<Vec<VoteCount>, StoreError> {
-        self.cells_of(round).await
+    async fn round_vote_counts(
+        &self,
+        round: i64,
+        panel: bool,
+    ) -> Result<Vec<VoteCount>, StoreError> {
+        self.cells_of(round, panel).await
     }
 
     async fn snapshot_tables(

@@ -335,15 +335,21 @@ where
         Ok(n.unwrap_or(0).max(0) as u64)
     }
 
-    /// A round's counted votes per (model A, model B, choice); the category is the round's id.
-    pub(super) async fn cells_of(&self, round: i64) -> Result<Vec<VoteCount>, StoreError> {
+    /// A round's counted votes of its panel (or of the public) per (model A, model B, choice);
+    /// the category is the round's id.
+    pub(super) async fn cells_of(
+        &self,
+        round: i64,
+        panel: bool,
+    ) -> Result<Vec<VoteCount>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT CAST(round_id AS TEXT), model_a, model_b, choice, COUNT(*) FROM votes \
-             WHERE round_id = $1 AND flags = 0 GROUP BY round_id, model_a, model_b, choice \
-             ORDER BY {}",
+             WHERE round_id = $1 AND panel = $2 AND flags = 0 \
+             GROUP BY round_id, model_a, model_b, choice ORDER BY {}",
             in_bytes::<D>(&["model_a", "model_b", "choice"])
         ))
         .bind(round)
+        .bind(i64::from(panel))
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(rows::vote_count).collect()

@@ -1,0 +1,313 @@
+//! The invited panel of an evaluation round (`arena_core::panel`).
+//!
+//! Public (the arena's own pages only, like every route that writes):
+//! - `POST /api/v1/join` `{code, profile}` → 201 `{panelist, round}`: the code redeemed once, a
+//!   panelist made (a random pseudonym and the profile given), and a signed credential the
+//!   browser keeps and sends as `x-arena-panelist`. A malformed code is 400 `bad_code` (with what
+//!   is wrong), an unknown one 404 `unknown_code`, a used one 409 `code_used`, a revoked one 410
+//!   `code_revoked`, a round that takes no panelist now 409 `round_not_open`; nothing is stored.
+//!
+//! Operators, under `/api/v1/admin/rounds/{id}` (logged like every change):
+//! - `POST /invitations` `{count, cell}` → 201 the batch and its codes;
+//! - `GET /invitations` → the round's batches with how many codes were redeemed and revoked;
+//! - `GET /invitations/{batch}` → one with its codes; `…/{batch}/codes.csv` → `code,join_url`;
+//! - `POST /invitations/revoke` `{code}` → its batch, the code unusable (409 once redeemed);
+//! - `POST /panelists/{pseudonym}/revoke` → 204, their credential draws no more battles.
+//!
+//! A code's bytes derive from the server secret, its batch and its place (`token.rs`), so a batch
+//! can be downloaded again; the database holds only each code's SHA-256 and never links a code to
+//! the panelist who redeemed it.
+
+use arena_core::panel::{
+    Batch, BatchCodes, BatchRequest, JoinRequest, JoinResponse, PANELIST_HEADER, format_code,
+    parse_code,
+};
+use axum::extract::State;
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, HOST};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use sha2::{Digest, Sha256};
+
+use super::{AppState, JsonBody, PathId, Peer};
+use crate::error::ApiError;
+use crate::operator::Operator;
+use crate::store::NewAudit;
+use crate::store::panel::{JoinRefused, NewPanelist, PanelRefused};
+
+/// Under `/api/v1/admin/rounds`.
+pub fn admin_routes() -> Router<AppState> {
+    Router::new()
+        .route("/{id}/invitations", get(list).post(create))
+        .route("/{id}/invitations/revoke", post(revoke_code))
+        .route("/{id}/invitations/{batch}", get(codes))
+        .route("/{id}/invitations/{batch}/codes.csv", get(codes_csv))
+        .route("/{id}/panelists/{panelist}/revoke", post(revoke_panelist))
+}
+
+/// What a code is stored as: the SHA-256 (hex) of its 16 bytes.
+fn code_sha256(code: &[u8; 16]) -> String {
+    hex::encode(Sha256::digest(code))
+}
+
+fn audit(operator: Operator, action: &str, subject: String) -> NewAudit {
+    NewAudit {
+        at_ms: crate::clock::now_ms(),
+        operator: operator.label,
+        action: action.into(),
+        subject,
+        detail: serde_json::Value::Null,
+    }
+}
+
+fn refusal(refused: PanelRefused) -> ApiError {
+    match refused {
+        PanelRefused::NotFound => ApiError::NotFound,
+        PanelRefused::RoundState { from } => ApiError::RoundState { from },
+        PanelRefused::Redeemed => ApiError::CodeUsed,
+    }
+}
+
+/// The batch `batch` of round `round`, with its codes.
+async fn with_codes(state: &AppState, round: i64, batch: i64) -> Result<BatchCodes, ApiError> {
+    let batch = state
+        .store
+        .batch(batch)
+        .await?
+        .filter(|b| b.round_id == round.to_string())
+        .ok_or(ApiError::NotFound)?;
+    let id: i64 = batch.id.parse().map_err(|_| ApiError::NotFound)?;
+    let size = u32::try_from(batch.size).unwrap_or(0);
+    let codes = (0..size)
+        .map(|position| format_code(&state.keys.invitation_code(id, position)))
+        .collect();
+    Ok(BatchCodes { batch, codes })
+}
+
+async fn create(
+    operator: Operator,
+    State(state): State<AppState>,
+    id: PathId,
+    JsonBody(request): JsonBody<BatchRequest>,
+) -> Result<(StatusCode, Json<BatchCodes>), ApiError> {
+    if let Some(problem) = request.problem() {
+        return Err(ApiError::bad_request(problem));
+    }
+    let round = id.row_id()?;
+    let keys = state.keys.clone();
+    let stored_as =
+        move |batch: i64, position: u32| code_sha256(&keys.invitation_code(batch, position));
+    let made = state
+        .store
+        .create_batch(
+            round,
+            &request,
+            &stored_as,
+            crate::clock::now_ms(),
+            audit(operator, "panel.batch", String::new()),
+        )
+        .await?
+        .map_err(refusal)?;
+    let batch: i64 = made.id.parse().map_err(|_| ApiError::NotFound)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(with_codes(&state, round, batch).await?),
+    ))
+}
+
+async fn list(
+    _: Operator,
+    State(state): State<AppState>,
+    id: PathId,
+) -> Result<Json<Vec<Batch>>, ApiError> {
+    let round = id.row_id()?;
+    state.store.round(round).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(state.store.batches(round).await?))
+}
+
+/// `{id}` and `{batch}` of the path.
+#[derive(serde::Deserialize)]
+struct BatchPath {
+    id: String,
+    batch: String,
+}
+
+impl BatchPath {
+    fn ids(&self) -> Result<(i64, i64), ApiError> {
+        Ok((
+            PathId(self.id.clone()).row_id()?,
+            PathId(self.batch.clone()).row_id()?,
+        ))
+    }
+}
+
+async fn codes(
+    _: Operator,
+    State(state): State<AppState>,
+    axum::extract::Path(path): axum::extract::Path<BatchPath>,
+) -> Result<Json<BatchCodes>, ApiError> {
+    let (round, batch) = path.ids()?;
+    Ok(Json(with_codes(&state, round, batch).await?))
+}
+
+/// Where a panelist joins: this arena's address as the request reached it (`https` when the
+/// arena sets secure cookies, i.e. runs behind TLS), `/join?code=…`.
+fn join_base(state: &AppState, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_graphic()))
+        .unwrap_or("127.0.0.1:8080");
+    let scheme = if state.settings.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}/join")
+}
+
+async fn codes_csv(
+    _: Operator,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Path(path): axum::extract::Path<BatchPath>,
+) -> Result<Response, ApiError> {
+    let (round, batch) = path.ids()?;
+    let codes = with_codes(&state, round, batch).await?;
+    let base = join_base(&state, &headers);
+    let mut csv = String::from("code,join_url\n");
+    for code in &codes.codes {
+        csv += &format!("{code},{base}?code={code}\n");
+    }
+    let mut response = csv.into_response();
+    let out = response.headers_mut();
+    out.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    out.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"round-{round}-batch-{batch}-codes.csv\""
+    )) {
+        out.insert(CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RevokeRequest {
+    code: String,
+}
+
+async fn revoke_code(
+    operator: Operator,
+    State(state): State<AppState>,
+    id: PathId,
+    JsonBody(request): JsonBody<RevokeRequest>,
+) -> Result<Json<Batch>, ApiError> {
+    let round = id.row_id()?;
+    let code = parse_code(&request.code).map_err(ApiError::BadCode)?;
+    let batch = state
+        .store
+        .revoke_code(
+            &code_sha256(&code),
+            crate::clock::now_ms(),
+            audit(operator, "panel.revoke_code", String::new()),
+        )
+        .await?
+        .map_err(refusal)?;
+    if batch.round_id != round.to_string() {
+        // Revoked all the same (a code is a code), but the operator asked under another round.
+        tracing::warn!(round, batch = %batch.id, "a code was revoked under another round's path");
+    }
+    Ok(Json(batch))
+}
+
+#[derive(serde::Deserialize)]
+struct PanelistPath {
+    id: String,
+    panelist: String,
+}
+
+async fn revoke_panelist(
+    operator: Operator,
+    State(state): State<AppState>,
+    axum::extract::Path(path): axum::extract::Path<PanelistPath>,
+) -> Result<StatusCode, ApiError> {
+    let round = PathId(path.id).row_id()?;
+    let panelist = path.panelist.trim().to_ascii_lowercase();
+    let standing = state.store.panelist(&panelist).await?;
+    if standing.is_none_or(|s| s.round_id != round) {
+        return Err(ApiError::NotFound);
+    }
+    state
+        .store
+        .revoke_panelist(
+            &panelist,
+            crate::clock::now_ms(),
+            audit(operator, "panel.revoke_panelist", panelist.clone()),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/join`.
+pub async fn join(
+    State(state): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    JsonBody(request): JsonBody<JoinRequest>,
+) -> Result<(StatusCode, Json<JoinResponse>), ApiError> {
+    let address = state.trust.address(peer, &headers).await?;
+    state.trust.admit_anonymous(&address.network)?;
+    let code = parse_code(&request.code).map_err(ApiError::BadCode)?;
+    if let Some(problem) = request.profile.problem() {
+        return Err(ApiError::bad_request(problem));
+    }
+    let pseudonym: [u8; 16] = rand::random();
+    let panelist = NewPanelist {
+        id: hex::encode(pseudonym),
+        profile: request.profile,
+        joined_at_ms: state.trust.now_ms(),
+    };
+    let round = match state.store.redeem(&code_sha256(&code), &panelist).await? {
+        Ok(round) => round,
+        Err(JoinRefused::Unknown) => return Err(ApiError::UnknownCode),
+        Err(JoinRefused::Redeemed) => return Err(ApiError::CodeUsed),
+        Err(JoinRefused::Revoked) => return Err(ApiError::CodeRevoked),
+        Err(JoinRefused::RoundNotOpen) => return Err(ApiError::RoundNotOpen),
+    };
+    let details = state.store.round(round).await?.ok_or(ApiError::NotFound)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(JoinResponse {
+            panelist: state.keys.panelist_credential(&pseudonym, round),
+            round: details,
+        }),
+    ))
+}
+
+/// The panelist a request carries for `round`, if its credential is genuine, for that round,
+/// and not revoked: their pseudonym.
+pub async fn panelist_of(
+    state: &AppState,
+    headers: &HeaderMap,
+    round: i64,
+) -> Result<Option<[u8; 16]>, ApiError> {
+    let Some((id, for_round)) = headers
+        .get(PANELIST_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| state.keys.open_panelist(v))
+    else {
+        return Ok(None);
+    };
+    if for_round != round {
+        return Ok(None);
+    }
+    let standing = state.store.panelist(&hex::encode(id)).await?;
+    Ok(standing
+        .filter(|s| s.round_id == round && !s.revoked)
+        .map(|_| id))
+}

@@ -1,0 +1,278 @@
+//! The panel's queries: batches of codes made and counted, a code redeemed once, panelists read
+//! and revoked; every operator's change logged in its own transaction.
+
+use arena_core::panel::{Batch, BatchRequest};
+use arena_core::round::RoundState;
+use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Type};
+
+use super::{Dialect, SqlStore, Value};
+use crate::store::catalogue::CatalogueTx;
+use crate::store::panel::{JoinRefused, NewPanelist, PanelRefused, PanelistStanding};
+use crate::store::{NewAudit, StoreError};
+
+const BATCH_COLUMNS: &str = "b.id, b.round_id, b.cell, b.size, b.created_at_ms, \
+     (SELECT COUNT(*) FROM invitations i WHERE i.batch_id = b.id AND i.state = 'redeemed'), \
+     (SELECT COUNT(*) FROM invitations i WHERE i.batch_id = b.id AND i.state = 'revoked')";
+
+type BatchRow = (i64, i64, String, i64, i64, i64, i64);
+
+fn batch(row: BatchRow) -> Batch {
+    let (id, round, cell, size, created, redeemed, revoked) = row;
+    Batch {
+        id: id.to_string(),
+        round_id: round.to_string(),
+        cell,
+        size: size.max(0) as u64,
+        redeemed: redeemed.max(0) as u64,
+        revoked: revoked.max(0) as u64,
+        created_at_ms: created,
+    }
+}
+
+/// Codes stored per statement when a batch is made.
+const CHUNK: usize = 200;
+
+impl<D: Dialect> SqlStore<D>
+where
+    for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
+    for<'q> D::Arguments<'q>: IntoArguments<'q, D>,
+    for<'q> &'q str: Encode<'q, D> + Type<D>,
+    for<'q> &'q [u8]: Encode<'q, D> + Type<D>,
+    String: Value<D>,
+    i64: Value<D>,
+    f64: Value<D>,
+    bool: Value<D>,
+    Vec<u8>: Value<D>,
+    Option<String>: Value<D>,
+    Option<i64>: Value<D>,
+    for<'q> Option<&'q str>: Encode<'q, D> + Type<D>,
+    usize: ColumnIndex<D::Row>,
+    for<'a> &'a str: ColumnIndex<D::Row>,
+{
+    /// Makes a batch of `request.count` codes for `round`; `code_sha256(batch, position)` is
+    /// what each code is stored as.
+    pub(super) async fn make_batch(
+        &self,
+        round: i64,
+        request: &BatchRequest,
+        code_sha256: &(dyn Fn(i64, u32) -> String + Send + Sync),
+        now_ms: i64,
+        mut audit: NewAudit,
+    ) -> Result<Result<Batch, PanelRefused>, StoreError> {
+        let mut tx = self.change().await?;
+        let state: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT state FROM rounds WHERE id = $1{}",
+            D::lock_rows("rounds")
+        ))
+        .bind(round)
+        .fetch_optional(&mut *tx.0)
+        .await?;
+        let Some(state) = state else {
+            return Ok(Err(PanelRefused::NotFound));
+        };
+        let from: RoundState = state
+            .parse()
+            .map_err(|e: String| StoreError::Other(anyhow::anyhow!(e)))?;
+        if !matches!(from, RoundState::Draft | RoundState::Open) {
+            return Ok(Err(PanelRefused::RoundState { from }));
+        }
+        let cell = request.cell.trim();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO invitation_batches (round_id, cell, size, created_at_ms) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(round)
+        .bind(cell)
+        .bind(i64::from(request.count))
+        .bind(now_ms)
+        .fetch_one(&mut *tx.0)
+        .await?;
+        let positions: Vec<u32> = (0..request.count).collect();
+        for chunk in positions.chunks(CHUNK) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| format!("(${}, $1, ${}, 'unused')", 2 * i + 2, 2 * i + 3))
+                .collect();
+            let sql = format!(
+                "INSERT INTO invitations (code_sha256, batch_id, position, state) VALUES {}",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(id);
+            for position in chunk {
+                query = query
+                    .bind(code_sha256(id, *position))
+                    .bind(i64::from(*position));
+            }
+            query.execute(&mut *tx.0).await?;
+        }
+        audit.subject = id.to_string();
+        audit.detail = serde_json::json!({ "round": round, "size": request.count, "cell": cell });
+        tx.append_audit(&audit).await?;
+        tx.0.commit().await?;
+        let made = self.batch_by_id(id).await?;
+        made.map(Ok)
+            .ok_or_else(|| StoreError::Other(anyhow::anyhow!("batch {id} vanished")))
+    }
+
+    pub(super) async fn batch_by_id(&self, id: i64) -> Result<Option<Batch>, StoreError> {
+        let row: Option<BatchRow> = sqlx::query_as(&format!(
+            "SELECT {BATCH_COLUMNS} FROM invitation_batches b WHERE b.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(batch))
+    }
+
+    pub(super) async fn batches_of(&self, round: i64) -> Result<Vec<Batch>, StoreError> {
+        let rows: Vec<BatchRow> = sqlx::query_as(&format!(
+            "SELECT {BATCH_COLUMNS} FROM invitation_batches b WHERE b.round_id = $1 \
+             ORDER BY b.id DESC"
+        ))
+        .bind(round)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(batch).collect())
+    }
+
+    /// Revokes an unused code; `None` when there is no such code.
+    pub(super) async fn revoke_unused(
+        &self,
+        code_sha256: &str,
+        now_ms: i64,
+        mut audit: NewAudit,
+    ) -> Result<Result<Batch, PanelRefused>, StoreError> {
+        let mut tx = self.change().await?;
+        let found: Option<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT state, batch_id FROM invitations WHERE code_sha256 = $1{}",
+            D::lock_rows("invitations")
+        ))
+        .bind(code_sha256)
+        .fetch_optional(&mut *tx.0)
+        .await?;
+        let Some((state, batch_id)) = found else {
+            return Ok(Err(PanelRefused::NotFound));
+        };
+        match state.as_str() {
+            "redeemed" => return Ok(Err(PanelRefused::Redeemed)),
+            "revoked" => {}
+            _ => {
+                sqlx::query(
+                    "UPDATE invitations SET state = 'revoked', changed_at_ms = $1 \
+                     WHERE code_sha256 = $2",
+                )
+                .bind(now_ms)
+                .bind(code_sha256)
+                .execute(&mut *tx.0)
+                .await?;
+                audit.subject = batch_id.to_string();
+                tx.append_audit(&audit).await?;
+            }
+        }
+        tx.0.commit().await?;
+        let batch = self.batch_by_id(batch_id).await?;
+        batch
+            .map(Ok)
+            .ok_or_else(|| StoreError::Other(anyhow::anyhow!("batch {batch_id} vanished")))
+    }
+
+    /// Redeems a code once for `panelist`, if its round is open at `panelist.joined_at_ms`.
+    pub(super) async fn redeem_code(
+        &self,
+        code_sha256: &str,
+        panelist: &NewPanelist,
+    ) -> Result<Result<i64, JoinRefused>, StoreError> {
+        let mut tx = self.change().await?;
+        let found: Option<(String, i64, i64, String, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT i.state, b.id, r.id, r.state, r.opens_at_ms, r.closes_at_ms \
+             FROM invitations i JOIN invitation_batches b ON b.id = i.batch_id \
+             JOIN rounds r ON r.id = b.round_id WHERE i.code_sha256 = $1{}",
+            D::lock_rows("i")
+        ))
+        .bind(code_sha256)
+        .fetch_optional(&mut *tx.0)
+        .await?;
+        let Some((state, batch_id, round, round_state, opens, closes)) = found else {
+            return Ok(Err(JoinRefused::Unknown));
+        };
+        match state.as_str() {
+            "redeemed" => return Ok(Err(JoinRefused::Redeemed)),
+            "revoked" => return Ok(Err(JoinRefused::Revoked)),
+            _ => {}
+        }
+        let now = panelist.joined_at_ms;
+        if round_state != RoundState::Open.code() || now < opens || now >= closes {
+            return Ok(Err(JoinRefused::RoundNotOpen));
+        }
+        let changed = sqlx::query(
+            "UPDATE invitations SET state = 'redeemed', changed_at_ms = $1 \
+             WHERE code_sha256 = $2 AND state = 'unused'",
+        )
+        .bind(now)
+        .bind(code_sha256)
+        .execute(&mut *tx.0)
+        .await?;
+        if D::affected(&changed) != 1 {
+            return Ok(Err(JoinRefused::Redeemed));
+        }
+        let p = &panelist.profile;
+        sqlx::query(
+            "INSERT INTO panelists (id, round_id, batch_id, age_band, sex, region, ai_use, \
+                                    joined_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&panelist.id)
+        .bind(round)
+        .bind(batch_id)
+        .bind(p.age.map(|a| a.code()))
+        .bind(p.sex.map(|s| s.code()))
+        .bind(p.region.as_deref())
+        .bind(p.ai_use.map(|a| a.code()))
+        .bind(now)
+        .execute(&mut *tx.0)
+        .await?;
+        tx.0.commit().await?;
+        Ok(Ok(round))
+    }
+
+    pub(super) async fn panelist_standing(
+        &self,
+        id: &str,
+    ) -> Result<Option<PanelistStanding>, StoreError> {
+        let row: Option<(i64, Option<i64>)> =
+            sqlx::query_as("SELECT round_id, revoked_at_ms FROM panelists WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(round_id, revoked)| PanelistStanding {
+            round_id,
+            revoked: revoked.is_some(),
+        }))
+    }
+
+    /// Revokes a panelist (their credential draws no more battles); false when there is none.
+    pub(super) async fn revoke_member(
+        &self,
+        id: &str,
+        now_ms: i64,
+        mut audit: NewAudit,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.change().await?;
+        let changed = sqlx::query(
+            "UPDATE panelists SET revoked_at_ms = $1 WHERE id = $2 AND revoked_at_ms IS NULL",
+        )
+        .bind(now_ms)
+        .bind(id)
+        .execute(&mut *tx.0)
+        .await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT round_id FROM panelists WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx.0)
+                .await?;
+        if D::affected(&changed) == 1 {
+            audit.subject = id.to_owned();
+            tx.append_audit(&audit).await?;
+        }
+        tx.0.commit().await?;
+        Ok(exists.is_some())
+    }
+}

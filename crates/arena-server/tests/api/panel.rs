@@ -1,0 +1,379 @@
+//! The invited panel of a round through the API: an operator makes a batch of codes (downloaded
+//! again as JSON and CSV), a code works once (a second redemption, a revoked code, a made-up or
+//! mistyped one: a clear 4xx and nothing stored), a panelist votes with their credential up to
+//! the round's cap, and the panel's and the public's votes are tabulated apart.
+//!
+//! Settings: reading time 0, no rate limits or proof of work (`permissive`); a round of both
+//! audiences, 2 votes per person, sealed until it closes.
+
+use arena_core::api::{BattleResponse, VoteResponse};
+use arena_core::panel::{Batch, BatchCodes, JoinResponse, PANELIST_HEADER, format_code};
+use arena_core::round::{Round, RoundResults};
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{TestApp, assert_error, spawn_app};
+
+async fn open_round(app: &TestApp, audience: &str) -> String {
+    let now = arena_server::clock::now_ms();
+    let res = app
+        .admin(Method::POST, "/rounds")
+        .json(&json!({
+            "name": "패널 라운드",
+            "models": ["m-good", "m-plain", "m-weak"],
+            "categories": [],
+            "opens_at_ms": now - 60_000,
+            "closes_at_ms": now + 3_600_000,
+            "audience": audience,
+            "votes_per_person": 2,
+            "reveal": "after_close",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let round: Round = res.json().await.unwrap();
+    let res = app
+        .admin(Method::PUT, &format!("/rounds/{}/state", round.id))
+        .json(&json!({"state": "open"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    round.id
+}
+
+async fn join(app: &TestApp, code: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/join"))
+        .json(&json!({"code": code, "profile": {"age": "30-39", "sex": "female", "region": "seoul", "ai_use": "sometimes"}}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn panelists(app: &TestApp) -> i64 {
+    app.texts("SELECT CAST(COUNT(*) AS TEXT) FROM panelists")
+        .await[0]
+        .parse()
+        .unwrap()
+}
+
+/// A battle of `round` drawn with `panelist`'s credential (or as the public), voted `choice`.
+async fn vote_in(
+    app: &TestApp,
+    client: &reqwest::Client,
+    round: &str,
+    panelist: Option<&str>,
+    choice: &str,
+) -> reqwest::Response {
+    let mut req = client.get(app.url(&format!("/api/v1/battle?round={round}")));
+    if let Some(p) = panelist {
+        req = req.header(PANELIST_HEADER, p);
+    }
+    let res = req.send().await.unwrap();
+    if res.status() != 200 {
+        return res;
+    }
+    let battle: BattleResponse = res.json().await.unwrap();
+    let mut req = client
+        .post(app.url("/api/v1/vote"))
+        .json(&json!({"token": battle.token, "choice": choice}));
+    if let Some(p) = panelist {
+        req = req.header(PANELIST_HEADER, p);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_code_works_once_and_its_panelist_votes_apart_from_the_public() {
+    let app = spawn_app().await;
+    let round = open_round(&app, "both").await;
+
+    // A batch of three codes for one quota cell, downloaded again as JSON and CSV.
+    let res = app
+        .admin(Method::POST, &format!("/rounds/{round}/invitations"))
+        .json(&json!({"count": 3, "cell": "서울 30대"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let made: BatchCodes = res.json().await.unwrap();
+    assert_eq!((made.batch.size, made.batch.redeemed), (3, 0));
+    assert_eq!(made.batch.cell, "서울 30대");
+    assert_eq!(made.codes.len(), 3);
+    assert!(
+        made.codes
+            .iter()
+            .all(|c| c.len() == 34 && c.matches('-').count() == 6)
+    );
+    let again: BatchCodes = app
+        .admin(
+            Method::GET,
+            &format!("/rounds/{round}/invitations/{}", made.batch.id),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again.codes, made.codes);
+    let csv = app
+        .admin(
+            Method::GET,
+            &format!("/rounds/{round}/invitations/{}/codes.csv", made.batch.id),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = csv.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "code,join_url");
+    assert_eq!(lines.len(), 4);
+    for (line, code) in lines[1..].iter().zip(&made.codes) {
+        assert!(line.starts_with(&format!("{code},http://")), "{line}");
+        assert!(line.ends_with(&format!("/join?code={code}")), "{line}");
+    }
+    // Only the codes' hashes are stored.
+    let stored = app.texts("SELECT code_sha256 FROM invitations").await;
+    assert_eq!(stored.len(), 3);
+    for code in &made.codes {
+        let plain = code.replace('-', "");
+        assert!(stored.iter().all(|s| !s.contains(&plain) && s.len() == 64));
+    }
+
+    // Made-up, mistyped and malformed codes: clear 4xx, nothing stored.
+    let unknown = format_code(&[7; 16]);
+    assert_error(join(&app, &unknown).await, 404, "unknown_code").await;
+    let mut typo: Vec<char> = made.codes[0].chars().collect();
+    typo[5] = if typo[5] == 'Z' { 'Y' } else { 'Z' };
+    let typo: String = typo.into_iter().collect();
+    let body = assert_error(join(&app, &typo).await, 400, "bad_code").await;
+    assert!(
+        body.error.message.contains("wrong"),
+        "{}",
+        body.error.message
+    );
+    assert_error(join(&app, "7KQ2").await, 400, "bad_code").await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/join"))
+        .json(&json!({"code": made.codes[2], "profile": {"region": "mars"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 400, "bad_request").await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/join"))
+        .json(&json!({"code": made.codes[2], "profile": {"name": "홍길동"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 400, "bad_request").await;
+    assert_eq!(panelists(&app).await, 0);
+
+    // The first code, typed in lower case with spaces: a panelist; never again.
+    let typed = made.codes[0].to_lowercase().replace('-', " ");
+    let res = join(&app, &typed).await;
+    assert_eq!(res.status(), 201);
+    let joined: JoinResponse = res.json().await.unwrap();
+    assert_eq!(joined.round.id, round);
+    assert_error(join(&app, &made.codes[0]).await, 409, "code_used").await;
+    assert_eq!(panelists(&app).await, 1);
+    let profile = app
+        .rows("SELECT age_band, sex, region, ai_use FROM panelists")
+        .await;
+    assert_eq!(
+        profile[0],
+        ["30-39", "female", "seoul", "sometimes"].map(|s| Some(s.to_owned()))
+    );
+
+    // A revoked code; a redeemed code cannot be revoked (its panelist can, by pseudonym).
+    let res = app
+        .admin(Method::POST, &format!("/rounds/{round}/invitations/revoke"))
+        .json(&json!({"code": made.codes[1]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let batch: Batch = res.json().await.unwrap();
+    assert_eq!((batch.redeemed, batch.revoked), (1, 1));
+    assert_error(join(&app, &made.codes[1]).await, 410, "code_revoked").await;
+    let res = app
+        .admin(Method::POST, &format!("/rounds/{round}/invitations/revoke"))
+        .json(&json!({"code": made.codes[0]}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 409, "code_used").await;
+    assert_eq!(panelists(&app).await, 1);
+
+    // The panelist votes twice (the cap), sealed; a third battle is refused.
+    let credential = joined.panelist.as_str();
+    for choice in ["a", "b"] {
+        let res = vote_in(&app, &app.client, &round, Some(credential), choice).await;
+        assert_eq!(res.status(), 200);
+        let answer: VoteResponse = res.json().await.unwrap();
+        assert!(
+            answer.models.is_none() && answer.sealed_until_ms.is_some(),
+            "{answer:?}"
+        );
+        assert!(answer.not_counted.is_empty(), "{answer:?}");
+    }
+    let res = vote_in(&app, &app.client, &round, Some(credential), "a").await;
+    assert_error(res, 403, "round_cap").await;
+    // The same browser without the credential is a public voter with its own cap.
+    let res = vote_in(&app, &app.client, &round, None, "tie").await;
+    assert_eq!(res.status(), 200);
+    // A panel battle voted without the credential does not count (and names no model).
+    let battle: BattleResponse = {
+        let other = reqwest::Client::new();
+        let joined_again = join(&app, &made.codes[2]).await;
+        let second: JoinResponse = joined_again.json().await.unwrap();
+        let res = other
+            .get(app.url(&format!("/api/v1/battle?round={round}")))
+            .header(PANELIST_HEADER, &second.panelist)
+            .send()
+            .await
+            .unwrap();
+        res.json().await.unwrap()
+    };
+    let answer: VoteResponse = app
+        .post_vote(json!({"token": battle.token, "choice": "a"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer.not_counted, ["voter_mismatch"]);
+    assert!(answer.models.is_none());
+
+    // Tabulated apart: the panel's two votes, the public's one, nothing in the open arena.
+    let stored = app
+        .rows("SELECT CAST(panel AS TEXT), voter_id FROM votes WHERE flags = 0 ORDER BY rowid")
+        .await;
+    let panel_voters: Vec<&str> = stored
+        .iter()
+        .filter(|r| r[0].as_deref() == Some("1"))
+        .map(|r| r[1].as_deref().unwrap())
+        .collect();
+    assert_eq!(panel_voters.len(), 2);
+    assert!(
+        credential.starts_with(panel_voters[0]),
+        "the panelist's pseudonym is the voter"
+    );
+    let results: RoundResults = app
+        .admin(Method::GET, &format!("/rounds/{round}/results"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(results.panel.as_ref().unwrap().table.total_votes, 2);
+    assert_eq!(results.public.table.total_votes, 1);
+    assert_eq!(app.refreshed_leaderboard().await.total_votes, 0);
+
+    // Revoked, the panelist draws as the public only.
+    let pseudonym = credential.split('.').next().unwrap();
+    let res = app
+        .admin(
+            Method::POST,
+            &format!("/rounds/{round}/panelists/{pseudonym}/revoke"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let res = app
+        .admin(
+            Method::POST,
+            &format!("/rounds/{round}/panelists/{}/revoke", "0".repeat(32)),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 404, "not_found").await;
+    let batches: Vec<Batch> = app
+        .admin(Method::GET, &format!("/rounds/{round}/invitations"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((batches[0].redeemed, batches[0].revoked), (2, 1));
+    let actions: Vec<String> = app.audit().await.into_iter().map(|e| e.action).collect();
+    for action in ["panel.batch", "panel.revoke_code", "panel.revoke_panelist"] {
+        assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_panel_round_takes_its_panelists_only_and_no_join_once_closed() {
+    let app = spawn_app().await;
+    let round = open_round(&app, "panel").await;
+    let other_round = open_round(&app, "panel").await;
+    let made: BatchCodes = app
+        .admin(Method::POST, &format!("/rounds/{round}/invitations"))
+        .json(&json!({"count": 2}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .admin(Method::POST, &format!("/rounds/{round}/invitations"))
+        .json(&json!({"count": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 400, "bad_request").await;
+    let joined: JoinResponse = join(&app, &made.codes[0]).await.json().await.unwrap();
+    // The public, and a panelist of another round, draw nothing here.
+    let res = vote_in(&app, &app.client, &round, None, "a").await;
+    assert_error(res, 403, "panel_only").await;
+    let res = vote_in(&app, &app.client, &other_round, Some(&joined.panelist), "a").await;
+    assert_error(res, 403, "panel_only").await;
+    let last = if joined.panelist.ends_with('0') {
+        "1"
+    } else {
+        "0"
+    };
+    let forged = format!("{}{last}", &joined.panelist[..joined.panelist.len() - 1]);
+    let res = vote_in(&app, &app.client, &round, Some(&forged), "a").await;
+    assert_error(res, 403, "panel_only").await;
+    let res = vote_in(&app, &app.client, &round, Some(&joined.panelist), "a").await;
+    assert_eq!(res.status(), 200);
+
+    // Closed: no one joins, and no code is made for it.
+    let res = app
+        .admin(Method::PUT, &format!("/rounds/{round}/state"))
+        .json(&json!({"state": "closed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_error(join(&app, &made.codes[1]).await, 409, "round_not_open").await;
+    let res = app
+        .admin(Method::POST, &format!("/rounds/{round}/invitations"))
+        .json(&json!({"count": 2}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 409, "round_state").await;
+    assert_eq!(panelists(&app).await, 1);
+    let results: RoundResults = app
+        .get_json(&format!("/api/v1/rounds/{round}/results"))
+        .await;
+    assert_eq!(results.panel.unwrap().table.total_votes, 1);
+    assert_eq!(results.public.table.total_votes, 0);
+}
