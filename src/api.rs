@@ -81,12 +81,28 @@ impl ApiError {
                     "This evaluation round has closed. It takes no more votes.",
                 ),
                 codes::ROUND_NOT_OPEN => t(
-                    "이 평가 라운드는 아직 시작하지 않았습니다. 시작 시각 이후에 다시 와 주세요.",
-                    "This evaluation round has not started yet. Please come back once it opens.",
+                    "이 평가 라운드는 지금 참여를 받지 않습니다. 아직 시작하지 않았거나 이미 마감되었습니다.",
+                    "This evaluation round is not taking part now: it has not opened yet, or it has closed.",
                 ),
                 codes::PANEL_ONLY => t(
                     "이 평가 라운드는 초대받은 시민 평가단만 참여할 수 있습니다.",
                     "Only the round's invited citizens' panel can vote in this evaluation round.",
+                ),
+                codes::BAD_CODE => t(
+                    "초대 코드의 형식이 맞지 않습니다. 카드에 적힌 코드를 다시 확인해 주세요.",
+                    "The invitation code is not in the right form. Please check it against your card.",
+                ),
+                codes::UNKNOWN_CODE => t(
+                    "이 초대 코드를 찾을 수 없습니다. 카드와 한 글자씩 비교해 주세요.",
+                    "This invitation code was not found. Please compare it with your card letter by letter.",
+                ),
+                codes::CODE_USED => t(
+                    "이미 사용된 초대 코드입니다. 초대 코드는 한 번만 쓸 수 있습니다.",
+                    "This invitation code has already been used. Each code works once.",
+                ),
+                codes::CODE_REVOKED => t(
+                    "사용이 중지된 초대 코드입니다. 초대한 기관에 문의해 주세요.",
+                    "This invitation code has been withdrawn. Please ask the organisation that invited you.",
                 ),
                 codes::NO_BATTLE => t(
                     "아직 준비된 대결이 없습니다. 운영자가 질문과 답변을 등록하면 시작할 수 있습니다.",
@@ -234,8 +250,13 @@ fn url(path: &str, category: Option<&str>) -> String {
     }
 }
 
-/// Every request says which voter sends it.
+/// Every request says which voter sends it (and, where this browser joined a round's panel,
+/// which panelist: the server reads that only in the round it is for).
 fn as_voter(request: RequestBuilder) -> RequestBuilder {
+    let request = match crate::panelist::current() {
+        Some(credential) => request.header(arena_core::panel::PANELIST_HEADER, &credential),
+        None => request,
+    };
     match voter::current() {
         Some(id) => request.header(VOTER_HEADER, &id),
         None => request,
@@ -477,6 +498,20 @@ pub async fn snapshots() -> Result<Vec<SnapshotSummary>, ApiError> {
 }
 
 /// One table of a snapshot, with its counts.
+/// Redeems an invitation code for a round's panel; the credential is kept for the round's votes.
+pub async fn join(
+    code: &str,
+    profile: arena_core::panel::Profile,
+) -> Result<arena_core::panel::JoinResponse, ApiError> {
+    let body = arena_core::panel::JoinRequest {
+        code: code.to_owned(),
+        profile,
+    };
+    let joined: arena_core::panel::JoinResponse = post("/join", &body, None).await?;
+    crate::panelist::remember(&joined.panelist);
+    Ok(joined)
+}
+
 /// An evaluation round, as the public sees it (not a draft).
 pub async fn round(id: &str) -> Result<arena_core::round::Round, ApiError> {
     let path = format!("{API_PREFIX}/rounds/{}", js_sys::encode_uri_component(id));

@@ -16,7 +16,7 @@ use crate::components::site_header::SiteHeader;
 use crate::i18n::{self, tr};
 use crate::outbox::Outbox;
 use crate::routes::{
-    about::AboutPage, admin::AdminPage, battle::BattlePage, embed::EmbedPage,
+    about::AboutPage, admin::AdminPage, battle::BattlePage, embed::EmbedPage, join::JoinPage,
     leaderboard::LeaderboardPage, privacy::PrivacyPage, webmasters::WebmastersPage,
 };
 
@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/leaderboard") view=LeaderboardPage/>
                     <Route path=path!("/about") view=AboutPage/>
                     <Route path=path!("/privacy") view=PrivacyPage/>
+                    <Route path=path!("/join") view=JoinPage/>
                     <Route path=path!("/webmasters") view=WebmastersPage/>
                 </Routes>
             </main>

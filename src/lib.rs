@@ -12,6 +12,7 @@ pub mod components;
 pub mod format;
 pub mod i18n;
 pub mod outbox;
+pub mod panelist;
 pub mod routes;
 pub mod sse;
 pub mod voter;

@@ -20,7 +20,7 @@ thread_local! {
 /// `<hex>.<hex>`); anything else (an edited storage entry) is not sent, and the server then
 /// treats the browser as new. What is inside is the server's business, as is when an id expires:
 /// then a battle comes with a new one, which [`remember`] keeps.
-fn well_formed(id: &str) -> bool {
+pub(crate) fn well_formed(id: &str) -> bool {
     !id.is_empty() && id.len() <= 256 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
 }
 

@@ -4,6 +4,7 @@ pub mod about;
 pub mod admin;
 pub mod battle;
 pub mod embed;
+pub mod join;
 pub mod leaderboard;
 pub mod live;
 pub mod privacy;

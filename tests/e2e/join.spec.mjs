@@ -1,0 +1,127 @@
+// Joining a round's citizens' panel in the browser (/join): the code from the card (in the
+// address, as a QR code would carry it, or typed), a typo caught before anything is sent, what is
+// stored and why, the optional profile, and then the round's battles counted in the panel's own
+// table. A used code is refused with a readable message. Korean and English, 390 and 1280 px;
+// axe (all rules) finds nothing on any of them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { launch, openPage } from './browser.mjs';
+import { BattlePage } from './pages/battle-page.mjs';
+import { OwnArena, SERVER_BIN } from './support/arena-server.mjs';
+import { axeViolations } from './support/axe.mjs';
+
+const TOKEN = 'kaiop_e2e-join-operator-0123456789';
+const SETTINGS = {
+  ARENA_MIN_READ_MS: '0',
+  ARENA_POW: 'off',
+  ARENA_RATE_LIMITS: 'off',
+  ARENA_LEADERBOARD_INTERVAL_MS: '200',
+  ARENA_OPERATOR_TOKEN_SHA256: `평가사무국:${createHash('sha256').update(TOKEN).digest('hex')}`,
+};
+
+let browser;
+let arena;
+before(async () => {
+  if (!SERVER_BIN) return;
+  browser = await launch();
+  arena = await OwnArena.create(SETTINGS);
+});
+after(async () => {
+  await browser?.close();
+  await arena?.close();
+});
+
+const skip = !SERVER_BIN && 'ARENA_SERVER_BIN not set (run.sh sets it)';
+
+async function admin(method, path, body) {
+  const res = await fetch(`${arena.url}/api/v1/admin${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: body && JSON.stringify(body),
+  });
+  assert.ok(res.ok, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
+  return res.json();
+}
+
+test('a citizen joins the panel with the code on their card and votes in its table', { skip }, async () => {
+  const now = Date.now();
+  const round = await admin('POST', '/rounds', {
+    name: '2026년 12월 시민 평가단',
+    models: ['sample-haneul', 'sample-gaon', 'sample-dure', 'sample-pado'],
+    categories: [],
+    opens_at_ms: now - 60_000,
+    closes_at_ms: now + 3_600_000,
+    audience: 'panel',
+    votes_per_person: 5,
+    reveal: 'after_close',
+  });
+  await admin('PUT', `/rounds/${round.id}/state`, { state: 'open' });
+  const { codes } = await admin('POST', `/rounds/${round.id}/invitations`, { count: 2, cell: '서울 30대' });
+
+  // Scanned: the code arrives in the address.
+  const { page, problems, context } = await openPage(browser, { width: 1280, height: 900 });
+  await page.goto(`${arena.url}/join?code=${codes[0]}`);
+  const field = page.getByTestId('join-code');
+  await field.waitFor();
+  assert.equal(await field.inputValue(), codes[0]);
+  const stored = await page.getByTestId('join-stored').innerText();
+  assert.match(stored, /무작위 가명/);
+  assert.match(stored, /이름, 전화번호, 이메일, 주소는 묻지 않습니다/);
+  await page.screenshot({ path: 'test-results/join-ko-1280.png', fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], 'the join page, Korean, 1280 px');
+
+  // Typed with a typo, in English on a phone: caught here, nothing sent.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${arena.url}/join?lang=en`);
+  await field.waitFor();
+  const chars = [...codes[0]];
+  chars[5] = chars[5] === 'Z' ? 'Y' : 'Z';
+  await field.fill(chars.join(''));
+  let joins = 0;
+  page.on('request', (r) => { if (new URL(r.url()).pathname === '/api/v1/join') joins += 1; });
+  await page.getByTestId('join-submit').click();
+  await page.getByTestId('join-code-problem').filter({ hasText: 'wrong' }).waitFor();
+  assert.equal(await field.getAttribute('aria-invalid'), 'true');
+  assert.equal(joins, 0, 'a mistyped code is not sent');
+  await page.screenshot({ path: 'test-results/join-typo-en-390.png', fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], 'the join page with a typo, English, 390 px');
+
+  // The right code, lower case with spaces, and a profile: joined.
+  await field.fill(codes[0].toLowerCase().replaceAll('-', ' '));
+  await page.getByTestId('join-age').getByLabel('30–39').check();
+  await page.getByTestId('join-ai-use').getByLabel('Sometimes').check();
+  await page.getByTestId('join-region').selectOption({ label: 'Seoul' });
+  await page.getByTestId('join-submit').click();
+  const joined = page.getByTestId('joined');
+  await joined.waitFor();
+  assert.match(await joined.innerText(), /2026년 12월 시민 평가단/);
+  assert.match(await joined.innerText(), /5 votes per person/);
+  await page.screenshot({ path: 'test-results/joined-en-390.png', fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], 'joined, English, 390 px');
+
+  // Its battles now count in the panel's table.
+  await page.getByTestId('start-voting').click();
+  const battle = new BattlePage(page, arena.url);
+  await battle.answer('a').waitFor();
+  await page.getByTestId('round-banner').waitFor();
+  await battle.waitAwake();
+  await battle.voteButton('a').click();
+  await page.getByTestId('sealed').waitFor();
+  const results = await admin('GET', `/rounds/${round.id}/results`);
+  assert.equal(results.panel.table.total_votes, 1);
+  assert.equal(results.public.table.total_votes, 0);
+
+  // The same code again: refused, readably, in Korean.
+  await page.goto(`${arena.url}/join?lang=ko&code=${codes[0]}`);
+  await page.getByTestId('join-submit').click();
+  const refused = page.getByTestId('join-problem');
+  await refused.waitFor();
+  assert.match(await refused.innerText(), /이미 사용된 초대 코드/);
+  await page.screenshot({ path: 'test-results/join-used-ko-390.png', fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], 'a used code, Korean, 390 px');
+  const batches = await admin('GET', `/rounds/${round.id}/invitations`);
+  assert.equal(batches[0].redeemed, 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
