@@ -1,5 +1,6 @@
 //! The privacy notice (개인정보 처리방침) that 「개인정보 보호법」 제30조 asks every public website to
-//! publish: what the arena never collects, the four things it stores and why, what it keeps in the
+//! publish: what the arena never collects, the things it stores and why (an invited panelist's
+//! pseudonym and optional profile among them), what it keeps in the
 //! browser, how long each is kept, and what a visitor can do about them. Every sentence states
 //! what the server (or this app) does; a change to what is stored or how long it is kept changes
 //! this page too. Korean is the text of record; the English beside it says the same. Read next:
@@ -254,7 +255,22 @@ pub fn PrivacyPage() -> impl IntoView {
                          and removed as soon as the server has them (or answers that it cannot accept them).",
                     )}
                 </li>
+                <li>
+                    <code>"kai-panelist"</code>
+                    {tr(
+                        ": 초대 코드로 평가단에 참여한 경우에만, 서버가 서명한 평가단 참여 정보(무작위 가명과 평가 라운드 번호).                          그 라운드의 대결과 투표에만 쓰이며, 초대 코드는 담기지 않습니다.",
+                        ": only if you joined a panel with an invitation code, the panel membership the server signed                          (a random pseudonym and the round's number). It is used for that round's battles and votes                          only, and does not contain the invitation code.",
+                    )}
+                </li>
             </ul>
+
+            <h3 id="privacy-panel">{tr("초대받은 시민 평가단", "The invited citizens' panel")}</h3>
+            <p data-testid="privacy-panel">
+                {tr(
+                    "평가 라운드에 초대받아 초대 코드를 입력한 분에 대해서는 다음만 저장합니다.                      무작위로 만든 가명 하나(한 사람의 투표를 한 번만 세고 1인 투표 수를 지키기 위해),                      직접 고른 답(나이대, 성별, 시도, AI 사용 빈도 — 모두 선택이며 ‘응답하지 않음’을 고를 수 있습니다;                      평가단 결과를 인구 비율에 맞춰 보정하기 위해), 그리고 투표와 그 이유입니다.                      이름, 전화번호, 이메일, 주소는 묻지 않습니다. 초대 코드 자체는 저장하지 않고(코드를 확인하는 데 필요한 해시값만 저장),                      어떤 코드가 어떤 가명·답·투표가 되었는지 연결해 두지 않으므로, 코드를 나눠 준 기관도 누가 어떻게 투표했는지 알 수 없습니다.",
+                    "If you were invited to an evaluation round and entered an invitation code, we store only this:                      one random pseudonym (to count each person once and keep to the round's votes per person),                      the answers you chose (age band, sex, province or city, how often you use AI — each optional,                      with ‘prefer not to say’; to weight the panel's results to the population), and your votes                      and their reasons. No name, phone number, e-mail or address is asked. The code itself is not                      stored (only a hash that checks it), and nothing records which code became which pseudonym,                      answers or votes, so even the organisation that handed out the codes cannot tell who voted how.",
+                )}
+            </p>
 
             <h2 id="privacy-proof-of-work">
                 {tr("3. 작업증명(브라우저 자동 계산)", "3. Proof of work (an automatic calculation in the browser)")}
@@ -338,6 +354,15 @@ pub fn PrivacyPage() -> impl IntoView {
                             </td>
                         </tr>
                         <tr>
+                            <th scope="row">{tr("평가단 참여 정보(가명과 선택한 답)", "Panel membership (pseudonym and the answers chosen)")}</th>
+                            <td>
+                                {tr(
+                                    "평가 라운드의 결과와 함께 보관합니다(누구나 결과를 다시 계산할 수 있도록).                                      브라우저의 참여 정보는 이용자가 사이트 데이터를 삭제할 때까지 남습니다.",
+                                    "Kept with the evaluation round's results (so anyone can recompute them). The membership                                      in the browser stays until you delete the site data.",
+                                )}
+                            </td>
+                        </tr>
+                        <tr>
                             <th scope="row">{tr("브라우저의 언어 선택", "Language choice in the browser")}</th>
                             <td>
                                 {tr(
@@ -403,7 +428,7 @@ pub fn PrivacyPage() -> impl IntoView {
             <h2 id="privacy-effective-date">{tr("6. 시행일", "6. Effective date")}</h2>
             <p>
                 {tr("이 개인정보 처리방침은 ", "This privacy policy takes effect on ")}
-                <time datetime="2026-12-02">{tr("2026년 12월 2일", "December 2, 2026")}</time>
+                <time datetime="2026-12-07">{tr("2026년 12월 7일", "December 7, 2026")}</time>
                 {tr("부터 시행합니다.", ".")}
             </p>
         </section>
