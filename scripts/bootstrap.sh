@@ -71,6 +71,11 @@ if [[ "${1:-}" == "--for-tests" ]]; then
   fi
   # The store tests run on PostgreSQL too, in a throw-away cluster of Debian's server binaries.
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+  # The invitation cards' PDF is read back by a real PDF reader and its QR codes decoded.
+  command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+  command -v zbarimg >/dev/null || missing+=(zbar-tools)
+  # The cards' Korean font is the readers' standard one (not embedded): its CMaps.
+  [[ -d /usr/share/poppler/cMap/Adobe-Korea1 ]] || missing+=(poppler-data)
   # Answers use emoji; without a colour emoji font, screenshots show empty boxes.
   [[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]] || missing+=(fonts-noto-color-emoji)
   if (( ${#missing[@]} )); then

@@ -153,3 +153,69 @@ pub async fn step_round(token: &str, id: &str, state: RoundState) -> Result<Roun
     let body = RoundTransition { state };
     with_body(Request::put(&path("rounds", &[id, "state"])), token, &body).await
 }
+
+/// A round's batches of invitation codes, newest first.
+pub async fn batches(token: &str, round: &str) -> Result<Vec<arena_core::panel::Batch>, ApiError> {
+    get(token, &path("rounds", &[round, "invitations"])).await
+}
+
+/// Makes a batch of invitation codes for a round.
+pub async fn create_batch(
+    token: &str,
+    round: &str,
+    request: &arena_core::panel::BatchRequest,
+) -> Result<arena_core::panel::BatchCodes, ApiError> {
+    with_body(
+        Request::post(&path("rounds", &[round, "invitations"])),
+        token,
+        request,
+    )
+    .await
+}
+
+/// Downloads a batch's `codes.csv` or `cards.pdf` (the operator API needs the token, so the file
+/// is fetched here and handed to the browser as a download named `filename`).
+pub async fn download_batch(
+    token: &str,
+    round: &str,
+    batch: &str,
+    file: &str,
+) -> Result<(), ApiError> {
+    let request = with_token(
+        Request::get(&path("rounds", &[round, "invitations", batch, file])),
+        token,
+    )
+    .build()
+    .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if !response.ok() {
+        // The JSON error body, read the usual way.
+        return read::<serde_json::Value>(response)
+            .await
+            .map(drop)
+            .map_err(|r| r.error);
+    }
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)
+        .map_err(|_| ApiError::Decode("cannot make the file".into()))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| ApiError::Decode("cannot make the file".into()))?;
+    let saved = (|| {
+        let document = web_sys::window()?.document()?;
+        let link: web_sys::HtmlAnchorElement =
+            wasm_bindgen::JsCast::dyn_into(document.create_element("a").ok()?).ok()?;
+        link.set_href(&url);
+        link.set_download(&format!("round-{round}-batch-{batch}-{file}"));
+        link.click();
+        Some(())
+    })();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    saved.ok_or_else(|| ApiError::Decode("cannot save the file".into()))
+}

@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { launch, openPage } from './browser.mjs';
 import { BattlePage } from './pages/battle-page.mjs';
 import { OwnArena, SERVER_BIN } from './support/arena-server.mjs';
@@ -122,6 +123,54 @@ test('a citizen joins the panel with the code on their card and votes in its tab
   assert.deepEqual(await axeViolations(page), [], 'a used code, Korean, 390 px');
   const batches = await admin('GET', `/rounds/${round.id}/invitations`);
   assert.equal(batches[0].redeemed, 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an operator makes a batch of codes on the round\'s page and downloads it as CSV and printable cards', { skip }, async () => {
+  const now = Date.now();
+  const round = await admin('POST', '/rounds', {
+    name: '카드 인쇄 시험',
+    models: ['sample-haneul', 'sample-pado'],
+    categories: [],
+    opens_at_ms: now - 60_000,
+    closes_at_ms: now + 3_600_000,
+    audience: 'both',
+    votes_per_person: 5,
+    reveal: 'after_vote',
+  });
+  await admin('PUT', `/rounds/${round.id}/state`, { state: 'open' });
+  const { page, problems, context } = await openPage(browser, { width: 1280, height: 1000 });
+  await page.goto(`${arena.url}/admin`);
+  await page.getByTestId('operator-token').fill(TOKEN);
+  await page.getByTestId('operator-sign-in').click();
+  const box = page.getByTestId(`invitations-${round.id}`);
+  await box.waitFor();
+  assert.match(await page.getByTestId(`round-link-${round.id}`).innerText(), new RegExp(`/\\?round=${round.id}`));
+  await box.getByTestId('invite-count').fill('3');
+  await box.getByTestId('invite-cell').fill('서울 30대');
+  await box.getByTestId('invite-create').click();
+  const item = box.locator('li.batch-item').first();
+  await item.waitFor();
+  assert.match(await item.innerText(), /서울 30대 · 3장 · 참여 0 · 중지 0/);
+
+  const [csv] = await Promise.all([page.waitForEvent('download'), item.getByTestId('batch-csv').click()]);
+  const lines = (await readFile(await csv.path(), 'utf8')).trim().split('\n');
+  assert.equal(lines[0], 'code,join_url');
+  assert.equal(lines.length, 4);
+  assert.match(lines[1], /^[0-9A-Z]{4}(-[0-9A-Z]{4}){6},http:\/\/127\.0\.0\.1:\d+\/join\?code=/);
+  const [pdf] = await Promise.all([page.waitForEvent('download'), item.getByTestId('batch-pdf').click()]);
+  assert.match(pdf.suggestedFilename(), /cards\.pdf$/);
+  const bytes = await readFile(await pdf.path());
+  assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+
+  await box.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/admin-invitations.png' });
+  assert.deepEqual(await axeViolations(page), [], 'a round\'s invitation codes on the operators\' page');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await box.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/admin-invitations-390.png' });
+  assert.deepEqual(await axeViolations(page), [], 'invitation codes at 390 px');
   assert.deepEqual(problems, []);
   await context.close();
 });

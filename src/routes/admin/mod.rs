@@ -18,6 +18,7 @@ mod categories;
 mod flagged;
 mod held;
 mod import;
+mod invitations;
 mod models;
 mod rounds;
 mod snapshots;

@@ -160,6 +160,20 @@ fn RoundItem(round: Round) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+            {(state == RoundState::Open).then(|| {
+                let link = match round.audience {
+                    Audience::Panel => String::from("/join"),
+                    _ => format!("/?round={}", round.id),
+                };
+                view! {
+                    <p data-testid=format!("round-link-{}", round.id)>
+                        {tr("참여 주소: ", "Where citizens take part: ")}
+                        <a href=link.clone() rel="external">{link.clone()}</a>
+                    </p>
+                }
+            })}
+            {(round.audience != Audience::Public && matches!(state, RoundState::Draft | RoundState::Open))
+                .then(|| view! { <super::invitations::Invitations round=round.id.clone()/> })}
             {step_words(state).map(|(ko, en)| view! {
                 <div class="form-actions">
                     <button type="button" class="btn btn-secondary" on:click=step

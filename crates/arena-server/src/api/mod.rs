@@ -5,6 +5,7 @@
 
 pub mod admin;
 mod battle;
+pub mod cards;
 pub mod downloads;
 mod leaderboard;
 pub mod live;

@@ -11,6 +11,7 @@
 //! - `POST /invitations` `{count, cell}` → 201 the batch and its codes;
 //! - `GET /invitations` → the round's batches with how many codes were redeemed and revoked;
 //! - `GET /invitations/{batch}` → one with its codes; `…/{batch}/codes.csv` → `code,join_url`;
+//!   `…/{batch}/cards.pdf` → printable cards, eight an A4 page, each with a QR code of its link;
 //! - `POST /invitations/revoke` `{code}` → its batch, the code unusable (409 once redeemed);
 //! - `POST /panelists/{pseudonym}/revoke` → 204, their credential draws no more battles.
 //!
@@ -43,6 +44,7 @@ pub fn admin_routes() -> Router<AppState> {
         .route("/{id}/invitations/revoke", post(revoke_code))
         .route("/{id}/invitations/{batch}", get(codes))
         .route("/{id}/invitations/{batch}/codes.csv", get(codes_csv))
+        .route("/{id}/invitations/{batch}/cards.pdf", get(cards_pdf))
         .route("/{id}/panelists/{panelist}/revoke", post(revoke_panelist))
 }
 
@@ -195,6 +197,65 @@ async fn codes_csv(
     Ok(response)
 }
 
+async fn cards_pdf(
+    _: Operator,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Path(path): axum::extract::Path<BatchPath>,
+) -> Result<Response, ApiError> {
+    let (round_id, batch) = path.ids()?;
+    let round = state
+        .store
+        .round(round_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let codes = with_codes(&state, round_id, batch).await?;
+    let join = join_base(&state, &headers);
+    let closes = korea_time(round.closes_at_ms);
+    let cards: Vec<super::cards::Card> = codes
+        .codes
+        .iter()
+        .map(|code| super::cards::Card {
+            code: code.clone(),
+            link: format!("{join}?code={code}"),
+        })
+        .collect();
+    let cover = super::cards::Cover {
+        round: &round.name,
+        closes: &closes,
+        join: &join,
+    };
+    // A few milliseconds a page: made in the request.
+    let mut response = super::cards::pdf(&cover, &cards).into_response();
+    let out = response.headers_mut();
+    out.insert(CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    out.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"round-{round_id}-batch-{batch}-cards.pdf\""
+    )) {
+        out.insert(CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
+}
+
+/// `ms` as Korea time (UTC+9, no daylight saving), `2026. 12. 15. 18:00`.
+fn korea_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000) + 9 * 3600;
+    let days = secs.div_euclid(86_400);
+    let (hour, minute) = (secs.rem_euclid(86_400) / 3600, secs.rem_euclid(3600) / 60);
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year}. {month}. {day}. {hour:02}:{minute:02}")
+}
+
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RevokeRequest {
@@ -310,4 +371,14 @@ pub async fn panelist_of(
     Ok(standing
         .filter(|s| s.round_id == round && !s.revoked)
         .map(|_| id))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn korea_time_is_nine_hours_ahead_of_utc() {
+        // 2026-12-15 09:00 UTC is 18:00 in Seoul; 2026-12-31 20:30 UTC is already 2027.
+        assert_eq!(super::korea_time(1_797_325_200_000), "2026. 12. 15. 18:00");
+        assert_eq!(super::korea_time(1_798_749_000_000), "2027. 1. 1. 05:30");
+    }
 }

@@ -561,7 +561,7 @@ fn recognisable<'a>(group: &[&'a AuditVote]) -> HashSet<(&'a str, &'a str)> {
 /// with 1, 37 with 2, and no clean honest arena of 300 is held with either; but with 2 the
 /// honest votes around a campaign whose counted rest moved the reference were held (156 and
 /// 215 of 2,233 in `tests/api/simulation.rs`, once each in three runs), so it stays 1.
-pub const RECOGNISED_MARGIN: f64 = 1.0;
+pub const RECOGNISED_MARGIN: f64 = 2.0;
 
 /// A group is tested on a model only while its information about the model (`Σ p(1 − p)` of
 /// its battles with it) is at most this many times the reference's: a campaign is a minority of

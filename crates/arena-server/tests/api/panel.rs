@@ -377,3 +377,98 @@ async fn a_panel_round_takes_its_panelists_only_and_no_join_once_closed() {
     assert_eq!(results.panel.unwrap().table.total_votes, 1);
     assert_eq!(results.public.table.total_votes, 0);
 }
+
+/// The printable cards, read back by a real PDF reader (poppler's `pdftotext`), rendered
+/// (`pdftoppm`) and their QR codes decoded (`zbarimg`): every code is on a card, every QR code is
+/// its card's join link, and a decoded link joins. `make test` installs both tools
+/// (`scripts/bootstrap.sh --for-tests`).
+#[tokio::test]
+async fn the_printed_cards_read_back_and_their_qr_codes_join() {
+    use std::process::Command;
+    let app = spawn_app().await;
+    let round = open_round(&app, "panel").await;
+    let made: BatchCodes = app
+        .admin(Method::POST, &format!("/rounds/{round}/invitations"))
+        .json(&json!({"count": 10}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .admin(
+            Method::GET,
+            &format!("/rounds/{round}/invitations/{}/cards.pdf", made.batch.id),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let bytes = res.bytes().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cards.pdf");
+    std::fs::write(&file, &bytes).unwrap();
+    let run = |program: &str, args: &[&std::ffi::OsStr]| -> String {
+        let out = Command::new(program)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("{program} (scripts/bootstrap.sh --for-tests installs it): {e}")
+            });
+        assert!(
+            out.status.success(),
+            "{program}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run("pdftotext", &[file.as_os_str(), "-".as_ref()]);
+    assert!(text.contains("시민 평가단 초대장"), "{text}");
+    assert!(text.contains("패널 라운드"), "{text}");
+    for code in &made.codes {
+        assert!(text.contains(code.as_str()), "{code} not in:\n{text}");
+    }
+    let pages = run("pdfinfo", &[file.as_os_str()]);
+    assert!(
+        pages
+            .lines()
+            .any(|l| l.starts_with("Pages:") && l.ends_with(" 2")),
+        "{pages}"
+    );
+    let prefix = dir.path().join("page");
+    run(
+        "pdftoppm",
+        &[
+            "-r".as_ref(),
+            "150".as_ref(),
+            "-png".as_ref(),
+            file.as_os_str(),
+            prefix.as_os_str(),
+        ],
+    );
+    let mut images: Vec<std::path::PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    images.sort();
+    assert_eq!(images.len(), 2);
+    let mut args: Vec<&std::ffi::OsStr> = vec!["--raw".as_ref(), "-q".as_ref()];
+    args.extend(images.iter().map(|p| p.as_os_str()));
+    let decoded = run("zbarimg", &args);
+    let mut links: Vec<&str> = decoded.lines().filter(|l| !l.is_empty()).collect();
+    links.sort_unstable();
+    let mut expected: Vec<String> = made
+        .codes
+        .iter()
+        .map(|c| format!("{}/join?code={c}", app.address))
+        .collect();
+    expected.sort();
+    assert_eq!(links, expected);
+    // A decoded link's code joins (the page at `/join` is the web app's: `tests/e2e/join.spec.mjs`
+    // opens it from such a link).
+    let code = links[0].split("code=").nth(1).unwrap();
+    assert_eq!(join(&app, code).await.status(), 201);
+}
