@@ -298,10 +298,10 @@ fn places_bought(
 /// The careful botnet of `tests/api/contenders.rs`, seeded: 65 models 10 points apart, 1,500
 /// honest votes over three hours, then 150 ids, 10 votes each within minutes, honest but for
 /// its target (40th), which it lifts whenever it recognises the target's answer from the
-/// reveals of its own earlier votes. Measured over 40 seeds: found (and at most 2 places
-/// bought) in 26; where it escaped it had forced 6 to 13 recognised wins and bought 4 to 13
-/// places. With a margin of 2 for recognised battles it was found in 37 (see
-/// [`RECOGNISED_MARGIN`] for why the margin stays 1). No honest vote is ever held.
+/// reveals of its own earlier votes. Measured over 40 seeds with the margin of 2 for recognised
+/// battles ([`RECOGNISED_MARGIN`]): found (and at most 2 places bought) in 37; with 1 it was 26,
+/// and where it escaped it had forced 6 to 13 recognised wins and bought 4 to 13 places. No
+/// honest vote is ever held.
 #[test]
 fn a_botnet_learning_its_target_from_reveals_is_found_as_often_as_measured() {
     let seeds = 40;
@@ -332,10 +332,10 @@ fn a_botnet_learning_its_target_from_reveals_is_found_as_often_as_measured() {
     }
     eprintln!("found in {found} of {seeds}; at most 2 places bought in {within}");
     assert_eq!(honest_held, 0, "honest votes held");
-    assert!(found >= 24, "found in {found} of {seeds}, 26 measured");
+    assert!(found >= 35, "found in {found} of {seeds}, 37 measured");
     assert!(
-        within >= 24,
-        "at most 2 places bought in {within} of {seeds}, 26 measured"
+        within >= 35,
+        "at most 2 places bought in {within} of {seeds}, 37 measured"
     );
 }
 
