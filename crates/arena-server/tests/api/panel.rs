@@ -257,7 +257,10 @@ async fn a_code_works_once_and_its_panelist_votes_apart_from_the_public() {
 
     // Tabulated apart: the panel's two votes, the public's one, nothing in the open arena.
     let stored = app
-        .rows("SELECT CAST(panel AS TEXT), voter_id FROM votes WHERE flags = 0 ORDER BY rowid")
+        .rows(&format!(
+            "SELECT CAST(panel AS TEXT), voter_id FROM votes WHERE flags = 0 ORDER BY {}",
+            app.insertion_order()
+        ))
         .await;
     let panel_voters: Vec<&str> = stored
         .iter()
