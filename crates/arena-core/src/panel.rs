@@ -405,3 +405,191 @@ mod tests {
         }
     }
 }
+
+/// A profile question a quota is set on, as margins name it.
+pub const DIMENSIONS: [&str; 4] = ["age", "sex", "region", "ai_use"];
+
+/// The levels of a dimension, as stored and as margins name them.
+pub fn levels(dimension: &str) -> Vec<&'static str> {
+    match dimension {
+        "age" => AgeBand::ALL.iter().map(|a| a.code()).collect(),
+        "sex" => Sex::ALL.iter().map(|s| s.code()).collect(),
+        "region" => REGIONS.iter().map(|(code, _, _)| *code).collect(),
+        "ai_use" => AiUse::ALL.iter().map(|a| a.code()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// One population margin: the share of `level` in `dimension` (0 to 1).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Margin {
+    pub dimension: String,
+    pub level: String,
+    pub share: f64,
+}
+
+/// How far a dimension's shares may sum from 1 (rounded published figures).
+pub const SHARE_SUM_TOLERANCE: f64 = 0.02;
+
+/// Reads population margins: CSV lines `dimension,level,share` after a header line of exactly
+/// those names; blank lines and lines starting with `#` are notes. Shares are fractions (0.173)
+/// or percentages (17.3%). Every problem is reported with its line number; each dimension named
+/// must list shares that sum to 1 (within [`SHARE_SUM_TOLERANCE`]).
+pub fn parse_margins(text: &str) -> Result<Vec<Margin>, Vec<String>> {
+    let mut problems = Vec::new();
+    let mut margins: Vec<Margin> = Vec::new();
+    let mut header = false;
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        let line = raw.trim().trim_start_matches('\u{feff}');
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        if !header {
+            if fields != ["dimension", "level", "share"] {
+                problems.push(format!(
+                    "line {n}: the first line must be the header dimension,level,share"
+                ));
+                return Err(problems);
+            }
+            header = true;
+            continue;
+        }
+        let [dimension, level, share] = fields[..] else {
+            problems.push(format!(
+                "line {n}: three fields expected, {} found",
+                fields.len()
+            ));
+            continue;
+        };
+        if !DIMENSIONS.contains(&dimension) {
+            problems.push(format!(
+                "line {n}: unknown dimension {dimension:?} (one of {})",
+                DIMENSIONS.join(", ")
+            ));
+            continue;
+        }
+        if !levels(dimension).contains(&level) {
+            problems.push(format!(
+                "line {n}: unknown level {level:?} of {dimension} (one of {})",
+                levels(dimension).join(", ")
+            ));
+            continue;
+        }
+        let value = match share.strip_suffix('%') {
+            Some(percent) => percent.trim().parse::<f64>().map(|p| p / 100.0),
+            None => share.parse::<f64>(),
+        };
+        let Some(share) = value
+            .ok()
+            .filter(|s| s.is_finite() && (0.0..=1.0).contains(s))
+        else {
+            problems.push(format!(
+                "line {n}: the share {share:?} is not a fraction from 0 to 1 (or a percentage)"
+            ));
+            continue;
+        };
+        if margins
+            .iter()
+            .any(|m| m.dimension == dimension && m.level == level)
+        {
+            problems.push(format!("line {n}: {dimension} {level} is listed twice"));
+            continue;
+        }
+        margins.push(Margin {
+            dimension: dimension.to_owned(),
+            level: level.to_owned(),
+            share,
+        });
+    }
+    if !header {
+        problems.push("the file is empty: it needs the header dimension,level,share".into());
+    }
+    for dimension in DIMENSIONS {
+        let shares: Vec<f64> = margins
+            .iter()
+            .filter(|m| m.dimension == dimension)
+            .map(|m| m.share)
+            .collect();
+        let sum: f64 = shares.iter().sum();
+        if !shares.is_empty() && (sum - 1.0).abs() > SHARE_SUM_TOLERANCE {
+            problems.push(format!(
+                "{dimension}: the shares sum to {sum:.3}, not 1 (every level of a dimension must be listed)"
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(margins)
+    } else {
+        Err(problems)
+    }
+}
+
+/// `PUT /api/v1/admin/rounds/{id}/quotas`: the panel's target size and the population margins
+/// (the CSV text [`parse_margins`] reads).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaRequest {
+    pub target: u32,
+    pub margins: String,
+}
+
+/// One level of a dimension on the quota page: its share of the population, the panelists it
+/// should have (share × target), those who joined, and their counted votes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuotaCell {
+    pub level: String,
+    pub share: f64,
+    pub target: f64,
+    pub panelists: u64,
+    pub votes: u64,
+}
+
+/// A dimension on the quota page; `unstated`: panelists who preferred not to say.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuotaDimension {
+    pub dimension: String,
+    pub cells: Vec<QuotaCell>,
+    pub unstated_panelists: u64,
+    pub unstated_votes: u64,
+}
+
+/// A round's quotas, live (`GET /api/v1/admin/rounds/{id}/quotas`): the target, each dimension
+/// with margins against what joined, and the invitation cells (batches by cell).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Quotas {
+    pub target: u32,
+    pub panelists: u64,
+    pub votes: u64,
+    pub dimensions: Vec<QuotaDimension>,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod margin_tests {
+    use super::*;
+
+    #[test]
+    fn margins_are_read_with_their_line_numbers_on_every_problem() {
+        let good = "# sample\ndimension,level,share\nsex,female,50.4%\nsex,male,0.496\n\nai_use,never,0.3\nai_use,sometimes,0.5\nai_use,often,0.2\n";
+        let margins = parse_margins(good).unwrap();
+        assert_eq!(margins.len(), 5);
+        assert!((margins[0].share - 0.504).abs() < 1e-12);
+        let bad = "dimension,level,share\nsex,female,0.5\nsex,other,0.5\nage,30-39,abc\nplanet,mars,1\nsex,female,0.4\nage,18-29\n";
+        let problems = parse_margins(bad).unwrap_err();
+        let said = problems.join("\n");
+        for expected in [
+            "line 3:",
+            "line 4:",
+            "line 5:",
+            "line 6:",
+            "line 7:",
+            "sex: the shares sum to 0.500",
+        ] {
+            assert!(said.contains(expected), "{expected} not in:\n{said}");
+        }
+        assert!(parse_margins("level,dimension,share\n").is_err());
+        assert!(parse_margins("").is_err());
+    }
+}

@@ -13,15 +13,19 @@
 //! - `GET /invitations/{batch}` → one with its codes; `…/{batch}/codes.csv` → `code,join_url`;
 //!   `…/{batch}/cards.pdf` → printable cards, eight an A4 page, each with a QR code of its link;
 //! - `POST /invitations/revoke` `{code}` → its batch, the code unusable (409 once redeemed);
-//! - `POST /panelists/{pseudonym}/revoke` → 204, their credential draws no more battles.
+//! - `POST /panelists/{pseudonym}/revoke` → 204, their credential draws no more battles;
+//! - `PUT /quotas` `{target, margins}` (the margins as CSV `dimension,level,share`) → the quotas,
+//!   or 422 `bad_import` with every problem by line; `GET /quotas` → each level's share, target,
+//!   panelists and their votes, live; `POST /invitations/close` `{cell}` → `{revoked}`: the
+//!   cell's unused codes revoked (its quota is full).
 //!
 //! A code's bytes derive from the server secret, its batch and its place (`token.rs`), so a batch
 //! can be downloaded again; the database holds only each code's SHA-256 and never links a code to
 //! the panelist who redeemed it.
 
 use arena_core::panel::{
-    Batch, BatchCodes, BatchRequest, JoinRequest, JoinResponse, PANELIST_HEADER, format_code,
-    parse_code,
+    Batch, BatchCodes, BatchRequest, JoinRequest, JoinResponse, PANELIST_HEADER, QuotaRequest,
+    Quotas, format_code, parse_code, parse_margins,
 };
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, HOST};
@@ -46,6 +50,8 @@ pub fn admin_routes() -> Router<AppState> {
         .route("/{id}/invitations/{batch}/codes.csv", get(codes_csv))
         .route("/{id}/invitations/{batch}/cards.pdf", get(cards_pdf))
         .route("/{id}/panelists/{panelist}/revoke", post(revoke_panelist))
+        .route("/{id}/quotas", get(quotas).put(set_quotas))
+        .route("/{id}/invitations/close", post(close_cell))
 }
 
 /// What a code is stored as: the SHA-256 (hex) of its 16 bytes.
@@ -284,6 +290,64 @@ async fn revoke_code(
         tracing::warn!(round, batch = %batch.id, "a code was revoked under another round's path");
     }
     Ok(Json(batch))
+}
+
+async fn quotas(
+    _: Operator,
+    State(state): State<AppState>,
+    id: PathId,
+) -> Result<Json<Quotas>, ApiError> {
+    let round = id.row_id()?;
+    state.store.round(round).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(state.store.quotas(round).await?))
+}
+
+async fn set_quotas(
+    operator: Operator,
+    State(state): State<AppState>,
+    id: PathId,
+    JsonBody(request): JsonBody<QuotaRequest>,
+) -> Result<Json<Quotas>, ApiError> {
+    let round = id.row_id()?;
+    let margins = parse_margins(&request.margins).map_err(ApiError::BadImport)?;
+    state
+        .store
+        .set_quotas(
+            round,
+            request.target,
+            &margins,
+            crate::clock::now_ms(),
+            audit(operator, "panel.quotas", String::new()),
+        )
+        .await?
+        .map_err(refusal)?;
+    Ok(Json(state.store.quotas(round).await?))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CloseCell {
+    cell: String,
+}
+
+async fn close_cell(
+    operator: Operator,
+    State(state): State<AppState>,
+    id: PathId,
+    JsonBody(request): JsonBody<CloseCell>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let round = id.row_id()?;
+    state.store.round(round).await?.ok_or(ApiError::NotFound)?;
+    let revoked = state
+        .store
+        .close_cell(
+            round,
+            request.cell.trim(),
+            crate::clock::now_ms(),
+            audit(operator, "panel.close_cell", String::new()),
+        )
+        .await?;
+    Ok(Json(serde_json::json!({ "revoked": revoked })))
 }
 
 #[derive(serde::Deserialize)]

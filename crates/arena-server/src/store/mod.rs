@@ -420,6 +420,29 @@ pub trait Store: Send + Sync + 'static {
         audit: NewAudit,
     ) -> Result<bool, StoreError>;
 
+    /// Replaces a round's panel target and population margins (any state but published),
+    /// logged with `audit`.
+    async fn set_quotas(
+        &self,
+        round: i64,
+        target: u32,
+        margins: &[arena_core::panel::Margin],
+        now_ms: i64,
+        audit: NewAudit,
+    ) -> Result<Result<(), panel::PanelRefused>, StoreError>;
+
+    /// A round's quotas against its panel as it stands.
+    async fn quotas(&self, round: i64) -> Result<arena_core::panel::Quotas, StoreError>;
+
+    /// Revokes every unused code of a round's batches for `cell`, logged with `audit`; how many.
+    async fn close_cell(
+        &self,
+        round: i64,
+        cell: &str,
+        now_ms: i64,
+        audit: NewAudit,
+    ) -> Result<u64, StoreError>;
+
     /// Draws pairs of models by `plan` from now on (`None`: uniformly by prompt); see
     /// `draw.rs`.
     fn set_pairing(&self, plan: Option<Arc<draw::PairPlan>>);

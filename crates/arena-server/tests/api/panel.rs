@@ -475,3 +475,123 @@ async fn the_printed_cards_read_back_and_their_qr_codes_join() {
     let code = links[0].split("code=").nth(1).unwrap();
     assert_eq!(join(&app, code).await.status(), 201);
 }
+
+/// Quotas: the sample margins uploaded with a target, a bad file refused line by line (nothing
+/// changed), the live counts of panelists and their votes per level, and a full cell closed.
+#[tokio::test]
+async fn quotas_count_each_cell_against_its_target_and_a_full_cell_closes() {
+    use arena_core::panel::Quotas;
+    let app = spawn_app().await;
+    let round = open_round(&app, "panel").await;
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample/panel-margins.csv");
+    let margins = std::fs::read_to_string(&path).unwrap();
+    let res = app
+        .admin(Method::PUT, &format!("/rounds/{round}/quotas"))
+        .json(&json!({"target": 400, "margins": "dimension,level,share\nsex,female,0.5\nsex,alien,0.5\n"}))
+        .send()
+        .await
+        .unwrap();
+    let body = assert_error(res, 422, "bad_import").await;
+    assert!(
+        body.problems.iter().any(|p| p.starts_with("line 3:")),
+        "{:?}",
+        body.problems
+    );
+    let res = app
+        .admin(Method::PUT, &format!("/rounds/{round}/quotas"))
+        .json(&json!({"target": 400, "margins": margins}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let made: BatchCodes = app
+        .admin(Method::POST, &format!("/rounds/{round}/invitations"))
+        .json(&json!({"count": 4, "cell": "서울 여성"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // Two women of Seoul in their 30s, one who says nothing; one votes twice.
+    let mut credentials = Vec::new();
+    for (code, profile) in made.codes[..3].iter().zip([
+        json!({"age": "30-39", "sex": "female", "region": "seoul"}),
+        json!({"age": "30-39", "sex": "female", "region": "seoul"}),
+        json!({}),
+    ]) {
+        let res = app
+            .client
+            .post(app.url("/api/v1/join"))
+            .json(&json!({"code": code, "profile": profile}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        credentials.push(res.json::<JoinResponse>().await.unwrap().panelist);
+    }
+    for choice in ["a", "b"] {
+        let res = vote_in(
+            &app,
+            &reqwest::Client::new(),
+            &round,
+            Some(&credentials[0]),
+            choice,
+        )
+        .await;
+        assert_eq!(res.status(), 200);
+    }
+    let quotas: Quotas = app
+        .admin(Method::GET, &format!("/rounds/{round}/quotas"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((quotas.target, quotas.panelists, quotas.votes), (400, 3, 2));
+    let cell = |dimension: &str, level: &str| {
+        let d = quotas
+            .dimensions
+            .iter()
+            .find(|d| d.dimension == dimension)
+            .unwrap();
+        d.cells.iter().find(|c| c.level == level).unwrap().clone()
+    };
+    let seoul = cell("region", "seoul");
+    assert!((seoul.share - 0.182).abs() < 1e-9 && (seoul.target - 72.8).abs() < 1e-6);
+    assert_eq!((seoul.panelists, seoul.votes), (2, 2));
+    assert_eq!(
+        (cell("age", "30-39").panelists, cell("age", "70+").panelists),
+        (2, 0)
+    );
+    let ai = quotas
+        .dimensions
+        .iter()
+        .find(|d| d.dimension == "ai_use")
+        .unwrap();
+    assert!(
+        ai.cells.iter().all(|c| c.share == 0.0),
+        "no margin for AI use in the sample"
+    );
+    assert_eq!(ai.unstated_panelists, 3);
+    let sex = quotas
+        .dimensions
+        .iter()
+        .find(|d| d.dimension == "sex")
+        .unwrap();
+    assert_eq!(sex.unstated_panelists, 1);
+
+    // The cell is full: its unused code is revoked and can no longer join.
+    let res = app
+        .admin(Method::POST, &format!("/rounds/{round}/invitations/close"))
+        .json(&json!({"cell": "서울 여성"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let closed: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(closed["revoked"], 1);
+    assert_error(join(&app, &made.codes[3]).await, 410, "code_revoked").await;
+}

@@ -243,6 +243,31 @@ where
         self.revoke_member(id, now_ms, audit).await
     }
 
+    async fn set_quotas(
+        &self,
+        round: i64,
+        target: u32,
+        margins: &[arena_core::panel::Margin],
+        now_ms: i64,
+        audit: NewAudit,
+    ) -> Result<Result<(), super::panel::PanelRefused>, StoreError> {
+        self.put_quotas(round, target, margins, now_ms, audit).await
+    }
+
+    async fn quotas(&self, round: i64) -> Result<arena_core::panel::Quotas, StoreError> {
+        self.quotas_of(round).await
+    }
+
+    async fn close_cell(
+        &self,
+        round: i64,
+        cell: &str,
+        now_ms: i64,
+        audit: NewAudit,
+    ) -> Result<u64, StoreError> {
+        self.close_cell_codes(round, cell, now_ms, audit).await
+    }
+
     async fn draw_in_round(&self, round: i64) -> Result<Option<DrawnBattle>, StoreError> {
         self.draw_in(round).await
     }

@@ -1,7 +1,9 @@
 //! The panel's queries: batches of codes made and counted, a code redeemed once, panelists read
 //! and revoked; every operator's change logged in its own transaction.
 
-use arena_core::panel::{Batch, BatchRequest};
+use arena_core::panel::{
+    Batch, BatchRequest, DIMENSIONS, Margin, QuotaCell, QuotaDimension, Quotas, levels,
+};
 use arena_core::round::RoundState;
 use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Type};
 
@@ -274,5 +276,192 @@ where
         }
         tx.0.commit().await?;
         Ok(exists.is_some())
+    }
+}
+
+/// A column of `panelists` a quota dimension reads (a fixed list: never text from a request).
+fn profile_column(dimension: &str) -> Option<&'static str> {
+    match dimension {
+        "age" => Some("age_band"),
+        "sex" => Some("sex"),
+        "region" => Some("region"),
+        "ai_use" => Some("ai_use"),
+        _ => None,
+    }
+}
+
+impl<D: Dialect> SqlStore<D>
+where
+    for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
+    for<'q> D::Arguments<'q>: IntoArguments<'q, D>,
+    for<'q> &'q str: Encode<'q, D> + Type<D>,
+    for<'q> &'q [u8]: Encode<'q, D> + Type<D>,
+    String: Value<D>,
+    i64: Value<D>,
+    f64: Value<D>,
+    bool: Value<D>,
+    Vec<u8>: Value<D>,
+    Option<String>: Value<D>,
+    Option<i64>: Value<D>,
+    for<'q> Option<&'q str>: Encode<'q, D> + Type<D>,
+    usize: ColumnIndex<D::Row>,
+    for<'a> &'a str: ColumnIndex<D::Row>,
+{
+    /// Replaces a round's target and margins, logged with `audit`.
+    pub(super) async fn put_quotas(
+        &self,
+        round: i64,
+        target: u32,
+        margins: &[Margin],
+        now_ms: i64,
+        mut audit: NewAudit,
+    ) -> Result<Result<(), PanelRefused>, StoreError> {
+        let mut tx = self.change().await?;
+        let state: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT state FROM rounds WHERE id = $1{}",
+            D::lock_rows("rounds")
+        ))
+        .bind(round)
+        .fetch_optional(&mut *tx.0)
+        .await?;
+        let Some(state) = state else {
+            return Ok(Err(PanelRefused::NotFound));
+        };
+        let from: RoundState = state
+            .parse()
+            .map_err(|e: String| StoreError::Other(anyhow::anyhow!(e)))?;
+        if from == RoundState::Published {
+            return Ok(Err(PanelRefused::RoundState { from }));
+        }
+        sqlx::query("DELETE FROM round_margins WHERE round_id = $1")
+            .bind(round)
+            .execute(&mut *tx.0)
+            .await?;
+        for m in margins {
+            sqlx::query(
+                "INSERT INTO round_margins (round_id, dimension, level, share) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(round)
+            .bind(m.dimension.as_str())
+            .bind(m.level.as_str())
+            .bind(m.share)
+            .execute(&mut *tx.0)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO round_quotas (round_id, target, updated_at_ms) VALUES ($1, $2, $3) \
+             ON CONFLICT (round_id) DO UPDATE SET target = $2, updated_at_ms = $3",
+        )
+        .bind(round)
+        .bind(i64::from(target))
+        .bind(now_ms)
+        .execute(&mut *tx.0)
+        .await?;
+        audit.subject = round.to_string();
+        audit.detail = serde_json::json!({ "target": target, "margins": margins.len() });
+        tx.append_audit(&audit).await?;
+        tx.0.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// A round's quotas against its panel as it stands: every level of every dimension, with
+    /// its share (0 where no margin was given), its target, its panelists and their counted
+    /// votes, and those who preferred not to say.
+    pub(super) async fn quotas_of(&self, round: i64) -> Result<Quotas, StoreError> {
+        let target: Option<i64> =
+            sqlx::query_scalar("SELECT target FROM round_quotas WHERE round_id = $1")
+                .bind(round)
+                .fetch_optional(&self.pool)
+                .await?;
+        let target = u32::try_from(target.unwrap_or(0)).unwrap_or(0);
+        let margins: Vec<(String, String, f64)> =
+            sqlx::query_as("SELECT dimension, level, share FROM round_margins WHERE round_id = $1")
+                .bind(round)
+                .fetch_all(&self.pool)
+                .await?;
+        let mut dimensions = Vec::new();
+        let (mut all_panelists, mut all_votes) = (0, 0);
+        for dimension in DIMENSIONS {
+            let Some(column) = profile_column(dimension) else {
+                continue;
+            };
+            let counts: Vec<(Option<String>, i64, i64)> = sqlx::query_as(&format!(
+                "SELECT p.{column}, COUNT(DISTINCT p.id), COUNT(v.battle_id) FROM panelists p \
+                 LEFT JOIN votes v ON v.round_id = p.round_id AND v.voter_id = p.id \
+                                  AND v.panel = 1 AND v.flags = 0 \
+                 WHERE p.round_id = $1 GROUP BY p.{column}"
+            ))
+            .bind(round)
+            .fetch_all(&self.pool)
+            .await?;
+            let count = |level: Option<&str>| {
+                counts
+                    .iter()
+                    .find(|(l, _, _)| l.as_deref() == level)
+                    .map_or((0, 0), |(_, p, v)| ((*p).max(0) as u64, (*v).max(0) as u64))
+            };
+            let cells = levels(dimension)
+                .into_iter()
+                .map(|level| {
+                    let share = margins
+                        .iter()
+                        .find(|(d, l, _)| d == dimension && l == level)
+                        .map_or(0.0, |(_, _, s)| *s);
+                    let (panelists, votes) = count(Some(level));
+                    QuotaCell {
+                        level: level.to_owned(),
+                        share,
+                        target: share * f64::from(target),
+                        panelists,
+                        votes,
+                    }
+                })
+                .collect();
+            let (unstated_panelists, unstated_votes) = count(None);
+            if dimension == DIMENSIONS[0] {
+                all_panelists = counts.iter().map(|(_, p, _)| (*p).max(0) as u64).sum();
+                all_votes = counts.iter().map(|(_, _, v)| (*v).max(0) as u64).sum();
+            }
+            dimensions.push(QuotaDimension {
+                dimension: dimension.to_owned(),
+                cells,
+                unstated_panelists,
+                unstated_votes,
+            });
+        }
+        Ok(Quotas {
+            target,
+            panelists: all_panelists,
+            votes: all_votes,
+            dimensions,
+        })
+    }
+
+    /// Revokes every unused code of a round's batches for `cell` (its quota is full); how many.
+    pub(super) async fn close_cell_codes(
+        &self,
+        round: i64,
+        cell: &str,
+        now_ms: i64,
+        mut audit: NewAudit,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.change().await?;
+        let changed = sqlx::query(
+            "UPDATE invitations SET state = 'revoked', changed_at_ms = $1 \
+             WHERE state = 'unused' AND batch_id IN \
+                 (SELECT id FROM invitation_batches WHERE round_id = $2 AND cell = $3)",
+        )
+        .bind(now_ms)
+        .bind(round)
+        .bind(cell)
+        .execute(&mut *tx.0)
+        .await?;
+        let closed = D::affected(&changed);
+        audit.subject = round.to_string();
+        audit.detail = serde_json::json!({ "cell": cell, "revoked": closed });
+        tx.append_audit(&audit).await?;
+        tx.0.commit().await?;
+        Ok(closed)
     }
 }
