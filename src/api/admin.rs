@@ -219,3 +219,37 @@ pub async fn download_batch(
     let _ = web_sys::Url::revoke_object_url(&url);
     saved.ok_or_else(|| ApiError::Decode("cannot save the file".into()))
 }
+
+/// A round's quotas against its panel, live.
+pub async fn quotas(token: &str, round: &str) -> Result<arena_core::panel::Quotas, ApiError> {
+    get(token, &path("rounds", &[round, "quotas"])).await
+}
+
+/// Sets a round's panel target and population margins (CSV `dimension,level,share`).
+pub async fn set_quotas(
+    token: &str,
+    round: &str,
+    request: &arena_core::panel::QuotaRequest,
+) -> Result<arena_core::panel::Quotas, ApiError> {
+    with_body(
+        Request::put(&path("rounds", &[round, "quotas"])),
+        token,
+        request,
+    )
+    .await
+}
+
+/// Revokes the unused codes of a round's batches for `cell` (its quota is full).
+pub async fn close_cell(
+    token: &str,
+    round: &str,
+    cell: &str,
+) -> Result<serde_json::Value, ApiError> {
+    let body = serde_json::json!({ "cell": cell });
+    with_body(
+        Request::post(&path("rounds", &[round, "invitations", "close"])),
+        token,
+        &body,
+    )
+    .await
+}

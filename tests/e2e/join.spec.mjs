@@ -35,6 +35,18 @@ after(async () => {
 
 const skip = !SERVER_BIN && 'ARENA_SERVER_BIN not set (run.sh sets it)';
 
+/** Waits until `locator`'s rendered text (cells apart) matches `pattern`. */
+async function innerTextMatches(locator, pattern, timeout) {
+  const until = Date.now() + timeout;
+  let text = '';
+  while (Date.now() < until) {
+    text = await locator.innerText().catch(() => '');
+    if (pattern.test(text)) return;
+    await locator.page().waitForTimeout(200);
+  }
+  assert.fail(`${pattern} never matched; last: ${JSON.stringify(text)}`);
+}
+
 async function admin(method, path, body) {
   const res = await fetch(`${arena.url}/api/v1/admin${path}`, {
     method,
@@ -171,6 +183,55 @@ test('an operator makes a batch of codes on the round\'s page and downloads it a
   await box.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/admin-invitations-390.png' });
   assert.deepEqual(await axeViolations(page), [], 'invitation codes at 390 px');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the quota page takes the population margins and counts each cell\'s panelists live', { skip }, async () => {
+  const now = Date.now();
+  const round = await admin('POST', '/rounds', {
+    name: '할당 시험',
+    models: ['sample-haneul', 'sample-pado'],
+    categories: [],
+    opens_at_ms: now - 60_000,
+    closes_at_ms: now + 3_600_000,
+    audience: 'panel',
+    votes_per_person: 5,
+    reveal: 'after_close',
+  });
+  await admin('PUT', `/rounds/${round.id}/state`, { state: 'open' });
+  const { codes } = await admin('POST', `/rounds/${round.id}/invitations`, { count: 2, cell: '' });
+  const { page, problems, context } = await openPage(browser, { width: 1280, height: 1000 });
+  await page.goto(`${arena.url}/admin`);
+  await page.getByTestId('operator-token').fill(TOKEN);
+  await page.getByTestId('operator-sign-in').click();
+  const box = page.getByTestId(`quotas-${round.id}`);
+  await box.waitFor();
+
+  // A bad file: every problem by line, nothing saved.
+  await box.getByTestId('quota-target').fill('400');
+  await box.getByTestId('quota-margins').fill('dimension,level,share\nsex,female,0.5\nsex,alien,0.5\n');
+  await box.getByTestId('quota-save').click();
+  await box.locator('.form-problems li', { hasText: 'line 3:' }).waitFor();
+
+  // The sample margins (labelled sample data), then a panelist of Seoul joins.
+  await box.getByTestId('quota-margins').fill(await readFile('sample/panel-margins.csv', 'utf8'));
+  await box.getByTestId('quota-save').click();
+  const seoul = box.getByTestId('quota-region').locator('tr[data-level="seoul"]');
+  await seoul.filter({ hasText: '72.8' }).waitFor();
+  assert.match(await seoul.innerText(), /서울특별시\s+18\.2%\s+72\.8\s+0\s+0/);
+  const joined = await fetch(`${arena.url}/api/v1/join`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code: codes[0], profile: { age: '30-39', sex: 'male', region: 'seoul' } }),
+  });
+  assert.equal(joined.status, 201);
+  // Read again within its refresh period (ten seconds).
+  await innerTextMatches(seoul, /72\.8\s+1\s+0/, 15_000);
+  assert.match(await box.getByTestId('quota-summary').innerText(), /목표 400명 · 참여 1명/);
+  await box.scrollIntoViewIfNeeded();
+  await box.screenshot({ path: 'test-results/admin-quotas.png' });
+  assert.deepEqual(await axeViolations(page), [], 'the quota page');
   assert.deepEqual(problems, []);
   await context.close();
 });

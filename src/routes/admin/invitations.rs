@@ -96,6 +96,8 @@ fn BatchItem(round: String, batch: Batch) -> impl IntoView {
     let operator = use_operator();
     let lang = use_lang();
     let status = RwSignal::new(None::<ApiError>);
+    let closing = RwSignal::new(Saving::Idle);
+    let round_for_close = round.clone();
     let batch_id = batch.id.clone();
     let download = move |file: &'static str| {
         let (token, round, id) = (operator.token.get_value(), round.clone(), batch_id.clone());
@@ -124,12 +126,27 @@ fn BatchItem(round: String, batch: Batch) -> impl IntoView {
                 }}
             </span>
             <span class="batch-actions">
+                {(!batch.cell.is_empty()).then(|| {
+                    let (round, cell) = (round_for_close.clone(), batch.cell.clone());
+                    view! {
+                        <button type="button" class="btn btn-tertiary" data-testid="batch-close"
+                            on:click=move |_| {
+                                let (token, round, cell) = (operator.token.get_value(), round.clone(), cell.clone());
+                                operator.save(move |s| closing.set(s), async move {
+                                    api::admin::close_cell(&token, &round, &cell).await
+                                });
+                            }>
+                            {tr("셀 마감(남은 코드 중지)", "Close the cell (revoke unused codes)")}
+                        </button>
+                    }
+                })}
                 <button type="button" class="btn btn-tertiary" on:click=download("codes.csv")
                     data-testid="batch-csv">{tr("CSV 받기", "Download CSV")}</button>
                 <button type="button" class="btn btn-tertiary" on:click=download("cards.pdf")
                     data-testid="batch-pdf">{tr("인쇄용 카드(PDF)", "Printable cards (PDF)")}</button>
             </span>
             {move || status.get().map(|e| view! { <p class="form-error" role="alert">{e.user_message(lang.get())}</p> })}
+            <p class="form-status" role="status">{move || closing.get().said(lang.get())}</p>
         </li>
     }
 }

@@ -20,6 +20,7 @@ mod held;
 mod import;
 mod invitations;
 mod models;
+mod quotas;
 mod rounds;
 mod snapshots;
 

@@ -173,7 +173,10 @@ fn RoundItem(round: Round) -> impl IntoView {
                 }
             })}
             {(round.audience != Audience::Public && matches!(state, RoundState::Draft | RoundState::Open))
-                .then(|| view! { <super::invitations::Invitations round=round.id.clone()/> })}
+                .then(|| view! {
+                    <super::invitations::Invitations round=round.id.clone()/>
+                    <super::quotas::QuotaPanel round=round.id.clone()/>
+                })}
             {step_words(state).map(|(ko, en)| view! {
                 <div class="form-actions">
                     <button type="button" class="btn btn-secondary" on:click=step
