@@ -242,6 +242,26 @@ pub struct RoundResults {
     pub panel: Option<RoundTable>,
 }
 
+/// One counted vote of a round in its export (`votes.jsonl`): enough for anyone to recompute the
+/// round's tables and to weight the panel's (the next step), and nothing that names a person: a
+/// panelist by their random pseudonym and the coarse profile they chose to give, never the code;
+/// a public vote by nothing at all.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundVote {
+    pub battle_id: String,
+    /// `panel` or `public`.
+    pub audience: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub panelist: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<crate::panel::Profile>,
+    pub prompt_id: String,
+    pub model_a: String,
+    pub model_b: String,
+    pub choice: crate::Choice,
+    pub voted_at_ms: i64,
+}
+
 /// One audience's table in a round.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RoundTable {

@@ -5,7 +5,10 @@
 //! - `GET /api/v1/rounds` → every round that has opened, newest first;
 //! - `GET /api/v1/rounds/{id}` → one (a draft is not there);
 //! - `GET /api/v1/rounds/{id}/results` → its tables ([`RoundResults`]), once it closed (409
-//!   `round_state` before).
+//!   `round_state` before);
+//! - `GET /api/v1/rounds/{id}/votes.jsonl` → its counted votes ([`arena_core::round::RoundVote`],
+//!   JSON Lines: a panelist's with their pseudonym and profile, never the code), once its
+//!   results are published (409 before); operators read them at any time.
 //!
 //! A round's battles are drawn by `GET /api/v1/battle?round={id}` and voted like any other
 //! (the token carries the round): see [`taking_votes`].
@@ -21,8 +24,9 @@ use arena_core::round::{
     Audience, Round, RoundDraft, RoundResults, RoundState, RoundTable, RoundTransition,
 };
 use axum::extract::State;
-use axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN;
+use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -37,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(list))
         .route("/{id}", get(one))
         .route("/{id}/results", get(results))
+        .route("/{id}/votes.jsonl", get(votes))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(SetResponseHeaderLayer::overriding(
@@ -51,6 +56,7 @@ pub fn admin_routes() -> Router<AppState> {
         .route("/", get(admin_list).post(create))
         .route("/{id}", get(admin_one))
         .route("/{id}/results", get(admin_results))
+        .route("/{id}/votes.jsonl", get(admin_votes))
         .route("/{id}/state", put(step))
 }
 
@@ -90,6 +96,42 @@ async fn admin_results(
     tables(&state, round.ok_or(ApiError::NotFound)?)
         .await
         .map(Json)
+}
+
+async fn votes(State(state): State<AppState>, id: PathId) -> Result<Response, ApiError> {
+    let round = state.store.round(id.row_id()?).await?;
+    let round = round
+        .filter(|r| r.state != RoundState::Draft)
+        .ok_or(ApiError::NotFound)?;
+    if round.state != RoundState::Published {
+        return Err(ApiError::RoundState { from: round.state });
+    }
+    votes_file(&state, &round).await
+}
+
+async fn admin_votes(
+    _: Operator,
+    State(state): State<AppState>,
+    id: PathId,
+) -> Result<Response, ApiError> {
+    let round = state.store.round(id.row_id()?).await?;
+    votes_file(&state, &round.ok_or(ApiError::NotFound)?).await
+}
+
+/// A round's counted votes as JSON Lines.
+async fn votes_file(state: &AppState, round: &Round) -> Result<Response, ApiError> {
+    let id: i64 = round.id.parse().map_err(|_| ApiError::NotFound)?;
+    let mut out = String::new();
+    for vote in state.store.round_votes(id).await? {
+        out += &serde_json::to_string(&vote).map_err(|e| ApiError::Internal(e.into()))?;
+        out.push('\n');
+    }
+    let mut response = out.into_response();
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/jsonl; charset=utf-8"),
+    );
+    Ok(response)
 }
 
 /// A round's tables, from its own counted votes.

@@ -363,6 +363,12 @@ pub trait Store: Send + Sync + 'static {
         audit: NewAudit,
     ) -> Result<Result<Round, RoundRefused>, StoreError>;
 
+    /// A round's counted votes, oldest first (its export).
+    async fn round_votes(
+        &self,
+        round: i64,
+    ) -> Result<Vec<arena_core::round::RoundVote>, StoreError>;
+
     /// A battle of an open round, drawn from what it sealed (see `rounds.rs`).
     async fn draw_in_round(&self, round: i64) -> Result<Option<DrawnBattle>, StoreError>;
 

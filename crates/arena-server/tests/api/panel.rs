@@ -284,6 +284,44 @@ async fn a_code_works_once_and_its_panelist_votes_apart_from_the_public() {
     assert_eq!(results.public.table.total_votes, 1);
     assert_eq!(app.refreshed_leaderboard().await.total_votes, 0);
 
+    // The round's export: the panel's votes with the pseudonym and profile, never a code; the
+    // public's with nothing of the voter. Public only once published.
+    let file = app
+        .admin(Method::GET, &format!("/rounds/{round}/votes.jsonl"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let votes: Vec<arena_core::round::RoundVote> = file
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(votes.len(), 3);
+    let panel: Vec<_> = votes.iter().filter(|v| v.audience == "panel").collect();
+    assert_eq!(panel.len(), 2);
+    assert!(
+        panel
+            .iter()
+            .all(|v| v.panelist.as_deref() == Some(panel_voters[0]))
+    );
+    let profile = panel[0].profile.clone().unwrap();
+    assert_eq!(profile.region.as_deref(), Some("seoul"));
+    assert_eq!(profile.age, Some(arena_core::panel::AgeBand::From30To39));
+    let public = votes.iter().find(|v| v.audience == "public").unwrap();
+    assert!(public.panelist.is_none() && public.profile.is_none());
+    for code in &made.codes {
+        assert!(!file.contains(&code.replace('-', "")) && !file.contains(code.as_str()));
+    }
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/rounds/{round}/votes.jsonl")))
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 409, "round_state").await;
+
     // Revoked, the panelist draws as the public only.
     let pseudonym = credential.split('.').next().unwrap();
     let res = app

@@ -268,6 +268,13 @@ where
         self.close_cell_codes(round, cell, now_ms, audit).await
     }
 
+    async fn round_votes(
+        &self,
+        round: i64,
+    ) -> Result<Vec<arena_core::round::RoundVote>, StoreError> {
+        self.votes_of(round).await
+    }
+
     async fn draw_in_round(&self, round: i64) -> Result<Option<DrawnBattle>, StoreError> {
         self.draw_in(round).await
     }

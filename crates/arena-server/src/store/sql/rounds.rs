@@ -355,3 +355,87 @@ where
         rows.iter().map(rows::vote_count).collect()
     }
 }
+
+/// A round's counted vote as its export reads it.
+type RoundVoteRow = (
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    i64,
+);
+
+impl<D: Dialect> SqlStore<D>
+where
+    for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
+    for<'q> D::Arguments<'q>: IntoArguments<'q, D>,
+    for<'q> &'q str: Encode<'q, D> + Type<D>,
+    String: Value<D>,
+    i64: Value<D>,
+    Option<String>: Value<D>,
+    usize: ColumnIndex<D::Row>,
+{
+    /// A round's counted votes, oldest first, each panelist's with their pseudonym and profile.
+    pub(super) async fn votes_of(
+        &self,
+        round: i64,
+    ) -> Result<Vec<arena_core::round::RoundVote>, StoreError> {
+        let rows: Vec<RoundVoteRow> = sqlx::query_as(&format!(
+            "SELECT v.battle_id, v.panel, v.voter_id, p.age_band, p.sex, p.region, p.ai_use, \
+                    v.prompt_id, v.model_a, v.model_b, v.choice, v.voted_at_ms \
+             FROM votes v LEFT JOIN panelists p ON v.panel = 1 AND p.id = v.voter_id \
+             WHERE v.round_id = $1 AND v.flags = 0 ORDER BY v.voted_at_ms, {}",
+            in_bytes::<D>(&["v.battle_id"])
+        ))
+        .bind(round)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let (
+                    battle_id,
+                    panel,
+                    voter,
+                    age,
+                    sex,
+                    region,
+                    ai_use,
+                    prompt_id,
+                    a,
+                    b,
+                    choice,
+                    at,
+                ) = r;
+                let panel = panel == 1;
+                // Stored as the codes the profile's types read back.
+                let code = |text: Option<String>| text.map(serde_json::Value::String);
+                let profile = panel.then(|| arena_core::panel::Profile {
+                    age: code(age).and_then(|a| serde_json::from_value(a).ok()),
+                    sex: code(sex).and_then(|s| serde_json::from_value(s).ok()),
+                    region,
+                    ai_use: code(ai_use).and_then(|u| serde_json::from_value(u).ok()),
+                });
+                Ok(arena_core::round::RoundVote {
+                    battle_id,
+                    audience: if panel { "panel" } else { "public" }.to_owned(),
+                    panelist: panel.then_some(voter),
+                    profile,
+                    prompt_id,
+                    model_a: a,
+                    model_b: b,
+                    choice: choice
+                        .parse()
+                        .map_err(|e| StoreError::Other(anyhow::anyhow!("{e}")))?,
+                    voted_at_ms: at,
+                })
+            })
+            .collect()
+    }
+}
