@@ -633,3 +633,156 @@ async fn quotas_count_each_cell_against_its_target_and_a_full_cell_closes() {
     assert_eq!(closed["revoked"], 1);
     assert_error(join(&app, &made.codes[3]).await, 410, "code_revoked").await;
 }
+
+/// The round of the issue, start to finish through the HTTP API: an operator makes a round sealed
+/// until it closes and a batch of 40 codes, opens it; 40 panelists join with profiles across
+/// cells and vote; a public voter votes in the same window; the quota page counts right; the
+/// round closes; the panel's and the public's tables are apart and sum to what was voted; and no
+/// response before the close (battle, vote, reasons, errors, headers) named a model.
+#[tokio::test]
+async fn a_whole_round_with_forty_panelists_and_the_public() {
+    use arena_core::panel::Quotas;
+    let app = spawn_app().await;
+    let round = open_round(&app, "both").await;
+    let made: BatchCodes = app
+        .admin(Method::POST, &format!("/rounds/{round}/invitations"))
+        .json(&json!({"count": 40}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names = ["m-good", "m-plain", "m-weak", "좋은 모델", "평범한 모델"];
+    let mut seen = String::new();
+    const CHOICES: [&str; 3] = ["a", "b", "tie"];
+    let ages = ["18-29", "30-39", "40-49", "50-59", "60-69", "70+"];
+    let regions = ["seoul", "busan", "gyeonggi", "jeju"];
+    let (mut panel_votes, mut public_votes) = (0u64, 0u64);
+    for (i, code) in made.codes.iter().enumerate() {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let profile = json!({
+            "age": ages[i % ages.len()],
+            "sex": if i % 2 == 0 { "female" } else { "male" },
+            "region": regions[i % regions.len()],
+        });
+        let res = client
+            .post(app.url("/api/v1/join"))
+            .json(&json!({"code": code, "profile": profile}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let joined: JoinResponse = res.json().await.unwrap();
+        // Each votes once or twice (the cap is 2), with a reason on the first.
+        for n in 0..(1 + i % 2) {
+            let res = client
+                .get(app.url(&format!("/api/v1/battle?round={round}")))
+                .header(PANELIST_HEADER, &joined.panelist)
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            let text = res.text().await.unwrap();
+            assert_eq!(status, 200, "{text}");
+            seen += &text;
+            let battle: BattleResponse = serde_json::from_str(&text).unwrap();
+            let res = client
+                .post(app.url("/api/v1/vote"))
+                .header(PANELIST_HEADER, &joined.panelist)
+                .json(&json!({"token": battle.token, "choice": CHOICES[(i + n) % 3]}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200);
+            let (headers, body) = (res.headers().clone(), res.text().await.unwrap());
+            for (name, value) in &headers {
+                seen += &format!("{name}: {}\n", String::from_utf8_lossy(value.as_bytes()));
+            }
+            seen += &body;
+            panel_votes += 1;
+            if n == 0 {
+                let res = client
+                    .post(app.url("/api/v1/vote/reasons"))
+                    .json(&json!({"token": battle.token, "reasons": ["korean_context"]}))
+                    .send()
+                    .await
+                    .unwrap();
+                let body = res.text().await.unwrap();
+                seen += &body;
+            }
+        }
+        // A third battle is over the cap: the refusal names nothing either.
+        if i % 2 == 1 {
+            let res = client
+                .get(app.url(&format!("/api/v1/battle?round={round}")))
+                .header(PANELIST_HEADER, &joined.panelist)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 403);
+            let body = res.text().await.unwrap();
+            seen += &body;
+        }
+    }
+    // A public voter in the same window.
+    for choice in ["a", "b"] {
+        let res = vote_in(&app, &app.client, &round, None, choice).await;
+        assert_eq!(res.status(), 200);
+        let body = res.text().await.unwrap();
+        seen += &body;
+        public_votes += 1;
+    }
+    for name in names {
+        assert!(
+            !seen.contains(name),
+            "a response before the close named {name}"
+        );
+    }
+
+    let quotas: Quotas = app
+        .admin(Method::GET, &format!("/rounds/{round}/quotas"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((quotas.panelists, quotas.votes), (40, panel_votes));
+    let age = quotas
+        .dimensions
+        .iter()
+        .find(|d| d.dimension == "age")
+        .unwrap();
+    let per_age: Vec<u64> = age.cells.iter().map(|c| c.panelists).collect();
+    assert_eq!(per_age, [7, 7, 7, 7, 6, 6]);
+    let seoul = &quotas
+        .dimensions
+        .iter()
+        .find(|d| d.dimension == "region")
+        .unwrap()
+        .cells[0];
+    assert_eq!(seoul.panelists, 10);
+
+    let res = app
+        .admin(Method::PUT, &format!("/rounds/{round}/state"))
+        .json(&json!({"state": "closed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let results: RoundResults = app
+        .get_json(&format!("/api/v1/rounds/{round}/results"))
+        .await;
+    let panel = results.panel.unwrap();
+    assert_eq!(panel.table.total_votes, panel_votes);
+    assert_eq!(results.public.table.total_votes, public_votes);
+    assert_eq!(
+        panel.counts.counts.total() + results.public.counts.counts.total(),
+        60 + 2
+    );
+    assert_eq!(app.vote_count().await, (panel_votes + public_votes) as i64);
+}
