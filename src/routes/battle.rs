@@ -674,7 +674,7 @@ fn wake_after(status: RwSignal<Status>, wait_ms: u64) -> Option<TimeoutHandle> {
 }
 
 /// Moves keyboard focus once the element exists (after the next paint).
-fn focus_later(target: impl FnOnce() -> Option<web_sys::HtmlElement> + 'static) {
+pub(crate) fn focus_later(target: impl FnOnce() -> Option<web_sys::HtmlElement> + 'static) {
     request_animation_frame(move || {
         if let Some(el) = target() {
             let _ = el.focus();

@@ -12,6 +12,7 @@ use crate::address::query_param;
 use crate::api::{self, ApiError};
 use crate::format;
 use crate::i18n::{tr, use_lang};
+use crate::routes::battle::focus_later;
 
 #[derive(Clone, Debug)]
 enum Phase {
@@ -277,13 +278,4 @@ pub fn JoinPage() -> impl IntoView {
             </p>
         </section>
     }
-}
-
-/// Focuses what `target` finds once the view has drawn it.
-fn focus_later(target: impl Fn() -> Option<web_sys::HtmlElement> + 'static) {
-    request_animation_frame(move || {
-        if let Some(el) = target() {
-            let _ = el.focus();
-        }
-    });
 }

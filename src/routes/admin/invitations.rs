@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{Saving, listing, use_operator};
+use super::{Saving, listing, refused, use_operator};
 use crate::api::{self, ApiError};
 use crate::i18n::{tr, use_lang};
 use arena_core::panel::{Batch, BatchRequest, MAX_BATCH};
@@ -32,13 +32,7 @@ pub(super) fn Invitations(round: String) -> impl IntoView {
             .ok()
             .filter(|n| (1..=MAX_BATCH).contains(n))
         else {
-            saving.set(Saving::Failed(ApiError::Server {
-                status: 400,
-                code: "bad_request".into(),
-                message: format!("count must be 1 to {MAX_BATCH}"),
-                retry_after: None,
-                problems: Vec::new(),
-            }));
+            saving.set(refused(&format!("count must be 1 to {MAX_BATCH}")));
             return;
         };
         let request = BatchRequest {

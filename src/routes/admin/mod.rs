@@ -178,6 +178,17 @@ enum Saving {
     Failed(ApiError),
 }
 
+/// An error of this page's own, shown like the server's.
+fn refused(text: &str) -> Saving {
+    Saving::Failed(ApiError::Server {
+        status: 400,
+        code: "bad_request".into(),
+        message: text.into(),
+        retry_after: None,
+        problems: Vec::new(),
+    })
+}
+
 impl Saving {
     /// The status line: saving, saved, or why not.
     fn said(&self, lang: Lang) -> String {

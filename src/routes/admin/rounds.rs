@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::{Saving, listing, message, use_operator};
-use crate::api::{self, ApiError};
+use super::{Saving, listing, message, refused, use_operator};
+use crate::api;
 use crate::format;
 use crate::i18n::{tr, use_lang};
 use arena_core::round::{Audience, RevealPolicy, Round, RoundDraft, RoundState};
@@ -56,17 +56,6 @@ fn kst_ms(value: &str) -> Option<i64> {
     }
     let seconds = days_from_civil(y, m, day) * 86_400 + h * 3_600 + mi * 60 - 9 * 3_600;
     Some(seconds * 1000)
-}
-
-/// An error of this page's own, shown like the server's.
-fn refused(text: &str) -> Saving {
-    Saving::Failed(ApiError::Server {
-        status: 400,
-        code: "bad_request".into(),
-        message: text.into(),
-        retry_after: None,
-        problems: Vec::new(),
-    })
 }
 
 #[component]

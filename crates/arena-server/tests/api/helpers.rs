@@ -414,3 +414,27 @@ pub async fn assert_error(res: reqwest::Response, status: u16, code: &str) -> Er
 pub fn flag_codes(bits: &str) -> String {
     arena_core::Flags::from_bits(bits.parse().expect("flags are a number")).to_string()
 }
+
+/// The whole answer, every header and every byte of the body, as text (for tests that no
+/// response names a model), with the status and the body's bytes.
+pub async fn every_byte(res: reqwest::Response) -> (u16, String, Vec<u8>) {
+    let status = res.status().as_u16();
+    let mut text = format!("{:?}\n", res.status());
+    for (name, value) in res.headers() {
+        text += &format!("{name}: {}\n", String::from_utf8_lossy(value.as_bytes()));
+    }
+    let body = res.bytes().await.unwrap().to_vec();
+    text += &String::from_utf8_lossy(&body);
+    (status, text, body)
+}
+
+/// Fails if `text` (an [`every_byte`]) holds any of `names`; `what` says which answer it was.
+pub fn assert_names_nothing(text: &str, names: &[impl AsRef<str>], what: &str) {
+    for name in names {
+        let name = name.as_ref();
+        assert!(
+            !text.contains(name),
+            "{what}: the answer names {name:?}:\n{text}"
+        );
+    }
+}

@@ -11,7 +11,9 @@ use arena_server::clock::ManualClock;
 use arena_server::trust::{MinRead, TrustSettings};
 use serde_json::json;
 
-use crate::helpers::{Options, TestApp, permissive, spawn_app_with};
+use crate::helpers::{
+    Options, TestApp, assert_names_nothing, every_byte, permissive, spawn_app_with,
+};
 
 const T0: i64 = 1_800_000_000_000;
 
@@ -21,26 +23,6 @@ async fn names(app: &TestApp) -> Vec<String> {
     out.extend(app.texts("SELECT name FROM models").await);
     assert!(out.len() >= 4, "{out:?}");
     out
-}
-
-/// The whole answer, every header and every byte of the body, as text.
-async fn every_byte(res: reqwest::Response) -> (u16, String) {
-    let status = res.status().as_u16();
-    let mut text = format!("{:?}\n", res.status());
-    for (name, value) in res.headers() {
-        text += &format!("{name}: {}\n", String::from_utf8_lossy(value.as_bytes()));
-    }
-    text += &String::from_utf8_lossy(&res.bytes().await.unwrap());
-    (status, text)
-}
-
-fn assert_names_nothing(text: &str, names: &[String], what: &str) {
-    for name in names {
-        assert!(
-            !text.contains(name.as_str()),
-            "{what}: the answer names {name:?}:\n{text}"
-        );
-    }
 }
 
 async fn vote(app: &TestApp, voter: &str, token: &str, choice: &str) -> reqwest::Response {
@@ -85,7 +67,7 @@ async fn a_vote_that_does_not_count_names_no_model_in_any_byte() {
     let voter = fast.voter.clone();
     clock.advance(1_000);
     for attempt in ["first", "retry"] {
-        let (status, text) = every_byte(vote(&app, &voter, &fast.token, "a").await).await;
+        let (status, text, _) = every_byte(vote(&app, &voter, &fast.token, "a").await).await;
         assert_eq!(status, 200, "{text}");
         assert_names_nothing(&text, &names, &format!("too fast, {attempt}"));
         let body: VoteResponse = serde_json::from_str(text.rsplit('\n').next().unwrap()).unwrap();
@@ -96,7 +78,7 @@ async fn a_vote_that_does_not_count_names_no_model_in_any_byte() {
     // Another voter's battle: kept, not counted, nothing named.
     let theirs = draw(&app, None).await;
     clock.advance(6_000);
-    let (status, text) = every_byte(vote(&app, &voter, &theirs.token, "b").await).await;
+    let (status, text, _) = every_byte(vote(&app, &voter, &theirs.token, "b").await).await;
     assert_eq!(status, 200);
     assert_names_nothing(&text, &names, "another voter's battle");
     assert!(text.contains("voter_mismatch"), "{text}");
@@ -105,7 +87,7 @@ async fn a_vote_that_does_not_count_names_no_model_in_any_byte() {
     for n in 0..3 {
         let b = draw(&app, Some(&voter)).await;
         clock.advance(6_000);
-        let (status, text) = every_byte(vote(&app, &voter, &b.token, "tie").await).await;
+        let (status, text, _) = every_byte(vote(&app, &voter, &b.token, "tie").await).await;
         assert_eq!(status, 200);
         if n < 2 {
             let body: VoteResponse =
@@ -119,7 +101,7 @@ async fn a_vote_that_does_not_count_names_no_model_in_any_byte() {
         }
     }
     // A different choice for a voted battle is a 409 that names nothing either.
-    let (status, text) = every_byte(vote(&app, &voter, &fast.token, "b").await).await;
+    let (status, text, _) = every_byte(vote(&app, &voter, &fast.token, "b").await).await;
     assert_eq!(status, 409);
     assert_names_nothing(&text, &names, "another choice");
 }

@@ -6,7 +6,7 @@ use arena_core::round::{Round, RoundState, seal, text_sha256};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{assert_error, spawn_app};
+use crate::helpers::{assert_error, assert_names_nothing, every_byte, spawn_app};
 
 fn draft() -> serde_json::Value {
     json!({
@@ -188,24 +188,6 @@ async fn a_bad_round_is_refused_with_its_reason_and_nothing_is_stored() {
 /// Every id and display name of the test set's models: what a reveal would carry.
 const NAMES: [&str; 5] = ["m-good", "m-plain", "m-weak", "좋은 모델", "평범한 모델"];
 
-/// The whole answer (status, every header, every byte of the body) as text, and the body.
-async fn every_byte(res: reqwest::Response) -> (u16, String, Vec<u8>) {
-    let status = res.status().as_u16();
-    let mut text = format!("{:?}\n", res.status());
-    for (name, value) in res.headers() {
-        text += &format!("{name}: {}\n", String::from_utf8_lossy(value.as_bytes()));
-    }
-    let body = res.bytes().await.unwrap().to_vec();
-    text += &String::from_utf8_lossy(&body);
-    (status, text, body)
-}
-
-fn assert_names_nothing(text: &str, what: &str) {
-    for name in NAMES {
-        assert!(!text.contains(name), "{what} names {name:?}:\n{text}");
-    }
-}
-
 /// Settings: reading time 0, no rate limits or proof of work (`permissive`), the arena's clock
 /// set by the test, a round of 3 votes per person sealed until it closes.
 #[tokio::test]
@@ -268,7 +250,7 @@ async fn a_public_round_is_voted_apart_capped_and_sealed_until_it_closes() {
     for n in 0..3 {
         let (status, text, bytes) = every_byte(battle_in(&app.client).await.unwrap()).await;
         assert_eq!(status, 200, "{text}");
-        assert_names_nothing(&text, "a round's battle");
+        assert_names_nothing(&text, &NAMES, "a round's battle");
         let battle: BattleResponse = serde_json::from_slice(&bytes).unwrap();
         let choice = ["a", "b", "tie"][n];
         let res = app
@@ -276,7 +258,7 @@ async fn a_public_round_is_voted_apart_capped_and_sealed_until_it_closes() {
             .await;
         let (status, text, bytes) = every_byte(res).await;
         assert_eq!(status, 200, "{text}");
-        assert_names_nothing(&text, "a vote in a round sealed until it closes");
+        assert_names_nothing(&text, &NAMES, "a vote in a round sealed until it closes");
         let answer: VoteResponse = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(answer.sealed_until_ms, Some(T0 + 3_600_000));
         assert!(answer.models.is_none() && answer.not_counted.is_empty());
@@ -286,7 +268,7 @@ async fn a_public_round_is_voted_apart_capped_and_sealed_until_it_closes() {
             .await;
         let (status, text, _) = every_byte(res).await;
         assert_eq!(status, 200);
-        assert_names_nothing(&text, "a retried vote in a sealed round");
+        assert_names_nothing(&text, &NAMES, "a retried vote in a sealed round");
         tokens.push((battle.token, choice));
     }
     // The cap: no fourth battle for this voter; another voter still draws.
@@ -329,7 +311,7 @@ async fn a_public_round_is_voted_apart_capped_and_sealed_until_it_closes() {
     let (status, text, _) = every_byte(res).await;
     assert_eq!(status, 410, "{text}");
     assert!(text.contains("round_closed"), "{text}");
-    assert_names_nothing(&text, "a vote after the round closed");
+    assert_names_nothing(&text, &NAMES, "a vote after the round closed");
     clock.set(T0 + 1_000);
     assert_eq!(step("closed").await.unwrap().status(), 200);
     let res = other

@@ -7,6 +7,7 @@ use arena_core::panel::{
 use arena_core::round::RoundState;
 use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Type};
 
+use super::rounds::locked_state;
 use super::{Dialect, SqlStore, Value};
 use crate::store::catalogue::CatalogueTx;
 use crate::store::panel::{JoinRefused, NewPanelist, PanelRefused, PanelistStanding};
@@ -33,6 +34,17 @@ fn batch(row: BatchRow) -> Batch {
 
 /// Codes stored per statement when a batch is made.
 const CHUNK: usize = 200;
+
+/// A column of `panelists` a quota dimension reads (a fixed list: never text from a request).
+fn profile_column(dimension: &str) -> Option<&'static str> {
+    match dimension {
+        "age" => Some("age_band"),
+        "sex" => Some("sex"),
+        "region" => Some("region"),
+        "ai_use" => Some("ai_use"),
+        _ => None,
+    }
+}
 
 impl<D: Dialect> SqlStore<D>
 where
@@ -62,19 +74,9 @@ where
         mut audit: NewAudit,
     ) -> Result<Result<Batch, PanelRefused>, StoreError> {
         let mut tx = self.change().await?;
-        let state: Option<String> = sqlx::query_scalar(&format!(
-            "SELECT state FROM rounds WHERE id = $1{}",
-            D::lock_rows("rounds")
-        ))
-        .bind(round)
-        .fetch_optional(&mut *tx.0)
-        .await?;
-        let Some(state) = state else {
+        let Some(from) = locked_state::<D>(&mut tx, round).await? else {
             return Ok(Err(PanelRefused::NotFound));
         };
-        let from: RoundState = state
-            .parse()
-            .map_err(|e: String| StoreError::Other(anyhow::anyhow!(e)))?;
         if !matches!(from, RoundState::Draft | RoundState::Open) {
             return Ok(Err(PanelRefused::RoundState { from }));
         }
@@ -277,36 +279,7 @@ where
         tx.0.commit().await?;
         Ok(exists.is_some())
     }
-}
 
-/// A column of `panelists` a quota dimension reads (a fixed list: never text from a request).
-fn profile_column(dimension: &str) -> Option<&'static str> {
-    match dimension {
-        "age" => Some("age_band"),
-        "sex" => Some("sex"),
-        "region" => Some("region"),
-        "ai_use" => Some("ai_use"),
-        _ => None,
-    }
-}
-
-impl<D: Dialect> SqlStore<D>
-where
-    for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
-    for<'q> D::Arguments<'q>: IntoArguments<'q, D>,
-    for<'q> &'q str: Encode<'q, D> + Type<D>,
-    for<'q> &'q [u8]: Encode<'q, D> + Type<D>,
-    String: Value<D>,
-    i64: Value<D>,
-    f64: Value<D>,
-    bool: Value<D>,
-    Vec<u8>: Value<D>,
-    Option<String>: Value<D>,
-    Option<i64>: Value<D>,
-    for<'q> Option<&'q str>: Encode<'q, D> + Type<D>,
-    usize: ColumnIndex<D::Row>,
-    for<'a> &'a str: ColumnIndex<D::Row>,
-{
     /// Replaces a round's target and margins, logged with `audit`.
     pub(super) async fn put_quotas(
         &self,
@@ -317,19 +290,9 @@ where
         mut audit: NewAudit,
     ) -> Result<Result<(), PanelRefused>, StoreError> {
         let mut tx = self.change().await?;
-        let state: Option<String> = sqlx::query_scalar(&format!(
-            "SELECT state FROM rounds WHERE id = $1{}",
-            D::lock_rows("rounds")
-        ))
-        .bind(round)
-        .fetch_optional(&mut *tx.0)
-        .await?;
-        let Some(state) = state else {
+        let Some(from) = locked_state::<D>(&mut tx, round).await? else {
             return Ok(Err(PanelRefused::NotFound));
         };
-        let from: RoundState = state
-            .parse()
-            .map_err(|e: String| StoreError::Other(anyhow::anyhow!(e)))?;
         if from == RoundState::Published {
             return Ok(Err(PanelRefused::RoundState { from }));
         }

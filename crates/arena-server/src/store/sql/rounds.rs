@@ -53,6 +53,29 @@ fn round_row(row: RoundRow, models: Vec<SealedModel>, prompts: i64) -> Result<Ro
     })
 }
 
+/// The state of round `id`, its row locked for the rest of `tx` (a change that depends on it
+/// sees no other change in between); `None` when there is no such round.
+pub(super) async fn locked_state<D: Dialect>(
+    tx: &mut super::catalogue::Catalogue<D>,
+    id: i64,
+) -> Result<Option<RoundState>, StoreError>
+where
+    for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
+    for<'q> D::Arguments<'q>: IntoArguments<'q, D>,
+    String: Value<D>,
+    i64: Value<D>,
+    usize: ColumnIndex<D::Row>,
+{
+    let state: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT state FROM rounds WHERE id = $1{}",
+        D::lock_rows("rounds")
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx.0)
+    .await?;
+    state.map(|s| s.parse().map_err(invalid)).transpose()
+}
+
 impl<D: Dialect> SqlStore<D>
 where
     for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
@@ -245,17 +268,9 @@ where
         mut audit: NewAudit,
     ) -> Result<Result<Round, RoundRefused>, StoreError> {
         let mut tx = self.change().await?;
-        let state: Option<String> = sqlx::query_scalar(&format!(
-            "SELECT state FROM rounds WHERE id = $1{}",
-            D::lock_rows("rounds")
-        ))
-        .bind(id)
-        .fetch_optional(&mut *tx.0)
-        .await?;
-        let Some(state) = state else {
+        let Some(from) = locked_state::<D>(&mut tx, id).await? else {
             return Ok(Err(RoundRefused::NotFound));
         };
-        let from: RoundState = state.parse().map_err(invalid)?;
         if !from.can_become(to) {
             return Ok(Err(RoundRefused::Moved { from }));
         }
