@@ -166,6 +166,7 @@ impl Application {
             config.refresh,
         );
         state.leaderboards.start().await?;
+        spawn_round_closer(state.clone());
         if config.worker {
             state.leaderboards.spawn_worker();
         }
@@ -226,6 +227,31 @@ impl Application {
         self.store.close().await?;
         Ok(())
     }
+}
+
+/// How often a server looks for open rounds whose closing time passed.
+const CLOSE_ROUNDS_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Closes each round when its window ends, without an operator (see
+/// [`crate::store::rounds::close_due`]). Votes after the closing time are refused whether or
+/// not this ran yet; this makes the round's state, its public results and its page say so.
+fn spawn_round_closer(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(CLOSE_ROUNDS_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match crate::store::rounds::close_due(state.store.as_ref(), state.trust.now_ms()).await
+            {
+                Ok(closed) => {
+                    for id in closed {
+                        tracing::info!(round = id, "closed at its closing time");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "could not close the rounds whose time ended"),
+            }
+        }
+    });
 }
 
 /// Request ids: a random prefix per process and a counter, short and unique across servers.

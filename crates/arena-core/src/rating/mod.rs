@@ -50,6 +50,7 @@ mod newton;
 pub mod pairing;
 mod poisson;
 pub mod records;
+pub mod round_plan;
 mod sample;
 mod sandwich;
 pub mod simulate;

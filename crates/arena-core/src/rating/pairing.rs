@@ -66,6 +66,18 @@ pub fn pair_probabilities(models: &[String], table: &RatingTable) -> Vec<f64> {
             _ => 0.0,
         }
     };
+    let (w, sigma) = covariance(m, |i, j| win_probability(rating[i], rating[j]), met);
+    optimal(m, &w, &sigma)
+}
+
+/// The information one vote between `i` and `j` carries (`w = p(1 − p)`, natural units) and the
+/// ratings' covariance `Σ`, both `m × m` row-major, from each pair's win probability `win(i, j)`
+/// and how often it met, `met(i, j)`.
+pub(crate) fn covariance(
+    m: usize,
+    win: impl Fn(usize, usize) -> f64,
+    met: impl Fn(usize, usize) -> f64,
+) -> (Vec<f64>, Vec<f64>) {
     // A = L + J/m + ridge·I: L on the differences, the all-ones direction (the rating scale's
     // free centre) pinned, positive definite.
     let mut a = vec![1.0 / m as f64; m * m];
@@ -76,7 +88,7 @@ pub fn pair_probabilities(models: &[String], table: &RatingTable) -> Vec<f64> {
             if i == j {
                 continue;
             }
-            let p = win_probability(rating[i], rating[j]);
+            let p = win(i, j);
             w[i * m + j] = p * (1.0 - p);
             let info = met(i, j) * w[i * m + j];
             a[i * m + i] += info;
@@ -93,6 +105,17 @@ pub fn pair_probabilities(models: &[String], table: &RatingTable) -> Vec<f64> {
             sigma[k * m + i] = v;
         }
     }
+    (w, sigma)
+}
+
+/// The variance of `θᵢ − θⱼ` under `sigma` (`m × m`).
+pub(crate) fn spread(sigma: &[f64], m: usize, i: usize, j: usize) -> f64 {
+    sigma[i * m + i] + sigma[j * m + j] - 2.0 * sigma[i * m + j]
+}
+
+/// The greedy A-optimal probabilities (see the module) with the uniform [`FLOOR`].
+pub(crate) fn optimal(m: usize, w: &[f64], sigma: &[f64]) -> Vec<f64> {
+    let pairs = m * m.saturating_sub(1) / 2;
     let mut gains = Vec::with_capacity(pairs);
     for i in 0..m {
         for j in i + 1..m {
@@ -102,8 +125,7 @@ pub fn pair_probabilities(models: &[String], table: &RatingTable) -> Vec<f64> {
                 let d = sigma[k * m + i] - sigma[k * m + j];
                 norm += d * d;
             }
-            let spread = sigma[i * m + i] + sigma[j * m + j] - 2.0 * sigma[i * m + j];
-            gains.push(wij * norm / (1.0 + wij * spread));
+            gains.push(wij * norm / (1.0 + wij * spread(sigma, m, i, j)));
         }
     }
     let total: f64 = gains.iter().sum();

@@ -363,6 +363,10 @@ pub trait Store: Send + Sync + 'static {
         audit: NewAudit,
     ) -> Result<Result<Round, RoundRefused>, StoreError>;
 
+    /// The open rounds whose closing time is at or before `now_ms` (the closer moves them to
+    /// closed: see `application.rs`).
+    async fn due_rounds(&self, now_ms: i64) -> Result<Vec<i64>, StoreError>;
+
     /// A round's counted votes, oldest first (its export).
     async fn round_votes(
         &self,

@@ -7,17 +7,26 @@
 //! change to a round's models, prompts and answers once it opened (migration 0013).
 //!
 //! An open round's battles are drawn from what it sealed ([`RoundIndex`], kept in memory: it
-//! never changes once the round opened): the pair of its models drawn least so far, in random
-//! order, on a prompt both answered, and only texts whose SHA-256 is still the sealed one.
+//! never changes once the round opened), aimed at the round's precision: a pair of its models
+//! by the round's plan ([`arena_core::rating::round_plan`]: the neighbours in the round's own
+//! table whose difference is not resolved yet, every pair keeping a floor), renewed from the
+//! round's votes every [`PLAN_EVERY`]; before the first plan, the pair drawn least so far. Then
+//! a prompt both answered, the sides at random, and only texts whose SHA-256 is still the
+//! sealed one.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use rand::Rng;
 use rand::seq::IndexedRandom;
 
+use arena_core::rating::pairing::choose;
+use arena_core::rating::round_plan::{RoundPlan, position};
 use arena_core::round::{RoundDraft, RoundState, seal, text_sha256};
+
+use super::StoreError;
 
 /// Why a round could not be made or moved (the operator's to mend; a 4xx).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,7 +117,16 @@ pub struct RoundIndex {
     pairs: Vec<RoundPair>,
     prompts: HashMap<String, String>,
     answers: HashMap<(String, String), String>,
+    /// Every model of its pairs, sorted (the order of the plan's pairs).
+    models: Vec<String>,
+    /// Each of `pairs`' draw probability by the latest plan (`None` until the first).
+    plan: Mutex<Option<Vec<f64>>>,
+    /// When the plan is next renewed (at most one renewal at a time).
+    renew_at: Mutex<Option<Instant>>,
 }
+
+/// How often a server renews an open round's draw plan from the round's votes.
+pub const PLAN_EVERY: Duration = Duration::from_secs(10);
 
 #[derive(Debug)]
 struct RoundPair {
@@ -136,6 +154,12 @@ impl RoundIndex {
                 }
             }
         }
+        let models: Vec<String> = pairs
+            .keys()
+            .flat_map(|(a, b)| [a.to_string(), b.to_string()])
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let pairs = pairs
             .into_iter()
             .map(|((a, b), prompts)| RoundPair {
@@ -152,24 +176,79 @@ impl RoundIndex {
                 .into_iter()
                 .map(|(p, m, sha)| ((p, m), sha))
                 .collect(),
+            models,
+            plan: Mutex::new(None),
+            renew_at: Mutex::new(None),
         }
     }
 
-    /// A prompt and two models `(prompt, shown as A, shown as B)`: the pair drawn least so far
-    /// (ties at random, so no pair starves), in random order, on a random prompt both answered.
-    pub fn pick(&self) -> Option<(String, String, String)> {
-        let least = self
+    /// The round's models, sorted: what [`RoundIndex::set_plan`]'s plan is made for.
+    pub fn models(&self) -> &[String] {
+        &self.models
+    }
+
+    /// Whether it is this caller's turn to renew the plan (then the next turn is
+    /// [`PLAN_EVERY`] later, whoever asks).
+    pub fn plan_due(&self, now: Instant) -> bool {
+        let mut at = self.renew_at.lock().unwrap_or_else(|p| p.into_inner());
+        if at.is_some_and(|at| now < at) {
+            return false;
+        }
+        *at = Some(now + PLAN_EVERY);
+        true
+    }
+
+    /// Draws by `plan` (made for [`RoundIndex::models`]) from now on; a pair the round cannot
+    /// draw (no prompt both answered) gives its share to the others.
+    pub fn set_plan(&self, plan: &RoundPlan) {
+        let m = self.models.len();
+        let at = |id: &str| self.models.binary_search_by(|x| x.as_str().cmp(id)).ok();
+        let shares: Vec<f64> = self
             .pairs
             .iter()
-            .map(|p| p.drawn.load(Ordering::Relaxed))
-            .min()?;
-        let candidates: Vec<&RoundPair> = self
-            .pairs
-            .iter()
-            .filter(|p| p.drawn.load(Ordering::Relaxed) == least)
+            .map(|p| match (at(&p.a), at(&p.b)) {
+                (Some(i), Some(j)) if i < j => plan
+                    .probabilities
+                    .get(position(m, i, j))
+                    .copied()
+                    .unwrap_or(0.0),
+                _ => 0.0,
+            })
             .collect();
+        let total: f64 = shares.iter().sum();
+        if total > 0.0 && total.is_finite() {
+            *self.plan.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some(shares.into_iter().map(|s| s / total).collect());
+        }
+    }
+
+    /// A prompt and two models `(prompt, shown as A, shown as B)`: a pair by the plan, or
+    /// before the first plan the pair drawn least so far (ties at random, so no pair starves),
+    /// in random order, on a random prompt both answered.
+    pub fn pick(&self) -> Option<(String, String, String)> {
         let mut rng = rand::rng();
-        let pair = candidates.choose(&mut rng)?;
+        let planned = self
+            .plan
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|shares| choose(shares, rng.random::<f64>()));
+        let pair = match planned {
+            Some(k) => self.pairs.get(k)?,
+            None => {
+                let least = self
+                    .pairs
+                    .iter()
+                    .map(|p| p.drawn.load(Ordering::Relaxed))
+                    .min()?;
+                let candidates: Vec<&RoundPair> = self
+                    .pairs
+                    .iter()
+                    .filter(|p| p.drawn.load(Ordering::Relaxed) == least)
+                    .collect();
+                *candidates.choose(&mut rng)?
+            }
+        };
         pair.drawn.fetch_add(1, Ordering::Relaxed);
         let prompt = pair.prompts.choose(&mut rng)?.clone();
         Some(if rng.random_bool(0.5) {
@@ -189,6 +268,33 @@ impl RoundIndex {
                     == Some(text_sha256(answer).as_str())
             })
     }
+}
+
+/// What the closing time's own step is logged as (the operator column of the log).
+pub const CLOSER: &str = "arena (closing time)";
+
+/// Moves every open round whose closing time passed to `closed`, each logged like an
+/// operator's step (`round.closed`, by [`CLOSER`]); returns the rounds it closed. Every server
+/// runs it (see `application.rs`): a round another server closed first is left as it is.
+pub async fn close_due(store: &dyn super::Store, now_ms: i64) -> Result<Vec<i64>, StoreError> {
+    let mut closed = Vec::new();
+    for id in store.due_rounds(now_ms).await? {
+        let audit = super::NewAudit {
+            at_ms: now_ms,
+            operator: CLOSER.to_owned(),
+            action: "round.closed".to_owned(),
+            subject: id.to_string(),
+            detail: serde_json::Value::Null,
+        };
+        if store
+            .move_round(id, RoundState::Closed, audit)
+            .await?
+            .is_ok()
+        {
+            closed.push(id);
+        }
+    }
+    Ok(closed)
 }
 
 /// The indexes of the rounds this server drew from, shared by a store's clones.
@@ -261,6 +367,50 @@ mod tests {
             shown_first.values().all(|n| (100..200).contains(n)),
             "{shown_first:?}"
         );
+    }
+
+    #[test]
+    fn a_round_s_plan_sends_its_votes_to_the_unresolved_neighbours_and_starves_no_pair() {
+        use arena_core::Choice;
+        use arena_core::rating::BattleCounts;
+        use arena_core::rating::round_plan::round_plan;
+        // a far above b, b far above c (resolved); c and d level (not resolved). Model d
+        // answered p2 only: the pairs with d draw p2.
+        let index = RoundIndex::new(
+            vec![("p1".into(), "x".into()), ("p2".into(), "y".into())],
+            ["a", "b", "c"]
+                .iter()
+                .flat_map(|m| ["p1", "p2"].map(|p| (p.to_string(), m.to_string(), String::new())))
+                .chain([("p2".to_string(), "d".to_string(), String::new())])
+                .collect(),
+        );
+        assert_eq!(index.models(), ["a", "b", "c", "d"]);
+        let now = Instant::now();
+        assert!(index.plan_due(now));
+        assert!(!index.plan_due(now), "one renewal at a time");
+        assert!(index.plan_due(now + PLAN_EVERY));
+        let mut counts = BattleCounts::default();
+        for (x, y) in [("a", "b"), ("b", "c")] {
+            counts.add(x, y, Choice::A, 180);
+            counts.add(x, y, Choice::B, 20);
+        }
+        counts.add("c", "d", Choice::A, 100);
+        counts.add("c", "d", Choice::B, 100);
+        index.set_plan(&round_plan(index.models(), &counts));
+        let mut seen: BTreeMap<(String, String), u32> = BTreeMap::new();
+        for _ in 0..2_000 {
+            let (prompt, a, b) = index.pick().unwrap();
+            if a == "d" || b == "d" {
+                assert_eq!(prompt, "p2");
+            }
+            let pair = if a < b { (a, b) } else { (b, a) };
+            *seen.entry(pair).or_default() += 1;
+        }
+        assert_eq!(seen.len(), 6, "no pair starves: {seen:?}");
+        // The unresolved neighbours get 75% + 25%/6 of the draws; each other pair 25%/6.
+        let cd = seen[&("c".to_string(), "d".to_string())];
+        assert!((1_500..1_750).contains(&cd), "{seen:?}");
+        assert!(seen.values().all(|n| *n >= 40), "{seen:?}");
     }
 
     #[test]

@@ -190,6 +190,15 @@ where
         self.step_round(id, to, audit).await
     }
 
+    async fn due_rounds(&self, now_ms: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM rounds WHERE state = 'open' AND closes_at_ms <= $1 ORDER BY id",
+        )
+        .bind(now_ms)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn create_batch(
         &self,
         round: i64,

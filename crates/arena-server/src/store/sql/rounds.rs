@@ -310,6 +310,19 @@ where
                 self.rounds.keep(round, RoundIndex::new(prompts, answers))
             }
         };
+        if index.plan_due(std::time::Instant::now()) {
+            // The round's own table, its panel's and the public's votes together.
+            let mut counts = arena_core::rating::BattleCounts::default();
+            for panel in [true, false] {
+                for c in self.cells_of(round, panel).await? {
+                    counts.add(&c.model_a, &c.model_b, c.choice, c.count);
+                }
+            }
+            index.set_plan(&arena_core::rating::round_plan::round_plan(
+                index.models(),
+                &counts,
+            ));
+        }
         for _ in 0..3 {
             let Some((prompt, a, b)) = index.pick() else {
                 return Ok(None);
