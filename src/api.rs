@@ -100,6 +100,12 @@ impl ApiError {
                     "이미 사용된 초대 코드입니다. 초대 코드는 한 번만 쓸 수 있습니다.",
                     "This invitation code has already been used. Each code works once.",
                 ),
+                codes::OTHER_DEVICE => t(
+                    "이 초대 코드는 다른 종류의 기기에서 처음 사용되었습니다. \
+                     처음 참여할 때와 같은 종류의 기기(휴대전화, 태블릿, 컴퓨터)에서 입력해 주세요.",
+                    "This invitation code was first used on another kind of device (phone, tablet or computer). \
+                     Please enter it on the same kind of device you first joined with.",
+                ),
                 codes::CODE_REVOKED => t(
                     "사용이 중지된 초대 코드입니다. 초대한 기관에 문의해 주세요.",
                     "This invitation code has been withdrawn. Please ask the organisation that invited you.",

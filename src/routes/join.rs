@@ -126,12 +126,23 @@ pub fn JoinPage() -> impl IntoView {
             {move || match phase.get() {
                 Phase::Joined(joined) => {
                     let round = joined.round.clone();
+                    let recovered = joined.recovered;
                     let href = format!("/?round={}", round.id);
                     view! {
                         <div class="result-box" data-testid="joined">
                             <h2 class="result-title" tabindex="-1" node_ref=done>
-                                {tr("평가단에 참여했습니다", "You have joined the panel")}
+                                {move || if recovered {
+                                    lang.get().pick("평가단 참여를 다시 연결했습니다", "Your panel membership is back")
+                                } else {
+                                    lang.get().pick("평가단에 참여했습니다", "You have joined the panel")
+                                }}
                             </h2>
+                            {recovered.then(|| view! {
+                                <p data-testid="recovered">{tr(
+                                    "처음 참여할 때의 정보와 지금까지 한 투표가 그대로 이어집니다.",
+                                    "Your profile and the votes you cast so far carry on as they were.",
+                                )}</p>
+                            })}
                             <p>
                                 <strong>{round.name.clone()}</strong>
                                 {move || {
@@ -205,8 +216,10 @@ pub fn JoinPage() -> impl IntoView {
                                 )}</li>
                             </ul>
                             <p>{tr(
-                                "이름, 전화번호, 이메일, 주소는 묻지 않습니다. 초대 코드는 가명이나 답, 투표와 연결해 저장하지 않습니다.",
-                                "No name, phone number, e-mail or address is asked. The code is not stored with your pseudonym, answers or votes.",
+                                "이름, 전화번호, 이메일, 주소는 묻지 않습니다. 초대 코드는 가명이나 답, 투표와 연결해 저장하지 않습니다 \
+                                 (초대장에 ‘분실하면 이 코드로 다시 참여’라고 적힌 경우만 예외: 개인정보 처리방침을 보세요).",
+                                "No name, phone number, e-mail or address is asked. The code is not stored with your pseudonym, answers or votes \
+                                 (unless your card says you can join again with it after a loss: see the privacy policy).",
                             )} " " <a href="/privacy">{tr("개인정보 처리방침", "Privacy policy")}</a></p>
                         </div>
 

@@ -267,8 +267,17 @@ pub fn PrivacyPage() -> impl IntoView {
             <h3 id="privacy-panel">{tr("초대받은 시민 평가단", "The invited citizens' panel")}</h3>
             <p data-testid="privacy-panel">
                 {tr(
-                    "평가 라운드에 초대받아 초대 코드를 입력한 분에 대해서는 다음만 저장합니다.                      무작위로 만든 가명 하나(한 사람의 투표를 한 번만 세고 1인 투표 수를 지키기 위해),                      직접 고른 답(나이대, 성별, 시도, AI 사용 빈도 — 모두 선택이며 ‘응답하지 않음’을 고를 수 있습니다;                      평가단 결과를 인구 비율에 맞춰 보정하기 위해), 그리고 투표와 그 이유입니다.                      이름, 전화번호, 이메일, 주소는 묻지 않습니다. 초대 코드 자체는 저장하지 않고(코드를 확인하는 데 필요한 해시값만 저장),                      어떤 코드가 어떤 가명·답·투표가 되었는지 연결해 두지 않으므로, 코드를 나눠 준 기관도 누가 어떻게 투표했는지 알 수 없습니다.",
-                    "If you were invited to an evaluation round and entered an invitation code, we store only this:                      one random pseudonym (to count each person once and keep to the round's votes per person),                      the answers you chose (age band, sex, province or city, how often you use AI — each optional,                      with ‘prefer not to say’; to weight the panel's results to the population), and your votes                      and their reasons. No name, phone number, e-mail or address is asked. The code itself is not                      stored (only a hash that checks it), and nothing records which code became which pseudonym,                      answers or votes, so even the organisation that handed out the codes cannot tell who voted how.",
+                    "평가 라운드에 초대받아 초대 코드를 입력한 분에 대해서는 다음만 저장합니다.                      무작위로 만든 가명 하나(한 사람의 투표를 한 번만 세고 1인 투표 수를 지키기 위해),                      직접 고른 답(나이대, 성별, 시도, AI 사용 빈도 — 모두 선택이며 ‘응답하지 않음’을 고를 수 있습니다;                      평가단 결과를 인구 비율에 맞춰 보정하기 위해), 그리고 투표와 그 이유입니다.                      이름, 전화번호, 이메일, 주소는 묻지 않습니다. 초대 코드 자체는 저장하지 않고(코드를 확인하는 데 필요한 해시값만 저장),                      어떤 코드가 어떤 가명·답·투표가 되었는지 연결해 두지 않으므로, 코드를 나눠 준 기관도 누가 어떻게 투표했는지 알 수 없습니다. \
+                     예외는 운영자가 ‘분실 시 복구’를 허용한 초대장(카드에 ‘분실하면 이 코드로 다시 참여’라고 적혀 있습니다)뿐입니다. \
+                     이때는 참여 정보를 잃어도 같은 코드를 같은 종류의 기기(휴대전화, 태블릿, 컴퓨터)에 입력해 돌아올 수 있도록, \
+                     가명을 그 코드로만 풀 수 있게 가려서 처음 쓴 기기의 종류와 함께 저장합니다. 데이터베이스만으로는 코드와 가명을 연결할 수 없지만, \
+                     코드를 가진 사람(본인과 코드를 나눠 준 기관)은 연결할 수 있습니다.",
+                    "If you were invited to an evaluation round and entered an invitation code, we store only this:                      one random pseudonym (to count each person once and keep to the round's votes per person),                      the answers you chose (age band, sex, province or city, how often you use AI — each optional,                      with ‘prefer not to say’; to weight the panel's results to the population), and your votes                      and their reasons. No name, phone number, e-mail or address is asked. The code itself is not                      stored (only a hash that checks it), and nothing records which code became which pseudonym,                      answers or votes, so even the organisation that handed out the codes cannot tell who voted how. \
+                     The one exception is an invitation whose operator allowed recovery (its card says you can join \
+                     again with the code after a loss): so that you can come back by typing the same code on the same \
+                     kind of device (phone, tablet or computer), your pseudonym is stored masked so that only that code \
+                     opens it, with the kind of device you first used. The database alone cannot link the code to the \
+                     pseudonym; whoever holds the code (you, and the organisation that handed it out) can.",
                 )}
             </p>
 

@@ -161,10 +161,11 @@ test('an operator makes a batch of codes on the round\'s page and downloads it a
   assert.match(await page.getByTestId(`round-link-${round.id}`).innerText(), new RegExp(`/\\?round=${round.id}`));
   await box.getByTestId('invite-count').fill('3');
   await box.getByTestId('invite-cell').fill('서울 30대');
+  await box.getByTestId('invite-recovery').check();
   await box.getByTestId('invite-create').click();
   const item = box.locator('li.batch-item').first();
   await item.waitFor();
-  assert.match(await item.innerText(), /서울 30대 · 3장 · 참여 0 · 중지 0/);
+  assert.match(await item.innerText(), /서울 30대 · 3장 · 참여 0 · 중지 0 · 복구 허용\(복구 0회\)/);
 
   const [csv] = await Promise.all([page.waitForEvent('download'), item.getByTestId('batch-csv').click()]);
   const lines = (await readFile(await csv.path(), 'utf8')).trim().split('\n');
@@ -234,4 +235,78 @@ test('the quota page takes the population margins and counts each cell\'s paneli
   assert.deepEqual(await axeViolations(page), [], 'the quota page');
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('a panelist who lost their membership comes back with the same code on the same kind of device', { skip }, async () => {
+  const now = Date.now();
+  const round = await admin('POST', '/rounds', {
+    name: '복구 시험 라운드',
+    models: ['sample-haneul', 'sample-gaon', 'sample-dure', 'sample-pado'],
+    categories: [],
+    opens_at_ms: now - 60_000,
+    closes_at_ms: now + 3_600_000,
+    audience: 'panel',
+    votes_per_person: 3,
+    reveal: 'after_close',
+  });
+  await admin('PUT', `/rounds/${round.id}/state`, { state: 'open' });
+  const { codes, batch } = await admin('POST', `/rounds/${round.id}/invitations`, { count: 1, cell: '', recovery: true });
+  assert.equal(batch.recovery, true);
+
+  // Joined and voted once on a computer.
+  const first = await openPage(browser, { width: 1280, height: 900 });
+  await first.page.goto(`${arena.url}/join?code=${codes[0]}`);
+  await first.page.getByTestId('join-submit').click();
+  await first.page.getByTestId('joined').waitFor();
+  await first.page.getByTestId('start-voting').click();
+  const battle = new BattlePage(first.page, arena.url);
+  await battle.answer('a').waitFor();
+  await battle.waitAwake();
+  await battle.voteButton('a').click();
+  await first.page.getByTestId('sealed').waitFor();
+  assert.deepEqual(first.problems, []);
+  await first.context.close();
+
+  // The browser's data is gone (a fresh context): the same code on a computer brings them back.
+  const again = await openPage(browser, { width: 1280, height: 900 });
+  await again.page.goto(`${arena.url}/join?lang=en&code=${codes[0]}`);
+  await again.page.getByTestId('join-submit').click();
+  const back = again.page.getByTestId('joined');
+  await back.waitFor();
+  assert.match(await back.innerText(), /Your panel membership is back/);
+  assert.match(await again.page.getByTestId('recovered').innerText(), /votes you cast so far carry on/);
+  await again.page.screenshot({ path: 'test-results/join-recovered-en-1280.png', fullPage: true });
+  assert.deepEqual(await axeViolations(again.page), [], 'membership recovered, English, 1280 px');
+  // Its votes carried on: two more, then the cap.
+  await again.page.getByTestId('start-voting').click();
+  const voting = new BattlePage(again.page, arena.url);
+  for (let n = 0; n < 2; n += 1) {
+    if (n > 0) await voting.nextBattle().click();
+    await voting.answer('a').waitFor();
+    await voting.waitAwake();
+    await voting.voteButton('b').click();
+    await again.page.getByTestId('sealed').waitFor();
+  }
+  const results = await admin('GET', `/rounds/${round.id}/results`);
+  assert.equal(results.panel.table.total_votes, 3);
+  assert.deepEqual(again.problems, []);
+  await again.context.close();
+
+  // On a phone: refused, saying why, in Korean.
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    locale: 'ko-KR',
+    userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+  });
+  const page = await phone.newPage();
+  await page.goto(`${arena.url}/join?lang=ko&code=${codes[0]}`);
+  await page.getByTestId('join-submit').click();
+  const refused = page.getByTestId('join-problem');
+  await refused.waitFor();
+  assert.match(await refused.innerText(), /같은 종류의 기기/);
+  await page.screenshot({ path: 'test-results/join-other-device-ko-390.png', fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], 'another kind of device, Korean, 390 px');
+  await phone.close();
+  const [listed] = await admin('GET', `/rounds/${round.id}/invitations`);
+  assert.equal(listed.recovered, 1);
 });

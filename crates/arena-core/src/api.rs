@@ -433,6 +433,8 @@ pub mod codes {
     pub const CODE_USED: &str = "code_used";
     /// A revoked invitation code (HTTP 410).
     pub const CODE_REVOKED: &str = "code_revoked";
+    /// A used code that may bring its panelist back, but on another kind of device (HTTP 409).
+    pub const OTHER_DEVICE: &str = "other_device";
     /// The operator API without a valid operator token (HTTP 401).
     pub const UNAUTHORIZED: &str = "unauthorized";
     /// An upload with bad lines; `problems` lists them (HTTP 422).

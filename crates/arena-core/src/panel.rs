@@ -289,6 +289,63 @@ pub struct JoinRequest {
 pub struct JoinResponse {
     pub panelist: String,
     pub round: crate::round::Round,
+    /// The code had been used before, on this kind of device, and its batch lets a panelist
+    /// come back: the same panelist again (their profile and votes so far as they were).
+    #[serde(default)]
+    pub recovered: bool,
+}
+
+/// The kind of device a code was first used on, from its browser's `User-Agent`: all a batch
+/// that allows recovery remembers of it (see [`BatchRequest::recovery`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceClass {
+    Phone,
+    Tablet,
+    Computer,
+}
+
+impl DeviceClass {
+    pub fn of_user_agent(user_agent: &str) -> DeviceClass {
+        let ua = user_agent.to_ascii_lowercase();
+        if ua.contains("ipad")
+            || ua.contains("tablet")
+            || (ua.contains("android") && !ua.contains("mobile"))
+        {
+            DeviceClass::Tablet
+        } else if ua.contains("mobi") || ua.contains("iphone") || ua.contains("android") {
+            DeviceClass::Phone
+        } else {
+            DeviceClass::Computer
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DeviceClass::Phone => "phone",
+            DeviceClass::Tablet => "tablet",
+            DeviceClass::Computer => "computer",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<DeviceClass> {
+        [
+            DeviceClass::Phone,
+            DeviceClass::Tablet,
+            DeviceClass::Computer,
+        ]
+        .into_iter()
+        .find(|d| d.code() == code)
+    }
+
+    /// Its name in a sentence, Korean and English.
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            DeviceClass::Phone => ("휴대전화", "a phone"),
+            DeviceClass::Tablet => ("태블릿", "a tablet"),
+            DeviceClass::Computer => ("컴퓨터", "a computer"),
+        }
+    }
 }
 
 /// The header that carries a panelist's credential.
@@ -302,6 +359,11 @@ pub struct BatchRequest {
     /// The quota cell the codes are for (a label, e.g. `서울 30대`); empty: none.
     #[serde(default)]
     pub cell: String,
+    /// Whether a used code brings its panelist back (a lost credential: a cleared browser, a
+    /// new phone of the same kind) when typed again on the same kind of device. Off unless the
+    /// operator allows it: whoever holds the code can then vote as its panelist.
+    #[serde(default)]
+    pub recovery: bool,
 }
 
 impl BatchRequest {
@@ -326,6 +388,12 @@ pub struct Batch {
     pub redeemed: u64,
     pub revoked: u64,
     pub created_at_ms: i64,
+    /// Whether its codes bring a panelist back ([`BatchRequest::recovery`]).
+    #[serde(default)]
+    pub recovery: bool,
+    /// How many times its codes did.
+    #[serde(default)]
+    pub recovered: u64,
 }
 
 /// A batch with its codes (operators only; the codes in the order they were made).
@@ -553,6 +621,10 @@ pub struct QuotaDimension {
     pub cells: Vec<QuotaCell>,
     pub unstated_panelists: u64,
     pub unstated_votes: u64,
+    /// The operator gave no margin for this dimension: its cells' shares and targets are
+    /// unknown, not 0.
+    #[serde(default)]
+    pub without_margins: bool,
 }
 
 /// A round's quotas, live (`GET /api/v1/admin/rounds/{id}/quotas`): the target, each dimension
@@ -563,6 +635,9 @@ pub struct Quotas {
     pub panelists: u64,
     pub votes: u64,
     pub dimensions: Vec<QuotaDimension>,
+    /// The margins as uploaded (what the form shows again).
+    #[serde(default)]
+    pub margins: Vec<Margin>,
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //! are taken while it is open and inside its window, it is **closed**, and its results are
 //! **published**. States only move forward ([`RoundState::can_become`]).
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -164,6 +165,52 @@ pub struct RoundDraft {
     pub audience: Audience,
     pub votes_per_person: u32,
     pub reveal: RevealPolicy,
+    /// What a team declares about a model beyond its answers (by model id): the endpoint and
+    /// model id that produced them, and the digest of its weights, sealed with the round.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub declared: BTreeMap<String, Declaration>,
+}
+
+/// A team's declaration of what was evaluated, for a model served from an endpoint (its answers
+/// in the round are generated from it beforehand and sealed like every answer set).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Declaration {
+    /// The OpenAI-compatible endpoint (`https://…`).
+    pub endpoint: String,
+    /// The model id at that endpoint.
+    pub model_id: String,
+    /// The digest of the checkpoint's weights, `sha256:` and 64 lower-case hex digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<String>,
+}
+
+impl Declaration {
+    /// What is wrong with it, in words an operator can act on.
+    pub fn problem(&self) -> Option<String> {
+        let endpoint = self.endpoint.as_str();
+        if !(endpoint.starts_with("https://") || endpoint.starts_with("http://"))
+            || endpoint.len() > 300
+            || endpoint.chars().any(char::is_whitespace)
+        {
+            return Some("endpoint must be an http(s) address of at most 300 characters".into());
+        }
+        let id = self.model_id.as_str();
+        if id.trim().is_empty() || id.len() > 200 || id.trim() != id {
+            return Some("model_id must be 1 to 200 characters, without surrounding spaces".into());
+        }
+        if let Some(digest) = &self.checkpoint {
+            let hex = digest.strip_prefix("sha256:").unwrap_or("");
+            if hex.len() != 64
+                || !hex
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            {
+                return Some("checkpoint must be sha256: and 64 lower-case hex digits".into());
+            }
+        }
+        None
+    }
 }
 
 impl RoundDraft {
@@ -193,6 +240,16 @@ impl RoundDraft {
                 "votes_per_person must be 1 to {MAX_VOTES_PER_PERSON}"
             ));
         }
+        for (model, declaration) in &self.declared {
+            if !self.models.contains(model) {
+                return Some(format!(
+                    "declared: {model:?} is not one of the round's models"
+                ));
+            }
+            if let Some(problem) = declaration.problem() {
+                return Some(format!("declared {model:?}: {problem}"));
+            }
+        }
         None
     }
 }
@@ -206,6 +263,9 @@ pub struct SealedModel {
     pub answers: u64,
     /// [`seal`] of those answers.
     pub answers_sha256: String,
+    /// What its team declared it was (see [`Declaration`]), sealed with the round.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared: Option<Declaration>,
 }
 
 /// A round as the API shows it.
@@ -317,7 +377,65 @@ mod tests {
             audience: Audience::Both,
             votes_per_person: 30,
             reveal: RevealPolicy::AfterClose,
+            declared: BTreeMap::new(),
         }
+    }
+
+    #[test]
+    fn a_declaration_names_one_of_the_round_s_models_in_a_form_anyone_can_check() {
+        let good = Declaration {
+            endpoint: "https://api.team.example/v1".into(),
+            model_id: "team-ko-32b".into(),
+            checkpoint: Some(format!("sha256:{}", "ab".repeat(32))),
+        };
+        let mut d = draft();
+        d.declared.insert("a".into(), good.clone());
+        assert_eq!(d.problem(), None);
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(serde_json::from_str::<RoundDraft>(&json).unwrap(), d);
+        let mut other = draft();
+        other.declared.insert("z".into(), good.clone());
+        assert!(other.problem().unwrap().contains("\"z\" is not one of"));
+        for (bad, words) in [
+            (
+                Declaration {
+                    endpoint: "ftp://x".into(),
+                    ..good.clone()
+                },
+                "endpoint",
+            ),
+            (
+                Declaration {
+                    model_id: " ".into(),
+                    ..good.clone()
+                },
+                "model_id",
+            ),
+            (
+                Declaration {
+                    checkpoint: Some("sha256:AB".into()),
+                    ..good.clone()
+                },
+                "checkpoint",
+            ),
+            (
+                Declaration {
+                    checkpoint: Some("ab".repeat(32)),
+                    ..good.clone()
+                },
+                "checkpoint",
+            ),
+        ] {
+            let mut d = draft();
+            d.declared.insert("b".into(), bad);
+            assert!(d.problem().unwrap().contains(words), "{words}");
+        }
+        // Without declarations the draft's JSON is as before.
+        assert!(
+            !serde_json::to_string(&draft())
+                .unwrap()
+                .contains("declared")
+        );
     }
 
     #[test]

@@ -70,6 +70,10 @@ pub enum ApiError {
     CodeUsed,
     #[error("this invitation code has been revoked")]
     CodeRevoked,
+    #[error(
+        "this invitation code was first used on {0}; it brings its panelist back only on the same kind of device"
+    )]
+    OtherDevice(&'static str),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -124,6 +128,7 @@ impl ApiError {
             ApiError::UnknownCode => (StatusCode::NOT_FOUND, codes::UNKNOWN_CODE),
             ApiError::CodeUsed => (StatusCode::CONFLICT, codes::CODE_USED),
             ApiError::CodeRevoked => (StatusCode::GONE, codes::CODE_REVOKED),
+            ApiError::OtherDevice(_) => (StatusCode::CONFLICT, codes::OTHER_DEVICE),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
         }
     }

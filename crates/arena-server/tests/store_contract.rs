@@ -850,6 +850,7 @@ async fn a_round_seals_what_it_draws_and_only_moves_forward(s: Subject) {
         audience: Audience::Both,
         votes_per_person: 30,
         reveal: RevealPolicy::AfterClose,
+        declared: Default::default(),
     };
     draft.models.push("m-x".into());
     assert_eq!(
@@ -870,6 +871,13 @@ async fn a_round_seals_what_it_draws_and_only_moves_forward(s: Subject) {
         "생활's one prompt was answered by m-a and m-c"
     );
     draft.categories = vec![];
+    // m-b's team declares what produced its answers; it is sealed with the round.
+    let declared = arena_core::round::Declaration {
+        endpoint: "https://api.team-b.example/v1".into(),
+        model_id: "team-b-ko-32b".into(),
+        checkpoint: Some(format!("sha256:{}", "0f".repeat(32))),
+    };
+    draft.declared.insert("m-b".into(), declared.clone());
     let round = s
         .store
         .create_round(&draft, 5, audit("round.create"))
@@ -883,6 +891,8 @@ async fn a_round_seals_what_it_draws_and_only_moves_forward(s: Subject) {
         round.prompts_sha256,
         seal([("p1", text_sha256("훈민정음은 언제?").as_str())])
     );
+    assert_eq!(round.models[0].declared, None);
+    assert_eq!(round.models[1].declared.as_ref(), Some(&declared));
     let sealed: Vec<(String, u64, String)> = round
         .models
         .iter()
@@ -937,6 +947,7 @@ async fn a_round_seals_what_it_draws_and_only_moves_forward(s: Subject) {
         format!("UPDATE rounds SET state = 'published' WHERE id = {id}"),
         format!("DELETE FROM rounds WHERE id = {id}"),
         format!("UPDATE round_models SET answers_sha256 = 'x' WHERE round_id = {id}"),
+        format!("UPDATE round_models SET declared = NULL WHERE round_id = {id}"),
         format!("DELETE FROM round_models WHERE round_id = {id}"),
         format!(
             "INSERT INTO round_models (round_id, model_id, answers_sha256) VALUES ({id}, 'm-c', 'x')"
@@ -1032,6 +1043,7 @@ async fn a_round_s_votes_are_tabulated_apart_and_held_to_its_cap(s: Subject) {
         audience: Audience::Public,
         votes_per_person: 2,
         reveal: RevealPolicy::AfterClose,
+        declared: Default::default(),
     };
     let round = s
         .store

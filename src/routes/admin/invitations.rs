@@ -21,6 +21,7 @@ pub(super) fn Invitations(round: String) -> impl IntoView {
     });
     let count = RwSignal::new(String::from("40"));
     let cell = RwSignal::new(String::new());
+    let recovery = RwSignal::new(false);
     let saving = RwSignal::new(Saving::Idle);
     let for_create = round.clone();
     let create = move |ev: leptos::ev::SubmitEvent| {
@@ -38,15 +39,18 @@ pub(super) fn Invitations(round: String) -> impl IntoView {
         let request = BatchRequest {
             count: n,
             cell: cell.get_untracked().trim().to_owned(),
+            recovery: recovery.get_untracked(),
         };
         let (token, round) = (operator.token.get_value(), for_create.clone());
         operator.save(move |s| saving.set(s), async move {
             api::admin::create_batch(&token, &round, &request).await
         });
     };
-    let (count_id, cell_id) = (
+    let (count_id, cell_id, recovery_id, recovery_help) = (
         format!("invite-count-{round}"),
         format!("invite-cell-{round}"),
+        format!("invite-recovery-{round}"),
+        format!("invite-recovery-help-{round}"),
     );
     let for_items = round.clone();
     view! {
@@ -66,6 +70,17 @@ pub(super) fn Invitations(round: String) -> impl IntoView {
                         data-testid="invite-cell"
                         prop:value=move || cell.get()
                         on:input=move |ev| cell.set(event_target_value(&ev))/>
+                </div>
+                <div class="invite-field invite-check">
+                    <input id=recovery_id.clone() type="checkbox" data-testid="invite-recovery"
+                        aria-describedby=recovery_help.clone()
+                        prop:checked=move || recovery.get()
+                        on:change=move |ev| recovery.set(event_target_checked(&ev))/>
+                    <label for=recovery_id>{tr("분실 시 복구 허용", "Allow recovery")}</label>
+                    <p class="field-help" id=recovery_help>{tr(
+                        "참여 정보를 잃은 사람이 같은 코드를 같은 종류의 기기에 다시 입력하면 같은 평가단원으로 돌아옵니다. 코드를 가진 사람은 누구나 그 평가단원으로 투표할 수 있게 되므로 필요할 때만 켜십시오.",
+                        "Someone who lost their membership comes back as the same panelist by typing the same code on the same kind of device. Whoever holds the code can then vote as that panelist, so turn it on only when needed.",
+                    )}</p>
                 </div>
                 <button type="submit" class="btn btn-secondary" data-testid="invite-create"
                     disabled=move || saving.get() == Saving::Busy>
@@ -106,6 +121,7 @@ fn BatchItem(round: String, batch: Batch) -> impl IntoView {
         }
     };
     let (size, redeemed, revoked) = (batch.size, batch.redeemed, batch.revoked);
+    let (recovery, recovered) = (batch.recovery, batch.recovered);
     let cell = batch.cell.clone();
     view! {
         <li class="batch-item" data-testid=format!("batch-{}", batch.id)>
@@ -113,9 +129,14 @@ fn BatchItem(round: String, batch: Batch) -> impl IntoView {
                 {move || {
                     let l = lang.get();
                     let cell = if cell.is_empty() { l.pick("셀 없음", "no cell").to_owned() } else { cell.clone() };
+                    let (ko, en) = if recovery {
+                        (format!(" · 복구 허용(복구 {recovered}회)"), format!(" · recovery allowed ({recovered} recovered)"))
+                    } else {
+                        (String::new(), String::new())
+                    };
                     l.pick(
-                        format!("{cell} · {size}장 · 참여 {redeemed} · 중지 {revoked}"),
-                        format!("{cell} · {size} codes · {redeemed} redeemed · {revoked} revoked"),
+                        format!("{cell} · {size}장 · 참여 {redeemed} · 중지 {revoked}{ko}"),
+                        format!("{cell} · {size} codes · {redeemed} redeemed · {revoked} revoked{en}"),
                     )
                 }}
             </span>

@@ -73,6 +73,21 @@ pub(super) fn QuotaPanel(round: String) -> impl IntoView {
     let target = RwSignal::new(String::new());
     let margins = RwSignal::new(String::new());
     let saving = RwSignal::new(Saving::Idle);
+    // The form shows what was saved, until the operator types over it.
+    Effect::new(move || {
+        if let Some(Ok(q)) = quotas.get() {
+            if target.get_untracked().is_empty() && q.target > 0 {
+                target.set(q.target.to_string());
+            }
+            if margins.get_untracked().is_empty() && !q.margins.is_empty() {
+                let mut csv = String::from("dimension,level,share\n");
+                for m in &q.margins {
+                    csv.push_str(&format!("{},{},{}\n", m.dimension, m.level, m.share));
+                }
+                margins.set(csv);
+            }
+        }
+    });
     let for_save = round.clone();
     let upload = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -153,10 +168,16 @@ fn QuotaTable(dimension: QuotaDimension) -> impl IntoView {
     let name = dimension.dimension.clone();
     let words = dimension_words(&name);
     let (unstated_p, unstated_v) = (dimension.unstated_panelists, dimension.unstated_votes);
+    let without = dimension.without_margins;
     view! {
         <div class="table-scroll">
             <table class="data-table quota-table" data-testid=format!("quota-{name}")>
-                <caption>{move || lang.get().pick(words.0, words.1)}</caption>
+                <caption>
+                    {move || lang.get().pick(words.0, words.1)}
+                    {without.then(|| view! {
+                        <span class="caption-note">{tr(" — 모집단 비율을 넣지 않음", " — no population margins given")}</span>
+                    })}
+                </caption>
                 <thead>
                     <tr>
                         <th scope="col">{tr("수준", "Level")}</th>
@@ -174,8 +195,8 @@ fn QuotaTable(dimension: QuotaDimension) -> impl IntoView {
                         view! {
                             <tr data-level=c.level.clone()>
                                 <th scope="row">{move || level_words(&dim, &level, lang.get())}</th>
-                                <td>{format!("{:.1}%", c.share * 100.0)}</td>
-                                <td>{format!("{:.1}", c.target)}</td>
+                                <td>{if without { "—".to_owned() } else { format!("{:.1}%", c.share * 100.0) }}</td>
+                                <td>{if without { "—".to_owned() } else { format!("{:.1}", c.target) }}</td>
                                 <td>{c.panelists}</td>
                                 <td>{c.votes}</td>
                                 <td>{if c.target > 0.0 { format!("{filled}%") } else { "—".to_owned() }}</td>

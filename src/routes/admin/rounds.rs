@@ -145,6 +145,17 @@ fn RoundItem(round: Round) -> impl IntoView {
                             {m.name.clone()} " " <code>{m.id.clone()}</code> " · "
                             {move || lang.get().pick(format!("답변 {answers}개, 봉인 "), format!("{answers} answers, sealed "))}
                             <code title=full>{seal}</code>
+                            {m.declared.clone().map(|d| {
+                                let checkpoint = d.checkpoint.clone().map(|c| c.chars().take(19).collect::<String>());
+                                view! {
+                                    <br/>
+                                    <span class="round-declared">
+                                        {tr("팀이 밝힌 출처: ", "Declared by its team: ")}
+                                        <code>{d.endpoint.clone()}</code> " · " <code>{d.model_id.clone()}</code>
+                                        {checkpoint.map(|c| view! { " · " <code title=d.checkpoint.clone().unwrap_or_default()>{c}</code> })}
+                                    </span>
+                                }
+                            })}
                         </li>
                     }
                 }).collect_view()}
@@ -228,6 +239,8 @@ fn NewRound() -> impl IntoView {
                 .get_untracked()
                 .parse()
                 .unwrap_or(RevealPolicy::AfterClose),
+            // Declarations are made through the API (README: running a round).
+            declared: Default::default(),
         };
         if let Some(problem) = draft.problem() {
             saving.set(refused(&problem));

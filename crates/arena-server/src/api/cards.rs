@@ -27,6 +27,8 @@ pub struct Cover<'a> {
     pub closes: &'a str,
     /// Where to type the code (`https://…/join`).
     pub join: &'a str,
+    /// Whether the codes bring a panelist back after a loss (the batch's `recovery`).
+    pub recovery: bool,
 }
 
 const PAGE_W: f32 = 595.0;
@@ -93,7 +95,15 @@ fn korean_lines(cover: &Cover) -> Vec<(f32, String)> {
         (8.5, "휴대전화 카메라로 QR 코드를".to_owned()),
         (8.5, "찍거나 아래 주소에서".to_owned()),
         (8.5, "초대 코드를 입력하세요.".to_owned()),
-        (7.5, "코드는 한 번만 쓸 수 있습니다.".to_owned()),
+        (
+            7.5,
+            if cover.recovery {
+                "분실하면 이 코드로 다시 참여"
+            } else {
+                "코드는 한 번만 쓸 수 있습니다."
+            }
+            .to_owned(),
+        ),
         (7.5, "이름과 연락처는 묻지 않습니다.".to_owned()),
     ]
 }
@@ -261,6 +271,7 @@ mod tests {
             round: "2026년 12월 시민 평가",
             closes: "2026. 12. 15. 18:00",
             join: "https://arena.example/join",
+            recovery: false,
         };
         let bytes = pdf(&cover, &cards);
         let text = String::from_utf8_lossy(&bytes);

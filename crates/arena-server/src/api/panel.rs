@@ -6,6 +6,9 @@
 //!   browser keeps and sends as `x-arena-panelist`. A malformed code is 400 `bad_code` (with what
 //!   is wrong), an unknown one 404 `unknown_code`, a used one 409 `code_used`, a revoked one 410
 //!   `code_revoked`, a round that takes no panelist now 409 `round_not_open`; nothing is stored.
+//!   Where the operator let a batch's codes bring a panelist back (`recovery`), a used code typed
+//!   again on the same kind of device (phone, tablet, computer, from the `User-Agent`) answers
+//!   200 with the same panelist's credential (`recovered`), on another kind 409 `other_device`.
 //!
 //! Operators, under `/api/v1/admin/rounds/{id}` (logged like every change):
 //! - `POST /invitations` `{count, cell}` → 201 the batch and its codes;
@@ -24,11 +27,11 @@
 //! the panelist who redeemed it.
 
 use arena_core::panel::{
-    Batch, BatchCodes, BatchRequest, JoinRequest, JoinResponse, PANELIST_HEADER, QuotaRequest,
-    Quotas, format_code, parse_code, parse_margins,
+    Batch, BatchCodes, BatchRequest, DeviceClass, JoinRequest, JoinResponse, PANELIST_HEADER,
+    QuotaRequest, Quotas, format_code, parse_code, parse_margins,
 };
 use axum::extract::State;
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, HOST};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, HOST, USER_AGENT};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -230,6 +233,7 @@ async fn cards_pdf(
         round: &round.name,
         closes: &closes,
         join: &join,
+        recovery: codes.batch.recovery,
     };
     // A few milliseconds a page: made in the request.
     let mut response = super::cards::pdf(&cover, &cards).into_response();
@@ -391,27 +395,86 @@ pub async fn join(
     if let Some(problem) = request.profile.problem() {
         return Err(ApiError::bad_request(problem));
     }
-    let pseudonym: [u8; 16] = rand::random();
+    let device = DeviceClass::of_user_agent(
+        headers
+            .get(USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    );
+    let now = state.trust.now_ms();
+    let fresh: [u8; 16] = rand::random();
     let panelist = NewPanelist {
-        id: hex::encode(pseudonym),
+        id: hex::encode(fresh),
         profile: request.profile,
-        joined_at_ms: state.trust.now_ms(),
+        joined_at_ms: now,
+        recovery: mask_for_recovery(&code, &fresh, device),
     };
-    let round = match state.store.redeem(&code_sha256(&code), &panelist).await? {
-        Ok(round) => round,
-        Err(JoinRefused::Unknown) => return Err(ApiError::UnknownCode),
-        Err(JoinRefused::Redeemed) => return Err(ApiError::CodeUsed),
-        Err(JoinRefused::Revoked) => return Err(ApiError::CodeRevoked),
-        Err(JoinRefused::RoundNotOpen) => return Err(ApiError::RoundNotOpen),
+    let refused = |refused: JoinRefused| match refused {
+        JoinRefused::Unknown => ApiError::UnknownCode,
+        JoinRefused::Redeemed | JoinRefused::Recoverable(_) => ApiError::CodeUsed,
+        JoinRefused::Revoked => ApiError::CodeRevoked,
+        JoinRefused::RoundNotOpen => ApiError::RoundNotOpen,
     };
+    let (pseudonym, round, status) =
+        match state.store.redeem(&code_sha256(&code), &panelist).await? {
+            Ok(round) => (fresh, round, StatusCode::CREATED),
+            Err(JoinRefused::Recoverable(kept)) => {
+                let (pseudonym, first) = unmask(&code, &kept).ok_or(ApiError::CodeUsed)?;
+                if first != device {
+                    return Err(ApiError::OtherDevice(first.label().1));
+                }
+                let round = state
+                    .store
+                    .recover(&code_sha256(&code), &hex::encode(pseudonym), now)
+                    .await?
+                    .map_err(refused)?;
+                (pseudonym, round, StatusCode::OK)
+            }
+            Err(other) => return Err(refused(other)),
+        };
     let details = state.store.round(round).await?.ok_or(ApiError::NotFound)?;
     Ok((
-        StatusCode::CREATED,
+        status,
         Json(JoinResponse {
             panelist: state.keys.panelist_credential(&pseudonym, round),
             round: details,
+            recovered: status == StatusCode::OK,
         }),
     ))
+}
+
+/// What a used code's row keeps where its batch allows recovery: the pseudonym masked with a
+/// key only the code gives (the first 16 bytes of HMAC-SHA-256 keyed by the code's bytes: a
+/// one-time pad, each code masking one pseudonym), and the kind of device, as
+/// `hex(masked).device`. A copy of the database alone cannot link a code to its panelist; whoever
+/// holds the code (the person, and the agency that printed it) can, which is why recovery is the
+/// operator's choice per batch.
+fn mask_for_recovery(code: &[u8; 16], pseudonym: &[u8; 16], device: DeviceClass) -> String {
+    let key = recovery_key(code);
+    let masked: Vec<u8> = pseudonym.iter().zip(key).map(|(p, k)| p ^ k).collect();
+    format!("{}.{}", hex::encode(masked), device.code())
+}
+
+/// The pseudonym and kind of device [`mask_for_recovery`] kept.
+fn unmask(code: &[u8; 16], kept: &str) -> Option<([u8; 16], DeviceClass)> {
+    let (masked, device) = kept.split_once('.')?;
+    let masked: [u8; 16] = hex::decode(masked).ok()?.try_into().ok()?;
+    let key = recovery_key(code);
+    let mut pseudonym = [0; 16];
+    for (i, byte) in pseudonym.iter_mut().enumerate() {
+        *byte = masked[i] ^ key[i];
+    }
+    Some((pseudonym, DeviceClass::from_code(device)?))
+}
+
+fn recovery_key(code: &[u8; 16]) -> [u8; 16] {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<Sha256>>::new_from_slice(code).expect("any key length");
+    mac.update(b"kai-arena panelist recovery");
+    let full: [u8; 32] = mac.finalize().into_bytes().into();
+    let mut key = [0; 16];
+    key.copy_from_slice(&full[..16]);
+    key
 }
 
 /// The panelist a request carries for `round`, if its credential is genuine, for that round,

@@ -419,6 +419,15 @@ pub trait Store: Send + Sync + 'static {
         panelist: &panel::NewPanelist,
     ) -> Result<Result<i64, panel::JoinRefused>, StoreError>;
 
+    /// Brings back the panelist of a used code (by its SHA-256) whose batch allows recovery;
+    /// the round they are in.
+    async fn recover(
+        &self,
+        code_sha256: &str,
+        panelist: &str,
+        now_ms: i64,
+    ) -> Result<Result<i64, panel::JoinRefused>, StoreError>;
+
     /// A panelist's round and standing.
     async fn panelist(&self, id: &str) -> Result<Option<panel::PanelistStanding>, StoreError>;
 

@@ -442,6 +442,7 @@ mod tests {
             audience: Audience::Public,
             votes_per_person: 10,
             reveal: RevealPolicy::AfterVote,
+            declared: Default::default(),
         }
     }
 

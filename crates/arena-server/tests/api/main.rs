@@ -20,6 +20,7 @@ mod live;
 mod pairing;
 mod panel;
 mod reasons;
+mod recovery;
 mod reveal;
 mod rounds;
 mod serve;

@@ -610,8 +610,21 @@ async fn quotas_count_each_cell_against_its_target_and_a_full_cell_closes() {
         .find(|d| d.dimension == "ai_use")
         .unwrap();
     assert!(
-        ai.cells.iter().all(|c| c.share == 0.0),
+        ai.without_margins && ai.cells.iter().all(|c| c.share == 0.0),
         "no margin for AI use in the sample"
+    );
+    // The margins as uploaded, for the form to show again, in the page's order.
+    let rows = margins
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty() && !l.starts_with("dimension"))
+        .count();
+    assert_eq!(quotas.margins.len(), rows);
+    assert_eq!(
+        (
+            quotas.margins[0].dimension.as_str(),
+            quotas.margins[0].level.as_str()
+        ),
+        ("age", "18-29")
     );
     assert_eq!(ai.unstated_panelists, 3);
     let sex = quotas
@@ -620,6 +633,7 @@ async fn quotas_count_each_cell_against_its_target_and_a_full_cell_closes() {
         .find(|d| d.dimension == "sex")
         .unwrap();
     assert_eq!(sex.unstated_panelists, 1);
+    assert!(!sex.without_margins && !quotas.dimensions[0].without_margins);
 
     // The cell is full: its unused code is revoked and can no longer join.
     let res = app

@@ -19,6 +19,12 @@ fn draft() -> serde_json::Value {
         "audience": "both",
         "votes_per_person": 30,
         "reveal": "after_close",
+        // m-good's team declares the endpoint its answers came from, and its weights' digest.
+        "declared": {"m-good": {
+            "endpoint": "https://api.good.example/v1",
+            "model_id": "good-ko-7b",
+            "checkpoint": format!("sha256:{}", "7e".repeat(32)),
+        }},
     })
 }
 
@@ -42,6 +48,17 @@ async fn an_operator_runs_a_round_from_draft_to_published() {
     );
     let good = round.models.iter().find(|m| m.id == "m-good").unwrap();
     assert_eq!(good.name, "좋은 모델");
+    let declared = good.declared.as_ref().expect("sealed with the round");
+    assert_eq!(
+        (declared.endpoint.as_str(), declared.model_id.as_str()),
+        ("https://api.good.example/v1", "good-ko-7b")
+    );
+    assert!(
+        round
+            .models
+            .iter()
+            .all(|m| m.id == "m-good" || m.declared.is_none())
+    );
     assert_eq!(
         good.answers_sha256,
         seal([("p-1", text_sha256("**1446년**에 반포되었습니다.").as_str())])
@@ -131,6 +148,20 @@ async fn a_bad_round_is_refused_with_its_reason_and_nothing_is_stored() {
         (with("models", json!(["m-good", "m-good"])), "repeat"),
         (with("models", json!(["m-good", "m-nobody"])), "m-nobody"),
         (with("closes_at_ms", json!(1)), "closes_at_ms"),
+        (
+            with(
+                "declared",
+                json!({"m-good": {"endpoint": "https://x.example/v1", "model_id": "g", "checkpoint": "md5:1"}}),
+            ),
+            "checkpoint",
+        ),
+        (
+            with(
+                "declared",
+                json!({"m-none": {"endpoint": "https://x.example/v1", "model_id": "g"}}),
+            ),
+            "not one of the round's models",
+        ),
         (with("votes_per_person", json!(0)), "votes_per_person"),
         (with("categories", json!(["없는 분야"])), "no prompt"),
         (with("audience", json!("everyone")), ""),

@@ -236,6 +236,15 @@ where
         self.redeem_code(code_sha256, panelist).await
     }
 
+    async fn recover(
+        &self,
+        code_sha256: &str,
+        panelist: &str,
+        now_ms: i64,
+    ) -> Result<Result<i64, super::panel::JoinRefused>, StoreError> {
+        self.recover_panelist(code_sha256, panelist, now_ms).await
+    }
+
     async fn panelist(
         &self,
         id: &str,

@@ -15,13 +15,18 @@ use crate::store::{NewAudit, StoreError};
 
 const BATCH_COLUMNS: &str = "b.id, b.round_id, b.cell, b.size, b.created_at_ms, \
      (SELECT COUNT(*) FROM invitations i WHERE i.batch_id = b.id AND i.state = 'redeemed'), \
-     (SELECT COUNT(*) FROM invitations i WHERE i.batch_id = b.id AND i.state = 'revoked')";
+     (SELECT COUNT(*) FROM invitations i WHERE i.batch_id = b.id AND i.state = 'revoked'), \
+     b.recovery, \
+     (SELECT CAST(COALESCE(SUM(i.recoveries), 0) AS BIGINT) FROM invitations i \
+      WHERE i.batch_id = b.id)";
 
-type BatchRow = (i64, i64, String, i64, i64, i64, i64);
+type BatchRow = (i64, i64, String, i64, i64, i64, i64, i64, i64);
 
 fn batch(row: BatchRow) -> Batch {
-    let (id, round, cell, size, created, redeemed, revoked) = row;
+    let (id, round, cell, size, created, redeemed, revoked, recovery, recovered) = row;
     Batch {
+        recovery: recovery != 0,
+        recovered: recovered.max(0) as u64,
         id: id.to_string(),
         round_id: round.to_string(),
         cell,
@@ -82,13 +87,14 @@ where
         }
         let cell = request.cell.trim();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO invitation_batches (round_id, cell, size, created_at_ms) \
-             VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO invitation_batches (round_id, cell, size, created_at_ms, recovery) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(round)
         .bind(cell)
         .bind(i64::from(request.count))
         .bind(now_ms)
+        .bind(i64::from(request.recovery))
         .fetch_one(&mut *tx.0)
         .await?;
         let positions: Vec<u32> = (0..request.count).collect();
@@ -109,7 +115,12 @@ where
             query.execute(&mut *tx.0).await?;
         }
         audit.subject = id.to_string();
-        audit.detail = serde_json::json!({ "round": round, "size": request.count, "cell": cell });
+        audit.detail = serde_json::json!({
+            "round": round,
+            "size": request.count,
+            "cell": cell,
+            "recovery": request.recovery,
+        });
         tx.append_audit(&audit).await?;
         tx.0.commit().await?;
         let made = self.batch_by_id(id).await?;
@@ -186,8 +197,10 @@ where
         panelist: &NewPanelist,
     ) -> Result<Result<i64, JoinRefused>, StoreError> {
         let mut tx = self.change().await?;
-        let found: Option<(String, i64, i64, String, i64, i64)> = sqlx::query_as(&format!(
-            "SELECT i.state, b.id, r.id, r.state, r.opens_at_ms, r.closes_at_ms \
+        type Found = (String, i64, i64, String, i64, i64, i64, Option<String>);
+        let found: Option<Found> = sqlx::query_as(&format!(
+            "SELECT i.state, b.id, r.id, r.state, r.opens_at_ms, r.closes_at_ms, b.recovery, \
+                    i.recovery \
              FROM invitations i JOIN invitation_batches b ON b.id = i.batch_id \
              JOIN rounds r ON r.id = b.round_id WHERE i.code_sha256 = $1{}",
             D::lock_rows("i")
@@ -195,12 +208,16 @@ where
         .bind(code_sha256)
         .fetch_optional(&mut *tx.0)
         .await?;
-        let Some((state, batch_id, round, round_state, opens, closes)) = found else {
+        let Some((state, batch_id, round, round_state, opens, closes, recovery, sealed)) = found
+        else {
             return Ok(Err(JoinRefused::Unknown));
         };
-        match state.as_str() {
-            "redeemed" => return Ok(Err(JoinRefused::Redeemed)),
-            "revoked" => return Ok(Err(JoinRefused::Revoked)),
+        match (state.as_str(), sealed) {
+            ("redeemed", Some(sealed)) if recovery != 0 => {
+                return Ok(Err(JoinRefused::Recoverable(sealed)));
+            }
+            ("redeemed", _) => return Ok(Err(JoinRefused::Redeemed)),
+            ("revoked", _) => return Ok(Err(JoinRefused::Revoked)),
             _ => {}
         }
         let now = panelist.joined_at_ms;
@@ -208,10 +225,11 @@ where
             return Ok(Err(JoinRefused::RoundNotOpen));
         }
         let changed = sqlx::query(
-            "UPDATE invitations SET state = 'redeemed', changed_at_ms = $1 \
-             WHERE code_sha256 = $2 AND state = 'unused'",
+            "UPDATE invitations SET state = 'redeemed', changed_at_ms = $1, recovery = $2 \
+             WHERE code_sha256 = $3 AND state = 'unused'",
         )
         .bind(now)
+        .bind((recovery != 0).then_some(panelist.recovery.as_str()))
         .bind(code_sha256)
         .execute(&mut *tx.0)
         .await?;
@@ -231,6 +249,43 @@ where
         .bind(p.region.as_deref())
         .bind(p.ai_use.map(|a| a.code()))
         .bind(now)
+        .execute(&mut *tx.0)
+        .await?;
+        tx.0.commit().await?;
+        Ok(Ok(round))
+    }
+
+    /// A used code of a batch that allows recovery brings back `panelist` (the pseudonym its
+    /// row keeps, unmasked by the caller): counted on the code, refused if an operator revoked
+    /// the panelist or the round takes no panelist now.
+    pub(super) async fn recover_panelist(
+        &self,
+        code_sha256: &str,
+        panelist: &str,
+        now_ms: i64,
+    ) -> Result<Result<i64, JoinRefused>, StoreError> {
+        let mut tx = self.change().await?;
+        let found: Option<(i64, Option<i64>, String, i64, i64)> = sqlx::query_as(
+            "SELECT p.round_id, p.revoked_at_ms, r.state, r.opens_at_ms, r.closes_at_ms \
+             FROM panelists p JOIN rounds r ON r.id = p.round_id WHERE p.id = $1",
+        )
+        .bind(panelist)
+        .fetch_optional(&mut *tx.0)
+        .await?;
+        let Some((round, revoked, round_state, opens, closes)) = found else {
+            return Ok(Err(JoinRefused::Redeemed));
+        };
+        if revoked.is_some() {
+            return Ok(Err(JoinRefused::Revoked));
+        }
+        if round_state != RoundState::Open.code() || now_ms < opens || now_ms >= closes {
+            return Ok(Err(JoinRefused::RoundNotOpen));
+        }
+        sqlx::query(
+            "UPDATE invitations SET recoveries = recoveries + 1 WHERE code_sha256 = $1 \
+             AND state = 'redeemed'",
+        )
+        .bind(code_sha256)
         .execute(&mut *tx.0)
         .await?;
         tx.0.commit().await?;
@@ -391,6 +446,7 @@ where
                 cells,
                 unstated_panelists,
                 unstated_votes,
+                without_margins: !margins.iter().any(|(d, _, _)| d == dimension),
             });
         }
         Ok(Quotas {
@@ -398,6 +454,26 @@ where
             panelists: all_panelists,
             votes: all_votes,
             dimensions,
+            margins: {
+                // In the order the page lists them: dimension, then level.
+                let place = |d: &str, l: &str| {
+                    let levels = levels(d);
+                    (
+                        DIMENSIONS.iter().position(|x| *x == d),
+                        levels.iter().position(|x| *x == l),
+                    )
+                };
+                let mut sorted = margins;
+                sorted.sort_by_key(|(d, l, _)| place(d, l));
+                sorted
+            }
+            .into_iter()
+            .map(|(dimension, level, share)| Margin {
+                dimension,
+                level,
+                share,
+            })
+            .collect(),
         })
     }
 

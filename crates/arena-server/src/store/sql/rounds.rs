@@ -152,12 +152,18 @@ where
         .fetch_one(&mut *tx.0)
         .await?;
         for (model, (sha, _)) in &sealed.models {
+            let declared = match draft.declared.get(model) {
+                Some(d) => Some(serde_json::to_string(d).map_err(|e| StoreError::Other(e.into()))?),
+                None => None,
+            };
             sqlx::query(
-                "INSERT INTO round_models (round_id, model_id, answers_sha256) VALUES ($1, $2, $3)",
+                "INSERT INTO round_models (round_id, model_id, answers_sha256, declared) \
+                 VALUES ($1, $2, $3, $4)",
             )
             .bind(id)
             .bind(model)
             .bind(sha)
+            .bind(declared)
             .execute(&mut *tx.0)
             .await?;
         }
@@ -232,10 +238,11 @@ where
         let Some(row) = row else {
             return Ok(None);
         };
-        let models: Vec<(String, String, String, i64)> = sqlx::query_as(&format!(
+        let models: Vec<(String, String, String, i64, Option<String>)> = sqlx::query_as(&format!(
             "SELECT rm.model_id, m.name, rm.answers_sha256, \
                     (SELECT COUNT(*) FROM round_answers ra \
-                     WHERE ra.round_id = rm.round_id AND ra.model_id = rm.model_id) \
+                     WHERE ra.round_id = rm.round_id AND ra.model_id = rm.model_id), \
+                    rm.declared \
              FROM round_models rm JOIN models m ON m.id = rm.model_id \
              WHERE rm.round_id = $1 ORDER BY {}",
             in_bytes::<D>(&["rm.model_id"])
@@ -250,13 +257,19 @@ where
                 .await?;
         let models = models
             .into_iter()
-            .map(|(id, name, answers_sha256, answers)| SealedModel {
-                id,
-                name,
-                answers: u64::try_from(answers).unwrap_or(0),
-                answers_sha256,
+            .map(|(id, name, answers_sha256, answers, declared)| {
+                Ok(SealedModel {
+                    id,
+                    name,
+                    answers: u64::try_from(answers).unwrap_or(0),
+                    answers_sha256,
+                    declared: declared
+                        .map(|d| serde_json::from_str(&d))
+                        .transpose()
+                        .map_err(|e| StoreError::Other(e.into()))?,
+                })
             })
-            .collect();
+            .collect::<Result<_, StoreError>>()?;
         round_row(row, models, prompts).map(Some)
     }
 
