@@ -5,7 +5,9 @@
  * language and as tall as its content. The frame tells its height by postMessage to this page's
  * origin only; this script believes a message only from the arena's origin and that frame's own
  * window. The frame needs no cookie: the arena keeps its voter id in the frame's own storage.
- * `data-round="ID"` embeds an evaluation round's battles instead of the open arena's.
+ * `data-round="ID"` embeds an evaluation round's battles instead of the open arena's;
+ * `data-join` embeds the page where an invited citizen enters their code and joins a round's
+ * panel (its battles then follow in the frame).
  * Pages that draw new placeholders later call KaiArena.scan(). */
 (function () {
   'use strict';
@@ -16,6 +18,10 @@
   var TITLES = {
     ko: 'K-AI 아레나: 두 AI 답변을 비교하고 투표하기',
     en: 'K-AI Arena: compare two AI answers and vote'
+  };
+  var JOIN_TITLES = {
+    ko: 'K-AI 아레나: 시민 평가단 참여',
+    en: 'K-AI Arena: join the citizens\' panel'
   };
 
   function language(el) {
@@ -32,9 +38,11 @@
     if (category) query.set('category', category);
     var round = el.getAttribute('data-round');
     if (round && /^[1-9][0-9]{0,17}$/.test(round)) query.set('round', round);
+    var join = el.getAttribute('data-join') !== null;
+
     var frame = document.createElement('iframe');
-    frame.src = arena + '/embed?' + query.toString();
-    frame.title = TITLES[lang];
+    frame.src = arena + (join ? '/embed/join?' : '/embed?') + query.toString();
+    frame.title = (join ? JOIN_TITLES : TITLES)[lang];
     frame.setAttribute('data-kai-arena-frame', '');
     frame.style.cssText = 'display:block;width:100%;min-width:280px;height:640px;border:0;';
     el.appendChild(frame);

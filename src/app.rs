@@ -22,6 +22,8 @@ use crate::routes::{
 
 /// The path of the embedded arena (`public/embed.js` frames it).
 pub const EMBED_PATH: &str = "/embed";
+/// The path of the embedded panel join page (`embed.js`'s `data-join`; served with the full app).
+pub const EMBED_JOIN_PATH: &str = "/embed/join";
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -38,7 +40,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/leaderboard") view=LeaderboardPage/>
                     <Route path=path!("/about") view=AboutPage/>
                     <Route path=path!("/privacy") view=PrivacyPage/>
-                    <Route path=path!("/join") view=JoinPage/>
+                    <Route path=path!("/join") view=|| view! { <JoinPage/> }/>
                     <Route path=path!("/webmasters") view=WebmastersPage/>
                 </Routes>
             </main>
@@ -74,6 +76,30 @@ pub fn AdminApp() -> impl IntoView {
             <AdminPage/>
         </main>
         <SiteFooter/>
+    }
+}
+
+/// An evaluation round's panel join page inside another site's frame.
+#[component]
+pub fn EmbedJoinApp() -> impl IntoView {
+    i18n::provide();
+    Outbox::provide();
+    // Joined: the round's battles follow in the same frame and the same page.
+    let voting = RwSignal::new(false);
+    let start = Callback::new(move |round: String| {
+        crate::routes::join::show_round_in_address(&round);
+        voting.set(true);
+    });
+    view! {
+        <main id="main" class="embed">
+            <crate::routes::embed::EmbedFrame>
+                {move || if voting.get() {
+                    view! { <BattlePage embedded=true/> }.into_any()
+                } else {
+                    view! { <JoinPage embedded=true on_start=start/> }.into_any()
+                }}
+            </crate::routes::embed::EmbedFrame>
+        </main>
     }
 }
 

@@ -22,7 +22,27 @@ pub use app::{AdminApp, App, BattleApp, EmbedApp};
 /// Replaces the page's loading placeholder with the full app (every page, client-side routed),
 /// or at [`app::EMBED_PATH`] with only the battle, for another site's frame.
 pub fn mount() {
-    mount_with(App);
+    if address::path().trim_end_matches('/') == app::EMBED_JOIN_PATH {
+        remove_boot();
+        mark_embedded();
+        leptos::mount::mount_to_body(app::EmbedJoinApp);
+    } else {
+        mount_with(App);
+    }
+}
+
+/// Takes away the page's loading placeholder.
+fn remove_boot() {
+    if let Some(boot) = leptos::prelude::document().get_element_by_id("boot") {
+        boot.remove();
+    }
+}
+
+/// The body of a page inside another site's frame.
+fn mark_embedded() {
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.class_list().add_1("embedded");
+    }
 }
 
 /// The light battle app (`battle.html`, served at `/`): the same battle page without the router
@@ -38,14 +58,9 @@ pub fn mount_admin() {
 }
 
 fn mount_with<V: leptos::IntoView + 'static>(app: fn() -> V) {
-    let document = leptos::prelude::document();
-    if let Some(boot) = document.get_element_by_id("boot") {
-        boot.remove();
-    }
+    remove_boot();
     if address::path().trim_end_matches('/') == app::EMBED_PATH {
-        if let Some(body) = document.body() {
-            let _ = body.class_list().add_1("embedded");
-        }
+        mark_embedded();
         leptos::mount::mount_to_body(EmbedApp);
     } else {
         leptos::mount::mount_to_body(app);

@@ -1,6 +1,8 @@
 //! The arena inside a government portal's frame (`/embed`, framed by `public/embed.js`): the
 //! battle, the vote, the reveal and "다음 대결", without the site's header and footer; links to
-//! the rest of the arena open in a new tab.
+//! the rest of the arena open in a new tab. `/embed/join` (the full app: the light battle app does
+//! not carry the join page) frames an evaluation round's panel join page the same way, whose
+//! round then goes on in the battle frame.
 //!
 //! The frame tells its host page how tall its content is, so the host sizes the frame to it: a
 //! `ResizeObserver` on the content (not on the frame's viewport, which the host sets: measuring
@@ -20,8 +22,21 @@ use crate::routes::battle::BattlePage;
 /// The message type `public/embed.js` listens for.
 const HEIGHT_MESSAGE: &str = "kai-arena:height";
 
+/// The battle in the frame.
 #[component]
 pub fn EmbedPage() -> impl IntoView {
+    view! {
+        <EmbedFrame>
+            <BattlePage embedded=true/>
+        </EmbedFrame>
+    }
+}
+
+/// What every embedded page has around it: the arena's name and the language switch above, the
+/// links to how it works and its privacy policy below (new tabs), and the height reported to the
+/// host page.
+#[component]
+pub fn EmbedFrame(children: Children) -> impl IntoView {
     let content = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         if let Some(element) = content.get() {
@@ -38,7 +53,7 @@ pub fn EmbedPage() -> impl IntoView {
                 </a>
                 <LangSwitch/>
             </div>
-            <BattlePage embedded=true/>
+            {children()}
             <p class="embed-foot">
                 <a href="/about" target="_blank" rel="noopener">
                     {tr("K-AI 아레나 소개", "About K-AI Arena")}

@@ -3,6 +3,8 @@
 //! optional, each with "prefer not to say"), and joins. The credential the server answers with is
 //! kept in this browser (`panelist.rs`); the round's battles then count in its panel's table.
 //! A code is checked here first (its check characters catch a typo before the server is asked).
+//! Inside another site's frame (`/embed?join`, `embed.js`'s `data-join`) it does the same, and the
+//! round's battles then follow in the frame.
 
 use arena_core::panel::{AgeBand, AiUse, JoinResponse, Profile, REGIONS, Sex, parse_code};
 use leptos::prelude::*;
@@ -66,8 +68,19 @@ fn Question<T: Copy + PartialEq + Send + Sync + 'static>(
 }
 
 #[component]
-pub fn JoinPage() -> impl IntoView {
+pub fn JoinPage(
+    /// Inside another site's frame: the round's battles follow in the frame; links to the rest
+    /// of the arena open in a new tab.
+    #[prop(optional)]
+    embedded: bool,
+    /// Inside a frame: what "start evaluating" does with the round's id (the frame shows its
+    /// battles without loading a page, so a credential kept only in memory, where the browser
+    /// gives a frame no storage, is not lost).
+    #[prop(optional)]
+    on_start: Option<Callback<String>>,
+) -> impl IntoView {
     let lang = use_lang();
+    let new_tab = embedded.then_some("_blank");
     let code = RwSignal::new(query_param("code").unwrap_or_default());
     let age = RwSignal::new(None::<AgeBand>);
     let sex = RwSignal::new(None::<Sex>);
@@ -128,6 +141,7 @@ pub fn JoinPage() -> impl IntoView {
                     let round = joined.round.clone();
                     let recovered = joined.recovered;
                     let href = format!("/?round={}", round.id);
+                    let round_id = round.id.clone();
                     view! {
                         <div class="result-box" data-testid="joined">
                             <h2 class="result-title" tabindex="-1" node_ref=done>
@@ -160,10 +174,20 @@ pub fn JoinPage() -> impl IntoView {
                                 "This browser now holds your panel membership. Please vote from this browser.",
                             )}</p>
                             <div class="result-actions">
-                                // A whole page load: the battle app reads the round from the address as it starts.
-                                <a class="btn btn-primary btn-large" href=href rel="external" data-testid="start-voting">
-                                    {tr("평가 시작하기", "Start evaluating")}
-                                </a>
+                                {match on_start {
+                                    Some(start) => view! {
+                                        <button type="button" class="btn btn-primary btn-large" data-testid="start-voting"
+                                            on:click=move |_| start.run(round_id.clone())>
+                                            {tr("평가 시작하기", "Start evaluating")}
+                                        </button>
+                                    }.into_any(),
+                                    // A whole page load: the battle app reads the round from the address as it starts.
+                                    None => view! {
+                                        <a class="btn btn-primary btn-large" href=href rel="external" data-testid="start-voting">
+                                            {tr("평가 시작하기", "Start evaluating")}
+                                        </a>
+                                    }.into_any(),
+                                }}
                             </div>
                         </div>
                     }.into_any()
@@ -220,7 +244,10 @@ pub fn JoinPage() -> impl IntoView {
                                  (초대장에 ‘분실하면 이 코드로 다시 참여’라고 적힌 경우만 예외: 개인정보 처리방침을 보세요).",
                                 "No name, phone number, e-mail or address is asked. The code is not stored with your pseudonym, answers or votes \
                                  (unless your card says you can join again with it after a loss: see the privacy policy).",
-                            )} " " <a href="/privacy">{tr("개인정보 처리방침", "Privacy policy")}</a></p>
+                            )} " " <a href="/privacy" target=new_tab rel=new_tab.map(|_| "noopener")>
+                                {tr("개인정보 처리방침", "Privacy policy")}
+                                {embedded.then(|| view! { <span class="visually-hidden">{tr(" (새 창)", " (opens in a new tab)")}</span> })}
+                            </a></p>
                         </div>
 
                         <h2 class="join-profile-heading">{tr("나에 대해(선택)", "About you (optional)")}</h2>
@@ -290,5 +317,20 @@ pub fn JoinPage() -> impl IntoView {
                 }}
             </p>
         </section>
+    }
+}
+
+/// Puts `round` in this page's address (`?round=`, the frame's language and host kept), without
+/// loading a page: where the battle page that follows reads it.
+pub fn show_round_in_address(round: &str) {
+    let mut query = format!("?round={round}");
+    for name in ["lang", "parent"] {
+        if let Some(value) = query_param(name) {
+            let value = String::from(js_sys::encode_uri_component(&value));
+            query.push_str(&format!("&{name}={value}"));
+        }
+    }
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&query));
     }
 }

@@ -67,6 +67,20 @@ pub fn WebmastersPage() -> impl IntoView {
                                 "ko or en. Without it, the page's <html lang>, else Korean. Citizens can switch inside the frame.",
                             )}</td>
                         </tr>
+                        <tr>
+                            <th scope="row"><code>"data-round"</code></th>
+                            <td>{tr(
+                                "평가 라운드 번호. 열린 아레나 대신 그 라운드의 대결을 보여 줍니다.",
+                                "An evaluation round's number: shows that round's battles instead of the open arena's.",
+                            )}</td>
+                        </tr>
+                        <tr>
+                            <th scope="row"><code>"data-join"</code></th>
+                            <td>{tr(
+                                "값 없이 씁니다. 초대받은 시민이 카드의 코드를 입력해 평가 라운드의 시민 평가단에 참여하는 화면을 보여 주고, 참여하면 그 틀 안에서 라운드의 대결이 이어집니다.",
+                                "Written without a value: shows the page where an invited citizen enters the code on their card and joins an evaluation round's panel; the round's battles then follow in the frame.",
+                            )}</td>
+                        </tr>
                     </tbody>
                 </table>
             </div>

@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { launch, openPage } from './browser.mjs';
 import { BattlePage } from './pages/battle-page.mjs';
 import { OwnArena, SERVER_BIN } from './support/arena-server.mjs';
@@ -23,14 +24,28 @@ const SETTINGS = {
 
 let browser;
 let arena;
+// A portal's page on another origin that embeds the join page (`data-join`).
+let portal;
+let portalUrl;
 before(async () => {
   if (!SERVER_BIN) return;
   browser = await launch();
-  arena = await OwnArena.create(SETTINGS);
+  portal = createServer((req, res) => {
+    const lang = new URL(req.url, 'http://localhost').searchParams.get('lang') ?? 'ko';
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!DOCTYPE html><html lang="${lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>portal</title></head>
+<body><main><h1>○○시 시민 평가단</h1><div data-kai-arena data-join></div>
+<script src="${arena.url}/embed.js" async></script></main></body></html>`);
+  });
+  await new Promise((resolve) => portal.listen(0, 'localhost', resolve));
+  portalUrl = `http://localhost:${portal.address().port}`;
+  arena = await OwnArena.create({ ...SETTINGS, ARENA_EMBED_ORIGINS: portalUrl });
 });
 after(async () => {
   await browser?.close();
   await arena?.close();
+  portal?.close();
 });
 
 const skip = !SERVER_BIN && 'ARENA_SERVER_BIN not set (run.sh sets it)';
@@ -162,9 +177,13 @@ test('an operator makes a batch of codes on the round\'s page and downloads it a
   await box.getByTestId('invite-count').fill('3');
   await box.getByTestId('invite-cell').fill('서울 30대');
   await box.getByTestId('invite-recovery').check();
+  // Typed but not saved in the round's quota form: a save elsewhere on the page keeps it.
+  const quotas = page.getByTestId(`quotas-${round.id}`);
+  await quotas.getByTestId('quota-target').fill('123');
   await box.getByTestId('invite-create').click();
   const item = box.locator('li.batch-item').first();
   await item.waitFor();
+  assert.equal(await quotas.getByTestId('quota-target').inputValue(), '123', 'the quota form kept what was typed');
   assert.match(await item.innerText(), /서울 30대 · 3장 · 참여 0 · 중지 0 · 복구 허용\(복구 0회\)/);
 
   const [csv] = await Promise.all([page.waitForEvent('download'), item.getByTestId('batch-csv').click()]);
@@ -309,4 +328,57 @@ test('a panelist who lost their membership comes back with the same code on the 
   await phone.close();
   const [listed] = await admin('GET', `/rounds/${round.id}/invitations`);
   assert.equal(listed.recovered, 1);
+});
+
+test('a portal embeds the join page: an invited citizen joins and votes in the frame', { skip }, async () => {
+  const now = Date.now();
+  const round = await admin('POST', '/rounds', {
+    name: '포털 평가단',
+    models: ['sample-haneul', 'sample-gaon', 'sample-dure', 'sample-pado'],
+    categories: [],
+    opens_at_ms: now - 60_000,
+    closes_at_ms: now + 3_600_000,
+    audience: 'panel',
+    votes_per_person: 2,
+    reveal: 'after_close',
+  });
+  await admin('PUT', `/rounds/${round.id}/state`, { state: 'open' });
+  const { codes } = await admin('POST', `/rounds/${round.id}/invitations`, { count: 1, cell: '' });
+
+  const { page, problems, context } = await openPage(browser, { width: 390, height: 844 });
+  await page.goto(`${portalUrl}/?lang=ko`);
+  const frameElement = page.locator('iframe[data-kai-arena-frame]');
+  await frameElement.waitFor();
+  assert.equal(await frameElement.getAttribute('title'), 'K-AI 아레나: 시민 평가단 참여');
+  const frame = page.frameLocator('iframe[data-kai-arena-frame]');
+  await frame.getByTestId('join-code').fill(codes[0]);
+  await frame.getByTestId('join-age').getByLabel('60대').check();
+  await frame.getByTestId('join-submit').click();
+  await frame.getByTestId('joined').waitFor();
+  const inner = page.frames().find((f) => new URL(f.url()).pathname === '/embed/join');
+  assert.ok(inner, 'the frame is the arena\'s /embed/join');
+  assert.deepEqual(await axeViolations(inner), [], 'joined inside a portal\'s frame, Korean, 390 px');
+  await page.screenshot({ path: 'test-results/join-embedded-ko-390.png', fullPage: true });
+  const privacy = frame.locator('a[href="/privacy"]').first();
+  assert.equal(await privacy.getAttribute('target'), '_blank');
+
+  // The round's battles follow in the frame, for this panelist.
+  await frame.getByTestId('start-voting').click();
+  await frame.getByTestId('round-banner').waitFor();
+  const battle = new BattlePage(frame, arena.url);
+  await battle.answer('a').waitFor();
+  await battle.waitAwake();
+  await battle.voteButton('a').click();
+  await frame.getByTestId('sealed').waitFor();
+  // The same page goes on (a credential kept only in memory, where a frame gets no storage, is
+  // not lost); the round is in its address.
+  const moved = page.frames().find((f) => new URL(f.url()).pathname === '/embed/join');
+  const address = new URL(moved.url());
+  assert.equal(address.searchParams.get('round'), round.id);
+  assert.equal(address.searchParams.get('parent'), portalUrl);
+  assert.equal(address.searchParams.get('lang'), 'ko');
+  const results = await admin('GET', `/rounds/${round.id}/results`);
+  assert.equal(results.panel.table.total_votes, 1);
+  assert.deepEqual(problems, []);
+  await context.close();
 });

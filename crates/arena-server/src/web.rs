@@ -1,5 +1,5 @@
 //! Serves the built web app from `dist/`: hashed assets cached for a year, `battle.html` (the
-//! light battle app) at `/` and `/embed`, `admin.html` (the operators' app, never framed) at
+//! light battle app) at `/` and `/embed` (`index.html` at `/embed/join`, framed the same way), `admin.html` (the operators' app, never framed) at
 //! `/admin`, `index.html` (the full app) for every other app route
 //! (so `/leaderboard` can be reloaded or shared), brotli and gzip files made at build time where
 //! they exist, and a Content-Security-Policy that allows exactly the app's own
@@ -211,6 +211,15 @@ impl IndexPage {
         }
     }
 
+    /// `/embed/join`: the full app (which alone carries the panel's join page), framable by the
+    /// allowed portals.
+    fn embed_join_response(&self) -> Response {
+        match self.full.as_ref().or(self.battle.as_ref()) {
+            Some(page) => page.response(&page.embed_csp),
+            None => not_built(),
+        }
+    }
+
     /// `/embed`: the battle app, framable by the allowed portals.
     fn embed_response(&self) -> Response {
         match self.battle.as_ref().or(self.full.as_ref()) {
@@ -293,6 +302,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(dist: PathBuf, index: IndexPage)
     let for_embed = for_root.clone();
     let for_full = for_root.clone();
     let for_admin = for_root.clone();
+    let for_embed_join = for_root.clone();
     let admin = axum::routing::get(move || {
         let index = for_admin.clone();
         async move { index.admin_response() }
@@ -309,12 +319,17 @@ pub fn routes<S: Clone + Send + Sync + 'static>(dist: PathBuf, index: IndexPage)
         let index = for_embed.clone();
         async move { index.embed_response() }
     });
+    let embed_join = axum::routing::get(move || {
+        let index = for_embed_join.clone();
+        async move { index.embed_join_response() }
+    });
     Router::new()
         .route("/", root.clone())
         .route("/battle.html", root)
         .route("/index.html", full)
         .route("/embed", embed.clone())
         .route("/embed/", embed)
+        .route("/embed/join", embed_join)
         .route("/admin", admin.clone())
         .route("/admin/", admin.clone())
         .route("/admin.html", admin)

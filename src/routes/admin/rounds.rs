@@ -61,6 +61,14 @@ fn kst_ms(value: &str) -> Option<i64> {
 #[component]
 pub(super) fn RoundsSection() -> impl IntoView {
     let list = use_operator().list(|token| async move { api::admin::rounds(&token).await });
+    // Keyed by id and state: a round whose state did not change keeps its part of the page
+    // (what an operator is typing in its invitation or quota form) when any save reloads the list.
+    let rounds = RwSignal::new(Vec::<Round>::new());
+    Effect::new(move || {
+        if let Some(Ok(listed)) = list.get() {
+            rounds.set(listed);
+        }
+    });
     view! {
         <section id="admin-rounds" class="admin-section" aria-labelledby="admin-rounds-heading">
             <h2 id="admin-rounds-heading">{tr("평가 라운드", "Evaluation rounds")}</h2>
@@ -70,11 +78,12 @@ pub(super) fn RoundsSection() -> impl IntoView {
             )}</p>
             <NewRound/>
             <h3 class="admin-subheading">{tr("라운드 목록", "Rounds")}</h3>
-            {listing(list, ("아직 라운드가 없습니다.", "No rounds yet."), |rounds| view! {
-                <ul class="round-list" data-testid="rounds">
-                    {rounds.into_iter().map(|r| view! { <RoundItem round=r/> }).collect_view()}
-                </ul>
-            })}
+            {listing(list, ("아직 라운드가 없습니다.", "No rounds yet."), |_| ())}
+            <ul class="round-list" data-testid="rounds">
+                <For each=move || rounds.get() key=|r| (r.id.clone(), r.state) let:round>
+                    <RoundItem round=round/>
+                </For>
+            </ul>
         </section>
     }
 }

@@ -54,7 +54,7 @@ fn a_frame_ancestors_value_that_would_break_the_policy_is_refused() {
     }
 }
 
-/// Portals on the allowlist may frame `/embed`, and only `/embed`: the rest of the site keeps
+/// Portals on the allowlist may frame `/embed` (and the panel's `/embed/join`), and only those: the rest of the site keeps
 /// its own (stricter) frame-ancestors, and a site not on the list gets no arena in its frame.
 #[tokio::test]
 async fn only_the_embed_route_may_be_framed_by_the_allowed_portals() {
@@ -77,14 +77,14 @@ async fn only_the_embed_route_may_be_framed_by_the_allowed_portals() {
                 .to_owned()
         }
     };
-    for path in ["/embed", "/embed?lang=en&category=x"] {
+    for path in ["/embed", "/embed?lang=en&category=x", "/embed/join?lang=en"] {
         let policy = csp(path).await;
         assert!(
             policy.ends_with("frame-ancestors 'self' https://www.gov.kr http://localhost:8000"),
             "{policy}"
         );
     }
-    for path in ["/", "/leaderboard", "/webmasters"] {
+    for path in ["/", "/leaderboard", "/webmasters", "/join"] {
         assert!(
             csp(path).await.ends_with("frame-ancestors 'self'"),
             "{path}"
@@ -141,6 +141,8 @@ async fn the_battle_app_serves_the_first_page_and_the_full_app_the_others() {
     for (path, expected) in [
         ("/", "kai-arena-battle-"),
         ("/embed", "kai-arena-battle-"),
+        // The join page is the full app's alone, framed or not.
+        ("/embed/join", "/kai-arena-0123456789abcdef.js"),
         ("/leaderboard", "/kai-arena-0123456789abcdef.js"),
         ("/privacy", "/kai-arena-0123456789abcdef.js"),
         ("/index.html", "/kai-arena-0123456789abcdef.js"),
