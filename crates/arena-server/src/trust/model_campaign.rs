@@ -101,8 +101,12 @@ impl Reference {
     }
 
     /// The exact tail of the group's result (see [`exact_tail`]) averaged over where the
-    /// model's rating could be, given how much the reference rests on: its rating shifted by
-    /// `δ ~ N(0, 1/I_ref)` (natural units), on a grid of half standard errors out to ±8. A
+    /// model's rating could be relative to its opponents', given how much the reference rests
+    /// on: its rating shifted by `δ ~ N(0, 1/I_ref + opponents')` (natural units; the opponents'
+    /// share below), on a grid of half standard errors out to ±8. Without the opponents' share,
+    /// an honest continuation of 1,500 votes over 65 models (each known from about 46 votes) had
+    /// 10 votes held in one fresh-clone run of `tests/api/contenders.rs`; with it, none in three
+    /// runs, and the seeded botnet is found as often (37 of 40). A
     /// normal approximation of that (the widened score) is too kind to a weak model that wins
     /// every recognised battle; this is too kind to nothing.
     fn predictive_tail(&self, votes: &[&AuditVote], model: &str, upward: bool) -> f64 {
@@ -110,7 +114,48 @@ impl Reference {
         if reference <= 0.0 {
             return 1.0;
         }
-        let se = POINTS_PER_NATURAL_UNIT / reference.sqrt();
+        // The opponents' ratings are uncertain too: each opponent `j`'s error moves the group's
+        // expected score by `c_j δ_j` (`c_j = Σ p(1 − p)` of its battles with the model), so
+        // together they add `Σ c_j² / I_j` to the spread of the score, which is the model's own
+        // shift scaled by `(Σ c_j)²`. Where the group met a few opponents, each known from few
+        // votes (a table of many models, pairs drawn where they teach most), this is not small.
+        let mut by_opponent: HashMap<&str, f64> = HashMap::new();
+        for v in votes {
+            let (Some(ra), Some(rb)) = (self.ratings.get(&v.model_a), self.ratings.get(&v.model_b))
+            else {
+                continue;
+            };
+            let opponent = if v.model_a == model {
+                v.model_b.as_str()
+            } else if v.model_b == model {
+                v.model_a.as_str()
+            } else {
+                continue;
+            };
+            let p = expected(*ra, *rb);
+            *by_opponent.entry(opponent).or_default() += p * (1.0 - p);
+        }
+        let total: f64 = by_opponent.values().sum();
+        let opponents = if total > 0.0 {
+            by_opponent
+                .iter()
+                .map(|(j, c)| {
+                    let info = self.information.get(*j).copied().unwrap_or(0.0);
+                    if info > 0.0 {
+                        c * c / info
+                    } else {
+                        f64::INFINITY
+                    }
+                })
+                .sum::<f64>()
+                / (total * total)
+        } else {
+            0.0
+        };
+        let se = POINTS_PER_NATURAL_UNIT * (1.0 / reference + opponents).sqrt();
+        if !se.is_finite() {
+            return 1.0;
+        }
         let (mut tail, mut weights) = (0.0, 0.0);
         for k in -16..=16 {
             let x = f64::from(k) * 0.5;
@@ -210,6 +255,7 @@ pub fn find(
     now_ms: i64,
 ) -> Vec<Finding> {
     let readable_votes: Vec<&AuditVote> = votes.iter().filter(|v| readable(v.flags)).collect();
+
     let mut groups = groups(&readable_votes, first_vote);
     groups.retain(|(_, _, to, _)| *to > now_ms - RECENT_MS);
     let recognisable: Vec<HashSet<(&str, &str)>> =
