@@ -89,6 +89,12 @@ pub fn EmbedJoinApp() -> impl IntoView {
     let start = Callback::new(move |round: String| {
         crate::routes::join::show_round_in_address(&round);
         voting.set(true);
+        // Focus follows to the battle that replaced the button (keyboard and screen readers).
+        crate::routes::battle::focus_later(|| {
+            leptos::prelude::document()
+                .get_element_by_id("battle-heading")
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        });
     });
     view! {
         <main id="main" class="embed">

@@ -3,7 +3,7 @@
 //! optional, each with "prefer not to say"), and joins. The credential the server answers with is
 //! kept in this browser (`panelist.rs`); the round's battles then count in its panel's table.
 //! A code is checked here first (its check characters catch a typo before the server is asked).
-//! Inside another site's frame (`/embed?join`, `embed.js`'s `data-join`) it does the same, and the
+//! Inside another site's frame (`/embed/join`, `embed.js`'s `data-join`) it does the same, and the
 //! round's battles then follow in the frame.
 
 use arena_core::panel::{AgeBand, AiUse, JoinResponse, Profile, REGIONS, Sex, parse_code};

@@ -271,13 +271,16 @@ pub fn PrivacyPage() -> impl IntoView {
                      예외는 운영자가 ‘분실 시 복구’를 허용한 초대장(카드에 ‘분실하면 이 코드로 다시 참여’라고 적혀 있습니다)뿐입니다. \
                      이때는 참여 정보를 잃어도 같은 코드를 같은 종류의 기기(휴대전화, 태블릿, 컴퓨터)에 입력해 돌아올 수 있도록, \
                      가명을 그 코드로만 풀 수 있게 가려서 처음 쓴 기기의 종류와 함께 저장합니다. 데이터베이스만으로는 코드와 가명을 연결할 수 없지만, \
-                     코드를 가진 사람(본인과 코드를 나눠 준 기관)은 연결할 수 있습니다.",
+                     코드를 가진 사람(본인, 코드를 나눠 준 기관, 코드를 다시 내려받을 수 있는 아레나 운영자)은 연결할 수 있습니다. \
+                     카드를 잃어버렸거나 남이 보았다면 운영자에게 알려 주세요. 그 코드를 중지하면 더는 복구에 쓸 수 없습니다.",
                     "If you were invited to an evaluation round and entered an invitation code, we store only this:                      one random pseudonym (to count each person once and keep to the round's votes per person),                      the answers you chose (age band, sex, province or city, how often you use AI — each optional,                      with ‘prefer not to say’; to weight the panel's results to the population), and your votes                      and their reasons. No name, phone number, e-mail or address is asked. The code itself is not                      stored (only a hash that checks it), and nothing records which code became which pseudonym,                      answers or votes, so even the organisation that handed out the codes cannot tell who voted how. \
                      The one exception is an invitation whose operator allowed recovery (its card says you can join \
                      again with the code after a loss): so that you can come back by typing the same code on the same \
                      kind of device (phone, tablet or computer), your pseudonym is stored masked so that only that code \
                      opens it, with the kind of device you first used. The database alone cannot link the code to the \
-                     pseudonym; whoever holds the code (you, and the organisation that handed it out) can.",
+                     pseudonym; whoever holds the code can (you, the organisation that handed it out, and the \
+                     arena's operators, who can download the codes again). If your card was lost or seen by \
+                     someone else, tell the operators: once they revoke the code it brings no one back.",
                 )}
             </p>
 

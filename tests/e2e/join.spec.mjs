@@ -365,6 +365,8 @@ test('a portal embeds the join page: an invited citizen joins and votes in the f
   // The round's battles follow in the frame, for this panelist.
   await frame.getByTestId('start-voting').click();
   await frame.getByTestId('round-banner').waitFor();
+  // Focus follows to the battle that replaced the button.
+  await inner.waitForFunction(() => document.activeElement?.id === 'battle-heading');
   const battle = new BattlePage(frame, arena.url);
   await battle.answer('a').waitFor();
   await battle.waitAwake();

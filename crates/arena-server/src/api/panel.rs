@@ -420,6 +420,11 @@ pub async fn join(
             Ok(round) => (fresh, round, StatusCode::CREATED),
             Err(JoinRefused::Recoverable(kept)) => {
                 let (pseudonym, first) = unmask(&code, &kept).ok_or(ApiError::CodeUsed)?;
+                // The panelist's standing first: a revoked one learns nothing of the device.
+                let standing = state.store.panelist(&hex::encode(pseudonym)).await?;
+                if standing.is_none_or(|s| s.revoked) {
+                    return Err(ApiError::CodeRevoked);
+                }
                 if first != device {
                     return Err(ApiError::OtherDevice(first.label().1));
                 }
@@ -447,8 +452,10 @@ pub async fn join(
 /// key only the code gives (the first 16 bytes of HMAC-SHA-256 keyed by the code's bytes: a
 /// one-time pad, each code masking one pseudonym), and the kind of device, as
 /// `hex(masked).device`. A copy of the database alone cannot link a code to its panelist; whoever
-/// holds the code (the person, and the agency that printed it) can, which is why recovery is the
-/// operator's choice per batch.
+/// holds the code can (the person, the agency that printed it, and the arena's operators, who can
+/// download a batch's codes again), which is why recovery is the operator's choice per batch. The
+/// kind of device is a convenience against a mistyped device, not a safeguard (a browser can say
+/// it is anything): a lost or copied card's recovery is ended by revoking its code.
 fn mask_for_recovery(code: &[u8; 16], pseudonym: &[u8; 16], device: DeviceClass) -> String {
     let key = recovery_key(code);
     let masked: Vec<u8> = pseudonym.iter().zip(key).map(|(p, k)| p ^ k).collect();

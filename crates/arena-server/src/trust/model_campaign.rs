@@ -86,7 +86,8 @@ struct Reference {
 impl Reference {
     /// A group's score against this reference, its variance widened by the reference's own
     /// uncertainty about the model: `u = Σ(s − p(θ̂))` varies with `θ̂` too, by `I_g² / I_ref`
-    /// (the delta method; the opponents' uncertainty is smaller and left out). Without it a
+    /// (the delta method; the opponents' uncertainty, which [`Reference::predictive_tail`] adds to
+    /// the decision, is left out of this gate and of the peeling). Without it a
     /// group holding half the window (a day of two) is tested as if the other half were
     /// known exactly, and honest arenas are held (measured: 1 of 200 at z 5).
     fn widened(&self, model: &str, score: Score) -> Score {

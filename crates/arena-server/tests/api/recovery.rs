@@ -188,20 +188,58 @@ async fn a_lost_credential_comes_back_with_the_same_code_on_the_same_kind_of_dev
     assert!(text.contains("분실하면 이 코드로 다시 참여"), "{text}");
     assert!(!text.contains("한 번만"), "{text}");
 
-    // A revoked panelist does not come back.
+    // The card was lost: revoking its code ends its recovery (logged); the panelist stays.
+    let res = app
+        .admin(Method::POST, &format!("/rounds/{round}/invitations/revoke"))
+        .json(&json!({"code": code}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_error(join(&app, code, PHONE).await, 409, "code_used").await;
+    assert_eq!(
+        vote(&app, &round, &back.panelist).await.0,
+        403,
+        "still the same capped panelist"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COUNT(*) AS TEXT) FROM invitations WHERE recovery IS NOT NULL"
+        )
+        .await,
+        0
+    );
+    // No code's row says when it was redeemed (the panelist's join time would name it).
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COUNT(*) AS TEXT) FROM invitations WHERE state = 'redeemed' \
+             AND changed_at_ms IS NOT NULL"
+        )
+        .await,
+        0
+    );
+
+    // A revoked panelist does not come back, and learns nothing of the device it used.
+    let other = &allowed.codes[1];
+    let res = join(&app, other, PHONE).await;
+    assert_eq!(res.status(), 201);
+    let second: JoinResponse = res.json().await.unwrap();
     let res = app
         .admin(
             Method::POST,
             &format!(
                 "/rounds/{round}/panelists/{}/revoke",
-                pseudonym(&first.panelist)
+                pseudonym(&second.panelist)
             ),
         )
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 204);
-    assert_error(join(&app, code, PHONE).await, 410, "code_revoked").await;
+    assert_error(join(&app, other, PHONE).await, 410, "code_revoked").await;
+    assert_error(join(&app, other, COMPUTER).await, 410, "code_revoked").await;
 }
 
 #[tokio::test]

@@ -344,7 +344,8 @@ async fn a_public_round_is_voted_apart_capped_and_sealed_until_it_closes() {
     assert_eq!(status, 410, "{text}");
     assert!(text.contains("round_closed"), "{text}");
     assert_names_nothing(&text, &NAMES, "a vote after the round closed");
-    // No operator closes it: the arena does, at its closing time, and logs the step.
+    // No operator closes it: the arena does, just after its closing time, and logs the step.
+    clock.set(T0 + 3_600_000 + 5_000);
     let closed = wait_for_state(&app, &id, RoundState::Closed).await;
     assert_eq!(closed.state, RoundState::Closed);
     let log = app.audit().await;
@@ -354,6 +355,8 @@ async fn a_public_round_is_voted_apart_capped_and_sealed_until_it_closes() {
         .expect("the close is logged");
     assert_eq!(step.operator, arena_server::store::rounds::CLOSER);
     assert_eq!(step.detail["from"], "open");
+    // Back within the tokens' life: what follows is the closed state's doing, not the clock's.
+    clock.set(T0 + 1_000);
     let res = other
         .post(app.url("/api/v1/vote"))
         .json(&json!({"token": late.token, "choice": "a"}))

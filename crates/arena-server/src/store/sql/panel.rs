@@ -149,7 +149,9 @@ where
         Ok(rows.into_iter().map(batch).collect())
     }
 
-    /// Revokes an unused code; `None` when there is no such code.
+    /// Revokes an unused code; `None` when there is no such code. A redeemed code whose batch
+    /// allows recovery loses it (a lost or copied card then brings no one back); its panelist
+    /// stays, revoked only by pseudonym.
     pub(super) async fn revoke_unused(
         &self,
         code_sha256: &str,
@@ -157,17 +159,26 @@ where
         mut audit: NewAudit,
     ) -> Result<Result<Batch, PanelRefused>, StoreError> {
         let mut tx = self.change().await?;
-        let found: Option<(String, i64)> = sqlx::query_as(&format!(
-            "SELECT state, batch_id FROM invitations WHERE code_sha256 = $1{}",
+        let found: Option<(String, i64, Option<String>)> = sqlx::query_as(&format!(
+            "SELECT state, batch_id, recovery FROM invitations WHERE code_sha256 = $1{}",
             D::lock_rows("invitations")
         ))
         .bind(code_sha256)
         .fetch_optional(&mut *tx.0)
         .await?;
-        let Some((state, batch_id)) = found else {
+        let Some((state, batch_id, recovery)) = found else {
             return Ok(Err(PanelRefused::NotFound));
         };
         match state.as_str() {
+            "redeemed" if recovery.is_some() => {
+                sqlx::query("UPDATE invitations SET recovery = NULL WHERE code_sha256 = $1")
+                    .bind(code_sha256)
+                    .execute(&mut *tx.0)
+                    .await?;
+                audit.subject = batch_id.to_string();
+                audit.detail = serde_json::json!({ "recovery_ended": true });
+                tx.append_audit(&audit).await?;
+            }
             "redeemed" => return Ok(Err(PanelRefused::Redeemed)),
             "revoked" => {}
             _ => {
@@ -225,10 +236,11 @@ where
             return Ok(Err(JoinRefused::RoundNotOpen));
         }
         let changed = sqlx::query(
-            "UPDATE invitations SET state = 'redeemed', changed_at_ms = $1, recovery = $2 \
-             WHERE code_sha256 = $3 AND state = 'unused'",
+            // No time on the code's row: the panelist's `joined_at_ms` would otherwise name the
+            // code that became them.
+            "UPDATE invitations SET state = 'redeemed', recovery = $1 \
+             WHERE code_sha256 = $2 AND state = 'unused'",
         )
-        .bind(now)
         .bind((recovery != 0).then_some(panelist.recovery.as_str()))
         .bind(code_sha256)
         .execute(&mut *tx.0)

@@ -324,17 +324,27 @@ where
             }
         };
         if index.plan_due(std::time::Instant::now()) {
-            // The round's own table, its panel's and the public's votes together.
+            // The round's own table, its panel's and the public's votes together. A failed
+            // read keeps the plan as it was (the battle is still drawn).
             let mut counts = arena_core::rating::BattleCounts::default();
+            let mut read = Ok(());
             for panel in [true, false] {
-                for c in self.cells_of(round, panel).await? {
-                    counts.add(&c.model_a, &c.model_b, c.choice, c.count);
+                match self.cells_of(round, panel).await {
+                    Ok(cells) => {
+                        for c in cells {
+                            counts.add(&c.model_a, &c.model_b, c.choice, c.count);
+                        }
+                    }
+                    Err(e) => read = Err(e),
                 }
             }
-            index.set_plan(&arena_core::rating::round_plan::round_plan(
-                index.models(),
-                &counts,
-            ));
+            match read {
+                Ok(()) => index.set_plan(&arena_core::rating::round_plan::round_plan(
+                    index.models(),
+                    &counts,
+                )),
+                Err(e) => tracing::warn!(round, error = %e, "a round's plan was not renewed"),
+            }
         }
         for _ in 0..3 {
             let Some((prompt, a, b)) = index.pick() else {
