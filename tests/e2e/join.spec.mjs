@@ -72,19 +72,22 @@ async function admin(method, path, body) {
   return res.json();
 }
 
-test('a citizen joins the panel with the code on their card and votes in its table', { skip }, async () => {
+/** A round opened now for an hour (the four sample models unless `fields` say otherwise). */
+async function openRound(fields) {
   const now = Date.now();
   const round = await admin('POST', '/rounds', {
-    name: '2026년 12월 시민 평가단',
     models: ['sample-haneul', 'sample-gaon', 'sample-dure', 'sample-pado'],
     categories: [],
     opens_at_ms: now - 60_000,
     closes_at_ms: now + 3_600_000,
-    audience: 'panel',
-    votes_per_person: 5,
-    reveal: 'after_close',
+    ...fields,
   });
   await admin('PUT', `/rounds/${round.id}/state`, { state: 'open' });
+  return round;
+}
+
+test('a citizen joins the panel with the code on their card and votes in its table', { skip }, async () => {
+  const round = await openRound({ name: '2026년 12월 시민 평가단', audience: 'panel', votes_per_person: 5, reveal: 'after_close' });
   const { codes } = await admin('POST', `/rounds/${round.id}/invitations`, { count: 2, cell: '서울 30대' });
 
   // Scanned: the code arrives in the address.
@@ -155,18 +158,7 @@ test('a citizen joins the panel with the code on their card and votes in its tab
 });
 
 test('an operator makes a batch of codes on the round\'s page and downloads it as CSV and printable cards', { skip }, async () => {
-  const now = Date.now();
-  const round = await admin('POST', '/rounds', {
-    name: '카드 인쇄 시험',
-    models: ['sample-haneul', 'sample-pado'],
-    categories: [],
-    opens_at_ms: now - 60_000,
-    closes_at_ms: now + 3_600_000,
-    audience: 'both',
-    votes_per_person: 5,
-    reveal: 'after_vote',
-  });
-  await admin('PUT', `/rounds/${round.id}/state`, { state: 'open' });
+  const round = await openRound({ name: '카드 인쇄 시험', models: ['sample-haneul', 'sample-pado'], audience: 'both', votes_per_person: 5, reveal: 'after_vote' });
   const { page, problems, context } = await openPage(browser, { width: 1280, height: 1000 });
   await page.goto(`${arena.url}/admin`);
   await page.getByTestId('operator-token').fill(TOKEN);
@@ -208,18 +200,7 @@ test('an operator makes a batch of codes on the round\'s page and downloads it a
 });
 
 test('the quota page takes the population margins and counts each cell\'s panelists live', { skip }, async () => {
-  const now = Date.now();
-  const round = await admin('POST', '/rounds', {
-    name: '할당 시험',
-    models: ['sample-haneul', 'sample-pado'],
-    categories: [],
-    opens_at_ms: now - 60_000,
-    closes_at_ms: now + 3_600_000,
-    audience: 'panel',
-    votes_per_person: 5,
-    reveal: 'after_close',
-  });
-  await admin('PUT', `/rounds/${round.id}/state`, { state: 'open' });
+  const round = await openRound({ name: '할당 시험', models: ['sample-haneul', 'sample-pado'], audience: 'panel', votes_per_person: 5, reveal: 'after_close' });
   const { codes } = await admin('POST', `/rounds/${round.id}/invitations`, { count: 2, cell: '' });
   const { page, problems, context } = await openPage(browser, { width: 1280, height: 1000 });
   await page.goto(`${arena.url}/admin`);
@@ -257,18 +238,7 @@ test('the quota page takes the population margins and counts each cell\'s paneli
 });
 
 test('a panelist who lost their membership comes back with the same code on the same kind of device', { skip }, async () => {
-  const now = Date.now();
-  const round = await admin('POST', '/rounds', {
-    name: '복구 시험 라운드',
-    models: ['sample-haneul', 'sample-gaon', 'sample-dure', 'sample-pado'],
-    categories: [],
-    opens_at_ms: now - 60_000,
-    closes_at_ms: now + 3_600_000,
-    audience: 'panel',
-    votes_per_person: 3,
-    reveal: 'after_close',
-  });
-  await admin('PUT', `/rounds/${round.id}/state`, { state: 'open' });
+  const round = await openRound({ name: '복구 시험 라운드', audience: 'panel', votes_per_person: 3, reveal: 'after_close' });
   const { codes, batch } = await admin('POST', `/rounds/${round.id}/invitations`, { count: 1, cell: '', recovery: true });
   assert.equal(batch.recovery, true);
 
@@ -331,18 +301,7 @@ test('a panelist who lost their membership comes back with the same code on the 
 });
 
 test('a portal embeds the join page: an invited citizen joins and votes in the frame', { skip }, async () => {
-  const now = Date.now();
-  const round = await admin('POST', '/rounds', {
-    name: '포털 평가단',
-    models: ['sample-haneul', 'sample-gaon', 'sample-dure', 'sample-pado'],
-    categories: [],
-    opens_at_ms: now - 60_000,
-    closes_at_ms: now + 3_600_000,
-    audience: 'panel',
-    votes_per_person: 2,
-    reveal: 'after_close',
-  });
-  await admin('PUT', `/rounds/${round.id}/state`, { state: 'open' });
+  const round = await openRound({ name: '포털 평가단', audience: 'panel', votes_per_person: 2, reveal: 'after_close' });
   const { codes } = await admin('POST', `/rounds/${round.id}/invitations`, { count: 1, cell: '' });
 
   const { page, problems, context } = await openPage(browser, { width: 390, height: 844 });

@@ -34,7 +34,7 @@ pub const FLOOR: f64 = 0.25;
 const RIDGE: f64 = 1e-3;
 
 /// The chance that a model rated `a` beats one rated `b` (400-point scale).
-fn win_probability(a: f64, b: f64) -> f64 {
+pub(crate) fn win_probability(a: f64, b: f64) -> f64 {
     1.0 / (1.0 + libm::pow(10.0, (b - a) / 400.0))
 }
 

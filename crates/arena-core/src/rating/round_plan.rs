@@ -18,7 +18,7 @@
 
 use super::counts::BattleCounts;
 use super::fit_strengths;
-use super::pairing::{FLOOR, choose, covariance, optimal, pair_at, spread};
+use super::pairing::{FLOOR, choose, covariance, optimal, pair_at, spread, win_probability};
 use super::sample::{Pcg64, round_rng, uniform};
 use crate::Choice;
 
@@ -166,7 +166,7 @@ pub fn simulate(
             } else {
                 (j, i)
             };
-            let p = 1.0 / (1.0 + libm::pow(10.0, (ratings[b] - ratings[a]) / 400.0));
+            let p = win_probability(ratings[a], ratings[b]);
             let choice = if uniform(&mut rng) < tie_rate {
                 Choice::Tie
             } else if uniform(&mut rng) < p {

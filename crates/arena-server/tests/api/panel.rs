@@ -14,7 +14,8 @@ use serde_json::json;
 
 use crate::helpers::{TestApp, assert_error, spawn_app};
 
-async fn open_round(app: &TestApp, audience: &str) -> String {
+/// An open round of three models, 2 votes each, sealed until it closes; its id.
+pub(crate) async fn open_round(app: &TestApp, audience: &str) -> String {
     let now = arena_server::clock::now_ms();
     let res = app
         .admin(Method::POST, "/rounds")
@@ -60,7 +61,7 @@ async fn panelists(app: &TestApp) -> i64 {
 }
 
 /// A battle of `round` drawn with `panelist`'s credential (or as the public), voted `choice`.
-async fn vote_in(
+pub(crate) async fn vote_in(
     app: &TestApp,
     client: &reqwest::Client,
     round: &str,

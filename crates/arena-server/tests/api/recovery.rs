@@ -7,48 +7,17 @@
 //! Settings: reading time 0, no rate limits or proof of work (`permissive`); a round of both
 //! audiences, 2 votes per person, sealed until it closes.
 
-use arena_core::api::BattleResponse;
-use arena_core::panel::{Batch, BatchCodes, JoinResponse, PANELIST_HEADER};
-use arena_core::round::Round;
+use arena_core::panel::{Batch, BatchCodes, JoinResponse};
 use reqwest::Method;
 use reqwest::header::USER_AGENT;
 use serde_json::json;
 
 use crate::helpers::{TestApp, assert_error, spawn_app};
+use crate::panel::{open_round, vote_in};
 
 const PHONE: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
 const OTHER_PHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
 const COMPUTER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
-
-async fn round(app: &TestApp) -> String {
-    let now = arena_server::clock::now_ms();
-    let round: Round = app
-        .admin(Method::POST, "/rounds")
-        .json(&json!({
-            "name": "복구 시험",
-            "models": ["m-good", "m-plain", "m-weak"],
-            "categories": [],
-            "opens_at_ms": now - 60_000,
-            "closes_at_ms": now + 3_600_000,
-            "audience": "both",
-            "votes_per_person": 2,
-            "reveal": "after_close",
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let res = app
-        .admin(Method::PUT, &format!("/rounds/{}/state", round.id))
-        .json(&json!({"state": "open"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    round.id
-}
 
 async fn batch(app: &TestApp, round: &str, recovery: bool) -> BatchCodes {
     let res = app
@@ -71,27 +40,10 @@ async fn join(app: &TestApp, code: &str, device: &str) -> reqwest::Response {
         .unwrap()
 }
 
-/// A battle of `round` drawn and voted with `credential`: the vote's status (or the draw's).
+/// A battle of `round` drawn and voted with `credential` (`panel.rs`'s): the vote's status (or
+/// the draw's) and body.
 async fn vote(app: &TestApp, round: &str, credential: &str) -> (u16, String) {
-    let res = app
-        .client
-        .get(app.url(&format!("/api/v1/battle?round={round}")))
-        .header(PANELIST_HEADER, credential)
-        .send()
-        .await
-        .unwrap();
-    if res.status() != 200 {
-        return (res.status().as_u16(), res.text().await.unwrap());
-    }
-    let battle: BattleResponse = res.json().await.unwrap();
-    let res = app
-        .client
-        .post(app.url("/api/v1/vote"))
-        .header(PANELIST_HEADER, credential)
-        .json(&json!({"token": battle.token, "choice": "a"}))
-        .send()
-        .await
-        .unwrap();
+    let res = vote_in(app, &app.client, round, Some(credential), "a").await;
     (res.status().as_u16(), res.text().await.unwrap())
 }
 
@@ -106,7 +58,7 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 #[tokio::test]
 async fn a_lost_credential_comes_back_with_the_same_code_on_the_same_kind_of_device() {
     let app = spawn_app().await;
-    let round = round(&app).await;
+    let round = open_round(&app, "both").await;
     let allowed = batch(&app, &round, true).await;
     assert!(allowed.batch.recovery);
     let code = &allowed.codes[0];
@@ -245,7 +197,7 @@ async fn a_lost_credential_comes_back_with_the_same_code_on_the_same_kind_of_dev
 #[tokio::test]
 async fn without_the_operator_s_leave_a_used_code_brings_no_one_back() {
     let app = spawn_app().await;
-    let round = round(&app).await;
+    let round = open_round(&app, "both").await;
     let plain = batch(&app, &round, false).await;
     assert!(!plain.batch.recovery);
     let code = &plain.codes[0];
